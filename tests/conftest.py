@@ -1,0 +1,55 @@
+"""Shared fixtures: the repository's paths and one full build of the book per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@dataclass
+class BookBuild:
+    returncode: int
+    log: str
+    html: Path
+
+
+def build_book(source: Path, output: Path, *extra: str) -> BookBuild:
+    """Run ``jupyter-book build`` as ``make book`` does, into ``output`` (a cold execution cache)."""
+    command = [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(output), "-W", "--keep-going", *extra]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    return BookBuild(result.returncode, result.stdout + result.stderr, output / "_build" / "html")
+
+
+def toc_files() -> list[str]:
+    """Every document the table of contents lists, as paths without suffix."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    walk(toc.get("parts", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> BookBuild:
+    """The whole book, built once from a cold cache: every notebook executes."""
+    return build_book(REPO_ROOT, tmp_path_factory.mktemp("book"))

@@ -1,0 +1,67 @@
+"""Checks shared by the public functions: one clear ``ValueError`` at the boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+_SUM_TOLERANCE = 1e-6
+
+
+def as_float_array(value: ArrayLike, name: str) -> np.ndarray:
+    """Return ``value`` as a float64 array, refusing NaN and non-numeric input."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be numeric: got {value!r}") from error
+    if np.isnan(array).any():
+        raise ValueError(f"{name} must not contain NaN: got {array}")
+    return array
+
+
+def as_probability_vector(value: ArrayLike, name: str) -> np.ndarray:
+    """Return ``value`` as probability vectors along the last axis.
+
+    Raises
+    ------
+    ValueError
+        If it is a scalar, has a negative entry, or a distribution does not sum to 1.
+    """
+    p = as_float_array(value, name)
+    if p.ndim == 0:
+        raise ValueError(f"{name} must be a probability vector (last axis is the distribution): got a scalar {p}")
+    if (p < 0).any():
+        raise ValueError(f"{name} must be non-negative: got {p}")
+    sums = p.sum(axis=-1)
+    if not np.allclose(sums, 1.0, atol=_SUM_TOLERANCE, rtol=0):
+        raise ValueError(f"{name} must sum to 1 along its last axis: got sums {sums}")
+    return p
+
+
+def as_probability(value: ArrayLike, name: str) -> np.ndarray:
+    """Return ``value`` as probabilities in [0, 1], elementwise."""
+    p = as_float_array(value, name)
+    if ((p < 0) | (p > 1)).any():
+        raise ValueError(f"{name} must lie in [0, 1]: got {p}")
+    return p
+
+
+def as_positive(value: ArrayLike, name: str) -> np.ndarray:
+    """Return ``value`` as a float array whose entries are all > 0."""
+    array = as_float_array(value, name)
+    if (array <= 0).any():
+        raise ValueError(f"{name} must be positive: got {array}")
+    return array
+
+
+def check_base(base: float) -> float:
+    """Return ``base`` if it is a valid logarithm base (> 0 and != 1)."""
+    if not np.isscalar(base) or base <= 0 or base == 1:
+        raise ValueError(f"base must be a positive number other than 1 (2 for bits, e for nats): got {base!r}")
+    return float(base)
+
+
+def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise if two arrays that pair up entry by entry differ in shape."""
+    if a.shape != b.shape:
+        raise ValueError(f"{name_b} must have the same shape as {name_a}: got {a.shape} and {b.shape}")
