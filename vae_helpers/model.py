@@ -7,7 +7,11 @@ so nothing depends on Keras reusing a hidden pre-activation tensor.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import warnings
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -26,7 +30,14 @@ __all__ = [
     "VAE",
     "decode",
     "negative_elbo",
+    "load_pretrained",
+    "pretrained_metadata",
+    "PretrainedWeightsError",
 ]
+
+PRETRAINED_DIR = Path(__file__).with_name("weights")
+PRETRAINED_WEIGHTS = "vae_mnist_2d.weights.h5"
+PRETRAINED_METADATA = "metadata.json"
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")
@@ -236,3 +247,67 @@ def negative_elbo(encoder: keras.Model, decoder: keras.Model, x: np.ndarray, n_s
         reconstruction += ops.mean(reconstruction_loss(x, decoder(z, training=False)))
     kl = ops.mean(kl_to_standard_normal_formula(mu, log_var, ops=ops))
     return float(reconstruction / n_samples + kl)
+
+
+class PretrainedWeightsError(ValueError):
+    """The pretrained weights are missing, corrupt, or do not fit the model."""
+
+
+def pretrained_metadata(folder: str | os.PathLike | None = None) -> dict:
+    """The metadata of the shipped weights: data split, training settings, held-out -ELBO, versions, sha256.
+
+    Raises
+    ------
+    PretrainedWeightsError
+        If the metadata file is missing or not valid JSON.
+    """
+    path = Path(folder or PRETRAINED_DIR) / PRETRAINED_METADATA
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError as error:
+        raise PretrainedWeightsError(
+            f"No pretrained metadata at {path}. Recreate the weights with `python -m vae_helpers.train`."
+        ) from error
+    except json.JSONDecodeError as error:
+        raise PretrainedWeightsError(f"{path} is not valid JSON ({error}); restore it from the repository.") from error
+
+
+def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Model, keras.Model]:
+    """The shipped, trained 2-D VAE as ``(encoder, decoder)``, checksum verified.
+
+    ``folder`` defaults to the package's ``weights/``; pass the ``--output`` folder of
+    ``python -m vae_helpers.train`` to load weights you trained yourself.
+
+    Raises
+    ------
+    PretrainedWeightsError
+        If the weights file is missing, its sha256 differs from the metadata (corrupt or
+        replaced), or its layers do not fit the architecture the metadata describes.
+    """
+    folder = Path(folder or PRETRAINED_DIR)
+    metadata = pretrained_metadata(folder)
+    path = folder / metadata["weights_file"]
+    if not path.is_file():
+        raise PretrainedWeightsError(
+            f"Pretrained weights not found at {path}. Restore them from the repository or "
+            "recreate them with `python -m vae_helpers.train`."
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != metadata["sha256"]:
+        raise PretrainedWeightsError(
+            f"{path} does not match its metadata (sha256 {digest[:12]}..., expected "
+            f"{metadata['sha256'][:12]}...): the file is corrupt or was replaced. Restore it, or "
+            "retrain with `python -m vae_helpers.train`, which rewrites both files together."
+        )
+    training = metadata["training"]
+    vae = VAE(build_encoder(training["latent_dim"], training["hidden"]), build_decoder(training["latent_dim"], training["hidden"]))
+    try:
+        with warnings.catch_warnings():
+            # Keras only warns when it skips a layer it cannot match, leaving random weights in it.
+            warnings.simplefilter("error", UserWarning)
+            vae.load_weights(path)
+    except (ValueError, OSError, UserWarning) as error:
+        raise PretrainedWeightsError(
+            f"{path} does not fit a VAE with latent_dim={training['latent_dim']} and hidden={training['hidden']}: {error}"
+        ) from error
+    return vae.encoder, vae.decoder

@@ -1,0 +1,113 @@
+"""vae_helpers.train and the shipped weights: reproducible, verified, and clear when broken."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from vae_helpers.data import load_mnist
+from vae_helpers.model import (
+    PRETRAINED_DIR,
+    PretrainedWeightsError,
+    decode,
+    load_pretrained,
+    negative_elbo,
+    pretrained_metadata,
+)
+from vae_helpers.train import TrainingConfig, train_vae, write_pretrained
+
+SHORT = TrainingConfig(epochs=2, batch_size=200, jit_compile=False)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_mnist()
+
+
+@pytest.fixture(scope="module")
+def trained(data, tmp_path_factory):
+    (x_train, _), (x_test, _) = data
+    vae, history = train_vae(x_train[:1000], x_test[:200], SHORT)
+    folder = tmp_path_factory.mktemp("weights")
+    write_pretrained(vae, SHORT, 123.0, folder)
+    return vae, history, folder
+
+
+def test_shipped_weights_reproduce_the_held_out_elbo_in_their_metadata(data):
+    _, (x_test, _) = data
+    encoder, decoder = load_pretrained()
+    metadata = pretrained_metadata()
+    score = negative_elbo(encoder, decoder, x_test, metadata["negative_elbo_samples_per_image"], metadata["negative_elbo_seed"])
+    assert score == pytest.approx(metadata["held_out_negative_elbo_nats"], abs=0.05)
+    assert score < 170  # the article's model, trained 40 epochs, reaches about 170
+
+
+def test_training_reports_train_and_held_out_losses_per_epoch(trained):
+    _, history, _ = trained
+    for name in ("loss", "reconstruction_loss", "kl_loss", "val_loss", "val_reconstruction_loss", "val_kl_loss"):
+        assert len(history.history[name]) == SHORT.epochs
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_training_is_reproducible_with_the_same_seed(data, trained):
+    (x_train, _), (x_test, _) = data
+    vae, _, _ = trained
+    again, _ = train_vae(x_train[:1000], x_test[:200], SHORT)
+    z = np.random.default_rng(0).normal(size=(8, 2))
+    np.testing.assert_allclose(decode(again.decoder, z), decode(vae.decoder, z), atol=1e-6)
+
+
+def test_written_weights_round_trip_through_load_pretrained(trained):
+    vae, _, folder = trained
+    encoder, decoder = load_pretrained(folder)
+    z = np.random.default_rng(1).normal(size=(8, 2))
+    np.testing.assert_array_equal(decode(decoder, z), decode(vae.decoder, z))
+    metadata = pretrained_metadata(folder)
+    assert metadata["training"]["epochs"] == 2 and metadata["held_out_negative_elbo_nats"] == 123.0
+    assert set(metadata["versions"]) >= {"keras", "tensorflow", "numpy"}
+
+
+@pytest.fixture
+def copied_weights(tmp_path):
+    folder = tmp_path / "weights"
+    shutil.copytree(PRETRAINED_DIR, folder)
+    return folder
+
+
+def test_missing_weights_file_names_the_path_and_the_fix(copied_weights):
+    (copied_weights / "vae_mnist_2d.weights.h5").unlink()
+    with pytest.raises(PretrainedWeightsError, match=r"not found at .*vae_mnist_2d.weights.h5.*python -m vae_helpers.train"):
+        load_pretrained(copied_weights)
+
+
+def test_missing_metadata_names_the_path(tmp_path):
+    with pytest.raises(PretrainedWeightsError, match=r"No pretrained metadata at .*metadata.json"):
+        load_pretrained(tmp_path)
+
+
+def test_corrupt_weights_fail_the_checksum(copied_weights):
+    path = copied_weights / "vae_mnist_2d.weights.h5"
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(PretrainedWeightsError, match="does not match its metadata.*corrupt or was replaced"):
+        load_pretrained(copied_weights)
+
+
+def test_weights_that_do_not_fit_the_architecture_say_so(copied_weights):
+    metadata_path = copied_weights / "metadata.json"
+    metadata = json.loads(metadata_path.read_text())
+    metadata["training"]["hidden"] = 64
+    metadata_path.write_text(json.dumps(metadata))
+    with pytest.raises(PretrainedWeightsError, match="does not fit a VAE with latent_dim=2 and hidden=64"):
+        load_pretrained(copied_weights)
+
+
+def test_a_failed_write_keeps_the_previous_weights(trained, tmp_path):
+    vae, _, folder = trained
+    before = (folder / "vae_mnist_2d.weights.h5").read_bytes()
+    with pytest.raises(TypeError):
+        write_pretrained(vae, SHORT, "not a number", folder)  # fails after the staging copy is written
+    assert (folder / "vae_mnist_2d.weights.h5").read_bytes() == before
+    load_pretrained(folder)
