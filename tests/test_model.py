@@ -7,7 +7,7 @@ from scipy.special import expit
 
 from vae_helpers.data import load_mnist
 from vae_helpers.gaussian import kl_to_standard_normal
-from vae_helpers.model import VAE, Sampling, build_decoder, build_encoder, decode, negative_elbo, reconstruction_loss
+from vae_helpers.model import VAE, Sampling, build_decoder, build_encoder, decode, encode, negative_elbo, reconstruction_loss
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,15 @@ def test_decoder_outputs_unbounded_logits_not_probabilities():
     assert decoder.layers[-1].activation is keras.activations.linear
     assert decode(decoder, np.zeros(2)).shape == (784,)
     np.testing.assert_allclose(decode(decoder, [[0.5, -1.0]])[0], expit(decoder(np.array([[0.5, -1.0]])).numpy()[0]), rtol=1e-6)
+
+
+def test_encode_returns_the_posterior_parameters_without_sampling(images):
+    encoder = build_encoder(seed=0)
+    mu, log_var = encode(encoder, images[1][:10])
+    first_mu, first_log_var, _ = encoder(images[1][:10])
+    np.testing.assert_array_equal(mu, first_mu.numpy())
+    np.testing.assert_array_equal(log_var, first_log_var.numpy())
+    np.testing.assert_array_equal(encode(encoder, images[1][:10])[0], mu)
 
 
 def test_reconstruction_loss_is_the_bernoulli_negative_log_likelihood_summed_over_pixels():

@@ -28,6 +28,7 @@ __all__ = [
     "build_decoder",
     "reconstruction_loss",
     "VAE",
+    "encode",
     "decode",
     "negative_elbo",
     "load_pretrained",
@@ -206,6 +207,22 @@ def _check_images(x, name: str) -> None:
         )
     if x.size and (x.min() < 0 or x.max() > 1):
         raise ValueError(f"{name} must hold pixel intensities in [0, 1] (divide by 255): got range [{x.min()}, {x.max()}]")
+
+
+def encode(encoder: keras.Model, x) -> tuple[np.ndarray, np.ndarray]:
+    """The posterior parameters ``(mu, log_var)`` of images ``x`` ``(n, 784)``, as numpy, each ``(n, latent_dim)``.
+
+    ``mu`` is where the encoder places each image in latent space (no sampling).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not ``(n, 784)`` pixel intensities in [0, 1].
+    """
+    x = np.asarray(x, dtype=np.float32)
+    _check_images(x, "x")
+    mu, log_var, _ = encoder(x, training=False)
+    return keras.ops.convert_to_numpy(mu), keras.ops.convert_to_numpy(log_var)
 
 
 def decode(decoder: keras.Model, z) -> np.ndarray:
