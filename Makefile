@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test clean-book clean lab
+.PHONY: book test clean-book clean lab serve linkcheck
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -28,6 +28,15 @@ test: $(STAMP)
 ## lab: open the notebooks in JupyterLab
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+## serve: preview the built book on http://127.0.0.1:8000 (run make book first)
+serve:
+	@test -f _build/html/index.html || { echo "No built book: run make book first"; exit 1; }
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+## linkcheck: check the external links (needs internet; not part of make test)
+linkcheck: $(STAMP)
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 clean-book:
 	rm -rf _build
