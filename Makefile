@@ -16,8 +16,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[book,test]"
 	touch $(STAMP)
 
+# Jupyter Book's cache re-executes a notebook only when its own code changes; when the
+# package the notebooks import changes, drop the cache so every notebook runs again.
+HELPERS_STAMP := _build/.vae_helpers-stamp
+$(HELPERS_STAMP): $(wildcard vae_helpers/*.py vae_helpers/weights/*)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
 ## book: execute every notebook (cached between runs) and build the HTML into _build/html
-book: $(STAMP)
+book: $(STAMP) $(HELPERS_STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
