@@ -9,6 +9,11 @@ from conftest import toc_files
 pytestmark = pytest.mark.slow
 
 
+def page_text(html: str) -> str:
+    """The visible text of a page: tags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def test_book_builds_without_warnings(built_book):
     assert built_book.returncode == 0, built_book.log[-5000:]
     assert "build succeeded" in built_book.log
@@ -25,3 +30,26 @@ def test_notebook_pages_carry_executed_outputs_and_no_traceback(built_book, page
     assert 'class="cell_output' in html, f"{page} has no outputs: was it executed?"
     assert "Traceback" not in html and "ipythontb" not in html
     assert not re.search(r"\{glue:[a-z]*\}", html), f"{page} shows an unresolved glue role"
+
+
+@pytest.mark.parametrize("page", [page for page in toc_files() if page.startswith("notebooks/")])
+def test_notebook_pages_say_how_to_run_them_and_offer_launch_and_download(built_book, page):
+    html = (built_book.html / f"{page}.html").read_text()
+    assert f".venv/bin/jupyter lab {page}.ipynb" in page_text(html)
+    assert "mybinder.org/v2/gh/" in html and "colab.research.google.com/github/" in html
+    assert f"_sources/{page}.ipynb" in html
+
+
+def test_api_reference_is_generated_from_the_docstrings(built_book):
+    import vae_helpers.info
+
+    html = (built_book.html / "book" / "api.html").read_text()
+    for name in vae_helpers.info.__all__:
+        assert f'id="vae_helpers.info.{name}"' in html
+    assert "Information content (surprisal)" in html  # the first docstring line, verbatim
+
+
+def test_bibliography_lists_the_papers(built_book):
+    text = page_text((built_book.html / "book" / "references.html").read_text()).lower()
+    for title in ("auto-encoding variational bayes", "tutorial on variational autoencoders", "beta-vae"):
+        assert title in text
