@@ -23,13 +23,20 @@ $(HELPERS_STAMP): $(wildcard vae_helpers/*.py vae_helpers/weights/*)
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
+# MathJax, require.js and the widget manager, which the built book serves itself:
+# fetched once from the npm registry (needs Node.js) into book/_vendor/.
+WEB_STAMP := book/_vendor/.installed
+$(WEB_STAMP): book/_ext/web_packages.json book/_ext/install_web_packages.py
+	$(PYTHON) book/_ext/install_web_packages.py
+	touch $@
+
 ## book: execute every notebook (cached between runs) and build the HTML into _build/html
-book: $(STAMP) $(HELPERS_STAMP)
+book: $(STAMP) $(HELPERS_STAMP) $(WEB_STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
 ## test: run the whole test suite (it builds the book from a cold cache in a temporary folder)
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP)
 	$(BIN)/python -m pytest
 
 ## lab: open the notebooks in JupyterLab

@@ -1,0 +1,69 @@
+"""Sphinx extension: the built book requests nothing from any host but its own.
+
+Jupyter Book's defaults load MathJax, require.js and the Jupyter widget manager from CDNs,
+so offline the maths shows as raw TeX and embedded widgets stay blank. Here they come
+from ``book/_vendor/`` (installed from the npm registry by ``install_web_packages.py``;
+``make book`` runs it), copied to the site root through ``html_extra_path`` rather than
+``_static/``: Jupyter Book would add every ``.js`` file under ``_static/`` to every page,
+MathJax's lazily loaded components included, which breaks MathJax.
+
+It also fixes two console errors every page had: the theme's ``default_mode`` (a template
+variable, hence ``html_context``) left empty makes sphinx-book-theme log "Got invalid theme
+mode", and sphinx-thebe's inline ``const THEBE_JS_URL = ...`` script, registered twice,
+throws "Identifier 'THEBE_JS_URL' has already been declared".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+from install_web_packages import VENDOR, is_installed
+
+STATIC = Path(__file__).resolve().with_name("static")
+
+# Sphinx resolves a script's relative path against _static/, hence the "../".
+MATHJAX = "../vendor/mathjax/tex-mml-chtml.js"
+WIDGET_SCRIPTS = {
+    "../vendor/requirejs/require.js": {},
+    "mathjax2-hub.js": {},
+    # Widgets outside @jupyter-widgets/{base,controls,output} would come from this URL;
+    # the book embeds none, and the browser tests fail on any request to another host.
+    "../vendor/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn": "vendor/widgets/"},
+}
+
+
+def use_vendored_assets(app: Sphinx, config: Config) -> None:
+    if not is_installed():
+        raise ConfigError(
+            f"The book's JavaScript is not installed in {VENDOR}: run `make book`, or "
+            "`python book/_ext/install_web_packages.py` (it needs npm once)."
+        )
+    config.html_extra_path = [*config.html_extra_path, str(VENDOR)]
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.mathjax_path = MATHJAX
+    config.nb_ipywidgets_js = WIDGET_SCRIPTS
+    config.html_context = {"default_mode": "auto", **config.html_context}
+
+
+def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Keep the first of scripts with the same file and attributes (inline body included)."""
+    seen = set()
+    unique = []
+    for script in context.get("script_files", []):
+        key = (script.filename or "", tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", use_vendored_assets)
+    # Late, so that scripts the other extensions add to this page are seen too.
+    app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
