@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -111,3 +112,21 @@ def test_a_failed_write_keeps_the_previous_weights(trained, tmp_path):
         write_pretrained(vae, SHORT, "not a number", folder)  # fails after the staging copy is written
     assert (folder / "vae_mnist_2d.weights.h5").read_bytes() == before
     load_pretrained(folder)
+
+
+def test_steps_per_execution_changes_speed_not_the_trained_weights(data):
+    (x_train, _), _ = data
+    one_at_a_time, _ = train_vae(x_train[:600], config=replace(SHORT, steps_per_execution=1))
+    many, _ = train_vae(x_train[:600], config=replace(SHORT, steps_per_execution=100))  # more than an epoch has
+    for a, b in zip(one_at_a_time.get_weights(), many.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_learning_rate_decays_from_its_start_to_the_final_fraction_by_the_last_step():
+    config = replace(TrainingConfig(), epochs=3, batch_size=100)
+    vae, _ = train_vae(np.zeros((200, 784), np.float32), config=config)
+    assert int(vae.optimizer.iterations) == 3 * 2
+    schedule = vae.optimizer._learning_rate  # the CosineDecay schedule itself
+    assert float(schedule(0)) == pytest.approx(config.learning_rate)
+    assert float(schedule(3)) == pytest.approx(config.learning_rate * (1 + config.final_learning_rate_fraction) / 2)
+    assert float(vae.optimizer.learning_rate) == pytest.approx(config.learning_rate * config.final_learning_rate_fraction)

@@ -35,17 +35,28 @@ __all__ = ["TrainingConfig", "train_vae", "write_pretrained", "main"]
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """Everything that determines a training run (with the data split's seed)."""
+    """Everything that determines a training run (with the data split's seed).
+
+    The defaults reach a lower held-out -ELBO than the article's settings (Adam at a
+    constant 1e-3) in less time (``benchmarks/train_vs_reference.py``, chapter 4):
+
+    - ``learning_rate`` 2e-2 with cosine decay to ``final_learning_rate_fraction`` of it:
+      big steps early, fine ones late, so 40 epochs do what 150 at 1e-3 do;
+    - ``jit_compile``: XLA fuses the small model's operations into one compiled program;
+    - ``steps_per_execution``: 40 batches (one epoch of the bundled data) per call into
+      that program, instead of one Python round trip per batch of 100 images.
+    """
 
     latent_dim: int = 2
     hidden: int = 128
     beta: float = 1.0
-    epochs: int = 100
+    epochs: int = 40
     batch_size: int = 100
-    learning_rate: float = 1e-2
+    learning_rate: float = 2e-2
     final_learning_rate_fraction: float = 0.01
     seed: int = 0
     jit_compile: bool = True
+    steps_per_execution: int = 40
 
 
 def train_vae(
@@ -67,11 +78,16 @@ def train_vae(
         build_decoder(config.latent_dim, config.hidden, seed=config.seed),
         beta=config.beta,
     )
-    steps = config.epochs * int(np.ceil(len(x_train) / config.batch_size))
+    steps_per_epoch = int(np.ceil(len(x_train) / config.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
-        config.learning_rate, decay_steps=steps, alpha=config.final_learning_rate_fraction
+        config.learning_rate, decay_steps=config.epochs * steps_per_epoch, alpha=config.final_learning_rate_fraction
     )
-    vae.compile(optimizer=keras.optimizers.Adam(schedule), jit_compile=config.jit_compile)
+    vae.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        jit_compile=config.jit_compile,
+        # More steps per call than an epoch has would only confuse the progress bar.
+        steps_per_execution=min(config.steps_per_execution, steps_per_epoch),
+    )
     history = vae.fit(
         x_train,
         epochs=config.epochs,
