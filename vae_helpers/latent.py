@@ -1,0 +1,215 @@
+r"""Views of a 2-D latent space (chapter 4): where the encoder puts digits, and what the decoder draws.
+
+Grids of latent points come as arrays of shape ``(n * n, 2)`` in **reading order**: the
+first row of the grid is the top row of the picture (largest :math:`z_2`), and within a
+row :math:`z_1` grows from left to right. So ``digit_grid(decode(decoder, points), n)``
+is the decoded manifold with the usual axes (:math:`z_1` right, :math:`z_2` up).
+
+- :func:`square_grid`: evenly spaced points on the square :math:`[-e, e]^2`.
+- :func:`prior_grid`: points through the inverse CDF of :math:`\mathcal N(0, 1)`, each
+  the centre of a cell of equal prior probability.
+- :func:`manifold`: the decoded grid as one image; :func:`plot_manifold` draws it.
+- :func:`plot_latent_scatter`: held-out posterior means coloured by label.
+- :func:`reconstruct`, :func:`plot_reconstructions`, :func:`sample_prior`.
+
+Every ``plot_*`` function draws into ``ax`` (a new figure when ``ax`` is ``None``) and
+returns the figure.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+from scipy.stats import norm
+
+from vae_helpers.data import IMAGE_SHAPE
+from vae_helpers.model import decode, encode
+from vae_helpers.plotting import digit_grid
+
+__all__ = [
+    "square_grid",
+    "prior_grid",
+    "manifold",
+    "plot_manifold",
+    "plot_latent_scatter",
+    "reconstruct",
+    "plot_reconstructions",
+    "sample_prior",
+]
+
+
+def _check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer: got {value!r}")
+    return int(value)
+
+
+def _reading_order(z1: np.ndarray, z2: np.ndarray) -> np.ndarray:
+    """All pairs (z1, z2) with z2 decreasing by row and z1 increasing within a row."""
+    rows, cols = np.meshgrid(z2[::-1], z1, indexing="ij")
+    return np.column_stack([cols.ravel(), rows.ravel()]).astype(np.float32)
+
+
+def square_grid(n: int, extent: float = 3.0) -> np.ndarray:
+    r"""``n * n`` evenly spaced latent points on :math:`[-\text{extent}, \text{extent}]^2`, in reading order.
+
+    Returns an array of shape ``(n * n, 2)``; column 0 is :math:`z_1`, column 1 is :math:`z_2`.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer or ``extent`` is not a positive number.
+    """
+    n = _check_positive_int(n, "n")
+    if not np.isscalar(extent) or not np.isfinite(extent) or extent <= 0:
+        raise ValueError(f"extent must be a positive number: got {extent!r}")
+    axis = np.linspace(-extent, extent, n) if n > 1 else np.zeros(1)
+    return _reading_order(axis, axis)
+
+
+def prior_grid(n: int) -> np.ndarray:
+    r"""``n * n`` latent points of equal prior weight: :math:`z_k = \Phi^{-1}\big(\frac{k + 1/2}{n}\big)` on each axis.
+
+    :math:`\Phi^{-1}` is the inverse CDF of :math:`\mathcal N(0, 1)` (``scipy.stats.norm.ppf``).
+    The grid cuts the prior :math:`\mathcal N(0, I)` into ``n * n`` cells of probability
+    :math:`1/n^2` each and returns their centres (in probability), so the points crowd
+    near the origin where the prior puts its mass. Shape ``(n * n, 2)``, reading order.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer.
+    """
+    n = _check_positive_int(n, "n")
+    axis = norm.ppf((np.arange(n) + 0.5) / n)
+    return _reading_order(axis, axis)
+
+
+def _check_two_dimensional(decoder) -> None:
+    latent_dim = decoder.inputs[0].shape[-1]
+    if latent_dim != 2:
+        raise ValueError(f"decoder must have a 2-D latent space for a manifold: got latent_dim={latent_dim}")
+
+
+def manifold(decoder, points: ArrayLike) -> np.ndarray:
+    """Decode a square grid of latent points (from :func:`square_grid` or :func:`prior_grid`) into one image.
+
+    Returns a 2-D array of pixel probabilities, ``n`` digits of 28 x 28 on a side, with
+    no padding, so that it reads like a continuous map of the latent square.
+
+    Raises
+    ------
+    ValueError
+        If the decoder's latent space is not 2-D, or ``points`` is not ``(n * n, 2)``.
+    """
+    _check_two_dimensional(decoder)
+    points = np.asarray(points, dtype=np.float32)
+    n = int(round(np.sqrt(len(points)))) if points.ndim == 2 else 0
+    if points.ndim != 2 or points.shape[1] != 2 or n * n != len(points) or n == 0:
+        raise ValueError(f"points must have shape (n * n, 2), a square grid: got {points.shape}")
+    return digit_grid(decode(decoder, points), ncols=n, padding=0)
+
+
+def plot_manifold(decoder, points: ArrayLike, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Draw :func:`manifold` with its axes labelled in latent coordinates (:math:`z_1`, :math:`z_2`).
+
+    Each tick sits under the centre of a digit and shows that digit's latent coordinate.
+    """
+    image = manifold(decoder, points)
+    n = image.shape[0] // IMAGE_SHAPE[0]
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 6))[1]
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    centres = (np.arange(n) + 0.5) * IMAGE_SHAPE[0]
+    step = max(1, n // 7)
+    z1 = np.asarray(points)[:n, 0]
+    z2 = np.asarray(points)[::n, 1]
+    ax.set_xticks(centres[::step], [f"{value:.1f}" for value in z1[::step]])
+    ax.set_yticks(centres[::step], [f"{value:.1f}" for value in z2[::step]])
+    ax.set_xlabel("$z_1$")
+    ax.set_ylabel("$z_2$")
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_latent_scatter(
+    mu: ArrayLike,
+    labels: ArrayLike,
+    ax: Axes | None = None,
+    title: str | None = None,
+    limit: float | None = None,
+) -> Figure:
+    r"""Scatter 2-D latent points (posterior means :math:`\mu`, from :func:`~vae_helpers.model.encode`), coloured by digit.
+
+    ``limit``, if given, fixes both axes to :math:`[-\text{limit}, \text{limit}]`, so that
+    scatters of different models compare at the same scale.
+
+    Raises
+    ------
+    ValueError
+        If ``mu`` is not ``(n, 2)`` or ``labels`` does not have ``n`` entries.
+    """
+    mu = np.asarray(mu, dtype=np.float64)
+    labels = np.asarray(labels)
+    if mu.ndim != 2 or mu.shape[1] != 2:
+        raise ValueError(f"mu must have shape (n, 2): got {mu.shape}")
+    if labels.shape != (len(mu),):
+        raise ValueError(f"labels must have shape ({len(mu)},), one per point of mu: got {labels.shape}")
+    ax = ax if ax is not None else plt.subplots(figsize=(6, 5))[1]
+    colours = plt.get_cmap("tab10")
+    for digit in np.unique(labels):
+        chosen = labels == digit
+        ax.scatter(mu[chosen, 0], mu[chosen, 1], s=6, color=colours(int(digit) % 10), label=str(digit))
+    ax.legend(title="digit", markerscale=2.5, fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+    if limit is not None:
+        ax.set_xlim(-limit, limit)
+        ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$z_1$")
+    ax.set_ylabel("$z_2$")
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def reconstruct(encoder, decoder, x: ArrayLike) -> np.ndarray:
+    r"""Reconstructions of images ``x`` ``(n, 784)``: the decoded posterior means, :math:`\mathrm{decode}(\mu(x))`.
+
+    Decoding :math:`\mu` rather than a sampled :math:`z` shows the model's best guess
+    without the sampling noise. Returns pixel probabilities of shape ``(n, 784)``.
+    """
+    mu, _ = encode(encoder, x)
+    return decode(decoder, mu)
+
+
+def plot_reconstructions(encoder, decoder, x: ArrayLike, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Originals (top row) above their reconstructions (bottom row), one column per image of ``x``."""
+    x = np.asarray(x, dtype=np.float32)
+    grid = digit_grid(np.concatenate([x, reconstruct(encoder, decoder, x)]), ncols=len(x))
+    ax = ax if ax is not None else plt.subplots(figsize=(0.6 * len(x), 1.5))[1]
+    ax.imshow(grid, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([IMAGE_SHAPE[0] / 2, 1.5 * IMAGE_SHAPE[0] + 1], ["original", "reconstruction"])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def sample_prior(decoder, n: int, seed: int = 0) -> np.ndarray:
+    r"""Decode ``n`` latent points drawn from the prior :math:`\mathcal N(0, I)`: new digits, as ``(n, 784)`` probabilities.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer.
+    """
+    n = _check_positive_int(n, "n")
+    latent_dim = decoder.inputs[0].shape[-1]
+    z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+    return decode(decoder, z)
