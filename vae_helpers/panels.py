@@ -269,7 +269,8 @@ class GaussianKLPanel(_Panel):
         self.sigma = float(self.sigma_slider.value)
         mu, log_var = np.array([self.mu]), np.array([2 * np.log(self.sigma)])
         self.q_density = normal_pdf(self.x, self.mu, self.sigma)
-        self.kl_closed_form = float(kl_to_standard_normal(mu, log_var))
+        # + 0.0 turns the formula's -0.0 at q = p into a plain 0.0 for display.
+        self.kl_closed_form = float(kl_to_standard_normal(mu, log_var)) + 0.0
         estimate = kl_monte_carlo(mu, log_var, self.n_samples, seed=self.seed)
         self.kl_estimate = float(estimate.estimate)
         self.kl_standard_error = float(estimate.standard_error)
