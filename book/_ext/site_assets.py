@@ -15,6 +15,10 @@ throws "Identifier 'THEBE_JS_URL' has already been declared".
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.resources
+import importlib.util
+import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -29,11 +33,14 @@ STATIC = Path(__file__).resolve().with_name("static")
 MATHJAX = "../vendor/mathjax/tex-mml-chtml.js"
 WIDGET_SCRIPTS = {
     "../vendor/requirejs/require.js": {},
-    "mathjax2-hub.js": {},
-    # Widgets outside @jupyter-widgets/{base,controls,output} would come from this URL;
-    # the book embeds none, and the browser tests fail on any request to another host.
+    "widgets-offline.js": {},
+    # A widget module missing from vendor/widgets/ would be fetched from this "CDN" (relative
+    # to the page, so: not found) instead of jsDelivr: the site never calls another host.
     "../vendor/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn": "vendor/widgets/"},
 }
+# Third-party widget modules the notebooks use: module name -> (Python package, its AMD bundle).
+# The bundle comes from the installed package, so it matches the widget state's version.
+WIDGET_MODULES = {"ipyevents": ("ipyevents", "nbextension/static/index.js")}
 
 
 def use_vendored_assets(app: Sphinx, config: Config) -> None:
@@ -50,6 +57,21 @@ def use_vendored_assets(app: Sphinx, config: Config) -> None:
     config.html_context = {"default_mode": "auto", **config.html_context}
 
 
+def copy_widget_modules(app: Sphinx, exception: Exception | None) -> None:
+    """Copy each installed third-party widget's AMD bundle and licence to vendor/widgets/."""
+    if exception is not None or app.builder.format != "html":
+        return
+    folder = Path(app.builder.outdir) / "vendor" / "widgets"
+    for module, (package, bundle) in WIDGET_MODULES.items():
+        if importlib.util.find_spec(package) is None:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(importlib.resources.files(package) / bundle, folder / f"{module}.js")
+        licences = [file for file in importlib.metadata.files(package) or [] if "LICEN" in file.name.upper()]
+        for licence in licences[:1]:
+            shutil.copyfile(licence.locate(), folder / f"{module}-{licence.name}")
+
+
 def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Keep the first of scripts with the same file and attributes (inline body included)."""
     seen = set()
@@ -64,6 +86,7 @@ def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_vendored_assets)
+    app.connect("build-finished", copy_widget_modules)
     # Late, so that scripts the other extensions add to this page are seen too.
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,21 @@
-// The widget manager (@jupyter-widgets/html-manager 1.x) typesets widget labels with
-// MathJax 2's MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]). The book loads
-// MathJax 3, which has no Hub, so every labelled widget would throw. Give whatever
-// window.MathJax holds (the configuration first, MathJax itself once loaded) a Hub
-// that forwards to MathJax 3's typesetPromise.
+// Runs after require.js and before the widget manager (@jupyter-widgets/html-manager 1.x,
+// embed-amd.js), on pages with embedded ipywidgets, so that the widgets render offline.
 (function () {
   "use strict";
+  // This file is _static/widgets-offline.js; the site's root is one folder up.
+  var root = new URL("../", document.currentScript.src).href;
+
+  // Widget modules other than @jupyter-widgets/{base,controls,output} (ipyevents, ...):
+  // the manager asks require.js for them by name, which now means vendor/widgets/NAME.js,
+  // copied there from their Python packages at build time (site_assets.py). The manager's
+  // own icon fonts are looked for under the same base URL, in
+  // @jupyter-widgets/html-manager/dist/ (install_web_packages.py puts them there).
+  window.require.config({ baseUrl: root + "vendor/widgets/" });
+
+  // The manager typesets widget labels with MathJax 2's MathJax.Hub.Queue(["Typeset",
+  // MathJax.Hub, element]). The book loads MathJax 3, which has no Hub, so every labelled
+  // widget would throw. Give whatever window.MathJax holds (the configuration first,
+  // MathJax itself once loaded) a Hub that forwards to MathJax 3's typesetPromise.
   var hub = {
     Queue: function (command) {
       var mathjax = window.MathJax;
