@@ -17,13 +17,18 @@ directive is myst-nb's own, unchanged.
 
 from __future__ import annotations
 
+from binascii import a2b_base64
+from pathlib import Path
+
 from docutils import nodes
+from myst_nb.ext.glue.crossref import read_glue_cache
 from myst_nb.ext.glue.directives import PasteFigureDirective
 from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref, glue_warning
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 ALT_ATTRIBUTE = "glue_alt"
+SOURCE_ATTRIBUTE = "glue_source"  # (refdoc, key) of the glued image
 
 
 class CrossDocumentGlueFigure(PasteFigureDirective):
@@ -38,6 +43,7 @@ class CrossDocumentGlueFigure(PasteFigureDirective):
         except PendingGlueReferenceError as error:
             return [glue_warning(str(error), self.document, self.line)]
         figure = nodes.figure("", reference)
+        figure[SOURCE_ATTRIBUTE] = (reference.refdoc, key)
         self.set_source_info(figure)
         if "alt" in self.options:
             figure[ALT_ATTRIBUTE] = self.options["alt"]
@@ -72,8 +78,33 @@ class ApplyGluedFigureAlt(SphinxPostTransform):
                     image["alt"] = figure[ALT_ATTRIBUTE]
 
 
+class WriteGluedFigureImages(SphinxPostTransform):
+    """Write the image file a cross-document glue figure points at.
+
+    myst-nb 1.4 gives the pasted image a path in the build's ``_images/`` but never writes
+    the file there (the page shows a broken image, the server answers 404).
+    """
+
+    default_priority = 6
+
+    def run(self, **kwargs) -> None:
+        page_folder = Path(self.app.builder.outdir, self.env.docname).parent
+        for figure in self.document.findall(nodes.figure):
+            if SOURCE_ATTRIBUTE not in figure:
+                continue
+            refdoc, key = figure[SOURCE_ATTRIBUTE]
+            data = read_glue_cache(self.env.mystnb_config.output_folder, refdoc).get(key, {}).get("data", {})
+            for image in figure.findall(nodes.image):
+                path = (page_folder / image["uri"]).resolve()
+                mime = f"image/{path.suffix.lstrip('.')}"
+                if not path.exists() and mime in data:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(a2b_base64(data[mime]))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
     app.add_directive_to_domain("glue", "figure", CrossDocumentGlueFigure, override=True)
     app.add_post_transform(ApplyGluedFigureAlt)
+    app.add_post_transform(WriteGluedFigureImages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
