@@ -276,6 +276,8 @@ def test_page_decoder_matches_keras_across_the_map(explorer, keras_decoder):
 
 
 def test_explorer_screenshot(explorer):
+    explorer.page.evaluate("document.querySelector('.latent-explorer').latentExplorer.setLatent(2.0, -0.5)")
+    _next_frame(explorer.page)
     ARTIFACTS.mkdir(exist_ok=True)
     explorer.page.locator(".latent-explorer").screenshot(path=str(ARTIFACTS / "latent-explorer.png"))
     explorer.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)

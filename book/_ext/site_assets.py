@@ -67,7 +67,8 @@ def copy_widget_modules(app: Sphinx, exception: Exception | None) -> None:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(importlib.resources.files(package) / bundle, folder / f"{module}.js")
-        licences = [file for file in importlib.metadata.files(package) or [] if "LICEN" in file.name.upper()]
+        files = importlib.metadata.files(package) or []
+        licences = [file for file in files if "LICEN" in file.name.upper() and ".dist-info" in str(file)]
         for licence in licences[:1]:
             shutil.copyfile(licence.locate(), folder / f"{module}-{licence.name}")
 
