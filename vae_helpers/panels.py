@@ -34,12 +34,15 @@ _UNIT = {2.0: "bits", float(np.e): "nats"}
 class _Panel:
     """A figure rendered into an ``ipywidgets.Image`` under a row of controls."""
 
+    DPI = 96
     figure: Figure
     image: widgets.Image
     widget: widgets.Box
 
     def _make_image(self) -> widgets.Image:
-        return widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # Shown at the PNG's own size: stretched to the page width, it would look blurred.
+        width = f"{self.figure.get_figwidth() * self.DPI:.0f}px"
+        return widgets.Image(format="png", layout=widgets.Layout(width=width, max_width="100%"))
 
     def _png(self, dpi: int) -> bytes:
         buffer = io.BytesIO()
@@ -47,7 +50,7 @@ class _Panel:
         return buffer.getvalue()
 
     def _render(self) -> None:
-        self.image.value = self._png(dpi=80)
+        self.image.value = self._png(dpi=self.DPI)
 
     def snapshot(self, dpi: int = 110) -> IPythonImage:
         """A still PNG of the panel's current view, for a static page (``glue`` it or display it)."""
