@@ -64,6 +64,15 @@ def axes_box(rgb: np.ndarray) -> tuple[float, float, float, float]:
     return left, right, top, bottom
 
 
+def press(explorer, x, y):
+    """The message ipyevents sends for a mouse press on the map (dataX, dataY: image pixels)."""
+    explorer.map_click._handle_mouse_msg(None, {"type": "mousedown", "dataX": x, "dataY": y, "buttons": 1}, [])
+
+
+def move(explorer, x, y, buttons):
+    explorer.map_drag._handle_mouse_msg(None, {"type": "mousemove", "dataX": x, "dataY": y, "buttons": buttons}, [])
+
+
 def pixel_of(z, limit, box):
     """Where latent z should sit on the map: linear between the spines, z2 upwards."""
     left, right, top, bottom = box
@@ -121,8 +130,7 @@ def test_a_click_on_a_digits_position_on_the_map_sets_the_sliders_there(explorer
     mu, _ = encode(encoder, images[[seven]])
     box = axes_box(png_pixels(explorer.map_view.value))
     x, y = pixel_of(mu[0], explorer.limit, box)
-    # The message ipyevents sends for a click: dataX/dataY are whole image pixels.
-    explorer.map_click._handle_mouse_msg(None, {"type": "mousedown", "dataX": round(x), "dataY": round(y), "buttons": 1}, [])
+    press(explorer, round(x), round(y))  # ipyevents reports whole pixels
     latent_per_pixel = 2 * explorer.limit / (box[1] - box[0])
     np.testing.assert_allclose([explorer.z1_slider.value, explorer.z2_slider.value], mu[0], atol=latent_per_pixel)
     np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, explorer.z), atol=1e-5, rtol=0)
@@ -131,20 +139,19 @@ def test_a_click_on_a_digits_position_on_the_map_sets_the_sliders_there(explorer
 def test_dragging_on_the_map_moves_the_point_only_while_the_button_is_held(explorer):
     box = axes_box(png_pixels(explorer.map_view.value))
     centre = pixel_of([0.0, 0.0], explorer.limit, box)
-    explorer.map_click._handle_mouse_msg(None, {"type": "mousedown", "dataX": centre[0], "dataY": centre[1], "buttons": 1}, [])
+    press(explorer, *centre)
     for step in range(1, 6):
-        move = {"type": "mousemove", "dataX": centre[0] + 10 * step, "dataY": centre[1], "buttons": 1}
-        explorer.map_drag._handle_mouse_msg(None, move, [])
+        move(explorer, centre[0] + 10 * step, centre[1], buttons=1)
     dragged = explorer.z.copy()
     assert dragged[0] == pytest.approx(50 * 2 * explorer.limit / (box[1] - box[0]), abs=0.05)
-    explorer.map_drag._handle_mouse_msg(None, {"type": "mousemove", "dataX": 5, "dataY": 5, "buttons": 0}, [])
+    move(explorer, 5, 5, buttons=0)
     np.testing.assert_array_equal(explorer.z, dragged)
 
 
 def test_a_click_on_the_legend_does_not_move_the_point(explorer):
     explorer.set_z([0.5, 0.5])
     width = png_pixels(explorer.map_view.value).shape[1]
-    explorer.map_click._handle_mouse_msg(None, {"type": "mousedown", "dataX": width - 20, "dataY": 100, "buttons": 1}, [])
+    press(explorer, width - 20, 100)
     np.testing.assert_array_equal(explorer.z, [0.5, 0.5])
 
 
@@ -227,7 +234,7 @@ def test_a_decoder_that_is_not_dense_layers_falls_back_to_keras(held_out):
 @pytest.mark.parametrize(
     "make_models, message",
     [
-        (lambda: (build_encoder(), build_decoder(latent_dim=3)), r"decoder must take a 2-D latent point.*got latent size 3"),
+        (lambda: (build_encoder(), build_decoder(latent_dim=3)), r"decoder must take a 2-D latent point.*size 3"),
         (lambda: (build_encoder(latent_dim=3), build_decoder()), r"encoder must output 2-D means.*got size 3"),
         (
             lambda: (build_encoder(), keras.Sequential([keras.Input((2,)), keras.layers.Dense(100)])),

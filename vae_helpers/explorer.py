@@ -91,7 +91,9 @@ class NumpyDecoder:
                     f"outputs ({width}) and a bias (outputs,): got {kernel.shape} and {bias.shape}"
                 )
             if activation not in _ACTIVATIONS:
-                raise ValueError(f"layers[{index}] activation must be one of {sorted(_ACTIVATIONS)}: got {activation!r}")
+                raise ValueError(
+                    f"layers[{index}] activation must be one of {sorted(_ACTIVATIONS)}: got {activation!r}"
+                )
             self.layers.append((kernel, bias, activation))
             width = kernel.shape[1]
 
@@ -149,7 +151,7 @@ class NumpyDecoder:
         return h
 
     def decode(self, z: ArrayLike) -> np.ndarray:
-        """Pixel probabilities for ``z`` of shape ``(n, latent_dim)`` or ``(latent_dim,)``, like :func:`vae_helpers.model.decode`.
+        """Pixel probabilities at ``z`` of shape ``(n, latent_dim)`` or ``(latent_dim,)``, like ``model.decode``.
 
         Raises
         ------
@@ -208,7 +210,9 @@ def _check_models(encoder: keras.Model, decoder: keras.Model) -> None:
         )
     decoder_outputs = _latent_size(decoder, "decoder", "outputs")
     if decoder_outputs != N_PIXELS:
-        raise ValueError(f"decoder must output {N_PIXELS} logits, one per pixel of a 28x28 image: got {decoder_outputs}")
+        raise ValueError(
+            f"decoder must output {N_PIXELS} logits, one per pixel of a 28x28 image: got {decoder_outputs}"
+        )
     encoder_inputs = _latent_size(encoder, "encoder", "inputs")
     if encoder_inputs != N_PIXELS:
         raise ValueError(f"encoder must take {N_PIXELS} pixels (flattened 28x28 images): got {encoder_inputs}")
@@ -324,7 +328,8 @@ class LatentExplorer:
         try:
             return NumpyDecoder.from_keras(decoder).decode
         except UnsupportedDecoderError as error:
-            warnings.warn(f"{error}; the explorer calls the Keras decoder instead, about 100x slower per update", stacklevel=3)
+            message = f"{error}; the explorer calls the Keras decoder instead, about 100x slower per update"
+            warnings.warn(message, stacklevel=3)
             return lambda z: decode(decoder, z)
 
     def _default_endpoints(self) -> tuple[int, int]:
@@ -398,7 +403,9 @@ class LatentExplorer:
         plot_latent_scatter(self.means, self.labels, ax=ax, limit=self.limit)
         ax.set_title("held-out digits at their means $\\mu$", fontsize=10)
         (self._path_line,) = ax.plot([], [], "--", color="black", linewidth=1.2)
-        self._path_ends = [ax.text(0, 0, name, fontsize=11, fontweight="bold", ha="center", va="center") for name in "AB"]
+        self._path_ends = [
+            ax.text(0, 0, name, fontsize=11, fontweight="bold", ha="center", va="center") for name in "AB"
+        ]
         self._map_figure, self._map_axes = figure, ax
         self._update_path()
 
@@ -456,7 +463,7 @@ class LatentExplorer:
         return draw
 
     def interpolate(self, t: float) -> None:
-        r"""Move the point to :math:`(1 - t)\,\mu_A + t\,\mu_B`, with ``t`` clipped into [0, 1] (the ``t`` slider follows)."""
+        r"""Move the point to :math:`(1 - t)\,\mu_A + t\,\mu_B`, ``t`` clipped into [0, 1]; the ``t`` slider follows."""
         if not np.isscalar(t) or not np.isfinite(t):
             raise ValueError(f"t must be a finite number in [0, 1]: got {t!r}")
         t = float(np.clip(t, 0.0, 1.0))
@@ -629,7 +636,9 @@ def naive_explorer(decoder: keras.Model, limit: float = PRIOR_LIMIT) -> widgets.
     return widgets.interactive(show, z1=slider(), z2=slider())
 
 
-def time_slider_updates(slider: widgets.FloatSlider, image_bytes: Callable[[], bytes], values: Iterable[float]) -> np.ndarray:
+def time_slider_updates(
+    slider: widgets.FloatSlider, image_bytes: Callable[[], bytes], values: Iterable[float]
+) -> np.ndarray:
     """Seconds from setting ``slider.value`` to the new image's bytes being ready, one per value.
 
     ``image_bytes`` returns the bytes the widget now shows; each update must change them
