@@ -10,9 +10,11 @@ import pytest  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
 from vae_helpers.latent import (  # noqa: E402
+    kl_per_dimension,
     manifold,
     plot_latent_scatter,
     plot_manifold,
+    plot_prior_samples,
     plot_reconstructions,
     prior_grid,
     reconstruct,
@@ -136,3 +138,19 @@ def test_sample_prior_decodes_seeded_standard_normal_draws(decoder):
     np.testing.assert_allclose(sample_prior(decoder, 6, seed=4), expit(decoder(z).numpy()), rtol=1e-5)
     with pytest.raises(ValueError, match="n must be a positive integer"):
         sample_prior(decoder, 0)
+
+
+def test_prior_samples_figure_shows_the_samples_in_rows(decoder):
+    image = plot_prior_samples(decoder, n=4, ncols=2, seed=5).axes[0].images[0].get_array()
+    samples = sample_prior(decoder, 4, seed=5)
+    assert image.shape == (2 * 28 + 1, 2 * 28 + 1)
+    np.testing.assert_allclose(image[29:57, 29:57], samples[3].reshape(28, 28), rtol=1e-6)
+
+
+def test_kl_per_dimension_adds_up_to_the_kl_term(encoder):
+    x = np.random.default_rng(6).uniform(size=(50, 784)).astype(np.float32)
+    mu, log_var, _ = (tensor.numpy().astype(np.float64) for tensor in encoder(x))
+    per_image = 0.5 * (np.exp(log_var) + mu**2 - 1 - log_var).sum(axis=1)
+    per_dimension = kl_per_dimension(encoder, x)
+    assert per_dimension.shape == (2,)
+    assert per_dimension.sum() == pytest.approx(per_image.mean(), rel=1e-5)

@@ -10,7 +10,8 @@ is the decoded manifold with the usual axes (:math:`z_1` right, :math:`z_2` up).
   the centre of a cell of equal prior probability.
 - :func:`manifold`: the decoded grid as one image; :func:`plot_manifold` draws it.
 - :func:`plot_latent_scatter`: held-out posterior means coloured by label.
-- :func:`reconstruct`, :func:`plot_reconstructions`, :func:`sample_prior`.
+- :func:`reconstruct`, :func:`plot_reconstructions`, :func:`sample_prior`, :func:`plot_prior_samples`.
+- :func:`kl_per_dimension`: how much each latent dimension is used (posterior collapse).
 
 Every ``plot_*`` function draws into ``ax`` (a new figure when ``ax`` is ``None``) and
 returns the figure.
@@ -26,6 +27,7 @@ from numpy.typing import ArrayLike
 from scipy.stats import norm
 
 from vae_helpers.data import IMAGE_SHAPE
+from vae_helpers.gaussian import kl_normal
 from vae_helpers.model import decode, encode
 from vae_helpers.plotting import digit_grid
 
@@ -38,6 +40,8 @@ __all__ = [
     "reconstruct",
     "plot_reconstructions",
     "sample_prior",
+    "plot_prior_samples",
+    "kl_per_dimension",
 ]
 
 
@@ -213,3 +217,30 @@ def sample_prior(decoder, n: int, seed: int = 0) -> np.ndarray:
     latent_dim = decoder.inputs[0].shape[-1]
     z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
     return decode(decoder, z)
+
+
+
+def plot_prior_samples(
+    decoder, n: int = 30, ncols: int = 10, seed: int = 0, ax: Axes | None = None, title: str | None = None
+) -> Figure:
+    """Draw :func:`sample_prior` of ``n`` digits, ``ncols`` per row, on the same grey scale as the data."""
+    images = sample_prior(decoder, n, seed=seed)
+    ax = ax if ax is not None else plt.subplots(figsize=(0.6 * ncols, 0.6 * -(-n // ncols) + 0.4))[1]
+    ax.imshow(digit_grid(images, ncols=ncols), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+def kl_per_dimension(encoder, x: ArrayLike) -> np.ndarray:
+    r"""Mean KL divergence from the posterior to the prior, per latent dimension, over images ``x``, in nats.
+
+    .. math:: \frac{1}{n}\sum_{k=1}^{n} D_{KL}\big(\mathcal N(\mu_{ki}, \sigma^2_{ki}) \,\|\, \mathcal N(0, 1)\big)
+              \quad\text{for each dimension } i
+
+    The entries add up to the model's mean KL term. A dimension whose KL is near 0 has a
+    posterior equal to the prior for every image: it carries no information about the
+    image, and the decoder ignores it (*posterior collapse*). Shape ``(latent_dim,)``.
+    """
+    mu, log_var = encode(encoder, x)
+    return kl_normal(mu, np.exp(log_var.astype(np.float64)), 0.0, 1.0).mean(axis=0)

@@ -30,7 +30,7 @@ from vae_helpers.model import (
     negative_elbo,
 )
 
-__all__ = ["TrainingConfig", "train_vae", "write_pretrained", "main"]
+__all__ = ["TrainingConfig", "train_vae", "plot_training_curves", "write_pretrained", "main"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,38 @@ def train_vae(
         callbacks=callbacks,
     )
     return vae, history
+
+
+def plot_training_curves(history: keras.callbacks.History | dict, title: str | None = None):
+    """Total, reconstruction and KL loss per epoch, training (solid) and held out (dashed), in nats per image.
+
+    ``history`` is what :func:`train_vae` returns (or its ``.history`` dict). Held-out
+    curves are drawn when the run had ``x_test`` (``val_`` metrics).
+
+    Raises
+    ------
+    ValueError
+        If ``history`` has no ``loss`` per epoch.
+    """
+    import matplotlib.pyplot as plt
+
+    curves = history.history if isinstance(history, keras.callbacks.History) else history
+    if not curves.get("loss"):
+        raise ValueError(f"history must hold a 'loss' per epoch: got keys {sorted(curves)}")
+    epochs = np.arange(1, len(curves["loss"]) + 1)
+    figure, axes = plt.subplots(1, 3, figsize=(12, 3.2))
+    for ax, name, label in zip(axes, ("loss", "reconstruction_loss", "kl_loss"), ("total (-ELBO)", "reconstruction", "KL")):
+        ax.plot(epochs, curves[name], label="training")
+        if f"val_{name}" in curves:
+            ax.plot(epochs, curves[f"val_{name}"], "--", label="held out")
+        ax.set_title(label)
+        ax.set_xlabel("epoch")
+    axes[0].set_ylabel("nats per image")
+    axes[0].legend()
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
 
 
 def _sha256(path: Path) -> str:
