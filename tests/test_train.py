@@ -130,3 +130,21 @@ def test_learning_rate_decays_from_its_start_to_the_final_fraction_by_the_last_s
     assert float(schedule(0)) == pytest.approx(config.learning_rate)
     assert float(schedule(3)) == pytest.approx(config.learning_rate * (1 + config.final_learning_rate_fraction) / 2)
     assert float(vae.optimizer.learning_rate) == pytest.approx(config.learning_rate * config.final_learning_rate_fraction)
+
+
+def test_training_curves_plot_the_history_per_epoch(trained):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from vae_helpers.train import plot_training_curves
+
+    _, history, _ = trained
+    figure = plot_training_curves(history)
+    total, _, kl = figure.axes
+    training, held_out = total.get_lines()
+    np.testing.assert_array_equal(training.get_xdata(), [1, 2])
+    np.testing.assert_allclose(training.get_ydata(), history.history["loss"])
+    np.testing.assert_allclose(held_out.get_ydata(), history.history["val_loss"])
+    np.testing.assert_allclose(kl.get_lines()[0].get_ydata(), history.history["kl_loss"])
+    with pytest.raises(ValueError, match="history must hold a 'loss' per epoch"):
+        plot_training_curves({"val_loss": [1.0]})
