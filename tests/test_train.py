@@ -132,6 +132,14 @@ def test_learning_rate_decays_from_its_start_to_the_final_fraction_by_the_last_s
     assert float(vae.optimizer.learning_rate) == pytest.approx(config.learning_rate * config.final_learning_rate_fraction)
 
 
+def test_history_records_the_learning_rate_at_the_end_of_each_epoch():
+    config = replace(TrainingConfig(), epochs=2, batch_size=100)
+    _, history = train_vae(np.zeros((200, 784), np.float32), config=config)
+    halfway = config.learning_rate * (1 + config.final_learning_rate_fraction) / 2  # cos(pi/2) = 0
+    final = config.learning_rate * config.final_learning_rate_fraction
+    np.testing.assert_allclose(history.history["learning_rate"], [halfway, final], rtol=1e-5)
+
+
 def test_training_curves_plot_the_history_per_epoch(trained):
     import matplotlib
 
@@ -140,11 +148,14 @@ def test_training_curves_plot_the_history_per_epoch(trained):
 
     _, history, _ = trained
     figure = plot_training_curves(history)
-    total, _, kl = figure.axes
+    total, _, kl, rate = figure.axes
     training, held_out = total.get_lines()
     np.testing.assert_array_equal(training.get_xdata(), [1, 2])
     np.testing.assert_allclose(training.get_ydata(), history.history["loss"])
     np.testing.assert_allclose(held_out.get_ydata(), history.history["val_loss"])
     np.testing.assert_allclose(kl.get_lines()[0].get_ydata(), history.history["kl_loss"])
+    np.testing.assert_allclose(rate.get_lines()[0].get_ydata(), history.history["learning_rate"])
+    without_rate = {"loss": [3.0, 2.0], "reconstruction_loss": [2.0, 1.5], "kl_loss": [1.0, 0.5]}
+    assert len(plot_training_curves(without_rate).axes) == 3
     with pytest.raises(ValueError, match="history must hold a 'loss' per epoch"):
         plot_training_curves({"val_loss": [1.0]})

@@ -30,7 +30,7 @@ from vae_helpers.model import (
     negative_elbo,
 )
 
-__all__ = ["TrainingConfig", "train_vae", "plot_training_curves", "write_pretrained", "main"]
+__all__ = ["TrainingConfig", "LearningRateHistory", "train_vae", "plot_training_curves", "write_pretrained", "main"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,14 @@ class TrainingConfig:
     steps_per_execution: int = 40
 
 
+class LearningRateHistory(keras.callbacks.Callback):
+    """Record the optimizer's learning rate at the end of every epoch, as ``learning_rate`` in the history."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
+
 def train_vae(
     x_train: np.ndarray,
     x_test: np.ndarray | None = None,
@@ -70,7 +78,9 @@ def train_vae(
 
     The learning rate falls from ``config.learning_rate`` to
     ``final_learning_rate_fraction`` times it over the run: large steps early, fine ones
-    late. ``x_test``, if given, is evaluated after every epoch (``val_`` metrics).
+    late. ``x_test``, if given, is evaluated after every epoch (``val_`` metrics). The
+    history also holds the ``learning_rate`` at the end of each epoch;
+    ``callbacks`` are passed on to ``fit``.
     """
     keras.utils.set_random_seed(config.seed)  # also seeds the shuffling of each epoch
     vae = VAE(
@@ -94,7 +104,7 @@ def train_vae(
         batch_size=config.batch_size,
         validation_data=x_test,
         verbose=verbose,
-        callbacks=callbacks,
+        callbacks=[LearningRateHistory(), *(callbacks or [])],
     )
     return vae, history
 
@@ -103,7 +113,8 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
     """Total, reconstruction and KL loss per epoch, training (solid) and held out (dashed), in nats per image.
 
     ``history`` is what :func:`train_vae` returns (or its ``.history`` dict). Held-out
-    curves are drawn when the run had ``x_test`` (``val_`` metrics).
+    curves are drawn when the run had ``x_test`` (``val_`` metrics), and a fourth panel
+    shows the learning rate when the history has one.
 
     Raises
     ------
@@ -116,13 +127,18 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
     if not curves.get("loss"):
         raise ValueError(f"history must hold a 'loss' per epoch: got keys {sorted(curves)}")
     epochs = np.arange(1, len(curves["loss"]) + 1)
-    figure, axes = plt.subplots(1, 3, figsize=(12, 3.2))
+    has_rate = "learning_rate" in curves
+    figure, axes = plt.subplots(1, 3 + has_rate, figsize=(3.4 * (3 + has_rate), 3.2))
     for ax, name, label in zip(axes, ("loss", "reconstruction_loss", "kl_loss"), ("total (-ELBO)", "reconstruction", "KL")):
         ax.plot(epochs, curves[name], label="training")
         if f"val_{name}" in curves:
             ax.plot(epochs, curves[f"val_{name}"], "--", label="held out")
         ax.set_title(label)
         ax.set_xlabel("epoch")
+    if has_rate:
+        axes[3].plot(epochs, curves["learning_rate"], color="gray")
+        axes[3].set_title("learning rate (end of epoch)")
+        axes[3].set_xlabel("epoch")
     axes[0].set_ylabel("nats per image")
     axes[0].legend()
     if title:
