@@ -5,7 +5,9 @@ so offline the maths shows as raw TeX and embedded widgets stay blank. Here they
 from ``book/_vendor/`` (installed from the npm registry by ``install_web_packages.py``;
 ``make book`` runs it), copied to the site root through ``html_extra_path`` rather than
 ``_static/``: Jupyter Book would add every ``.js`` file under ``_static/`` to every page,
-MathJax's lazily loaded components included, which breaks MathJax.
+MathJax's lazily loaded components included, which breaks MathJax. Third-party widget
+modules (ipyevents) are copied from their installed Python packages into ``vendor/widgets/``,
+and ``static/widgets-offline.js`` points the widget manager there.
 
 It also fixes two console errors every page had: the theme's ``default_mode`` (a template
 variable, hence ``html_context``) left empty makes sphinx-book-theme log "Got invalid theme
@@ -34,8 +36,8 @@ MATHJAX = "../vendor/mathjax/tex-mml-chtml.js"
 WIDGET_SCRIPTS = {
     "../vendor/requirejs/require.js": {},
     "widgets-offline.js": {},
-    # A widget module missing from vendor/widgets/ would be fetched from this "CDN" (relative
-    # to the page, so: not found) instead of jsDelivr: the site never calls another host.
+    # A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a
+    # relative URL, so a 404 on this site) instead of jsDelivr: no call to another host.
     "../vendor/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn": "vendor/widgets/"},
 }
 # Third-party widget modules the notebooks use: module name -> (Python package, its AMD bundle).
