@@ -1,8 +1,10 @@
 """Helpers for the interactive book on variational autoencoders.
 
 One module per concept, in chapter order: :mod:`~vae_helpers.info` (information
-theory), :mod:`~vae_helpers.gaussian` (KL between Gaussians), :mod:`~vae_helpers.data`
-(MNIST), :mod:`~vae_helpers.model` (the Keras VAE), :mod:`~vae_helpers.plotting`.
+theory), :mod:`~vae_helpers.gaussian` (KL between Gaussians), :mod:`~vae_helpers.panels`
+(the widgets of chapters 1-2), :mod:`~vae_helpers.reparameterization` (gradients through
+sampling), :mod:`~vae_helpers.data` (MNIST), :mod:`~vae_helpers.model` (the Keras VAE),
+:mod:`~vae_helpers.plotting`.
 Import the modules you need: ``model`` imports TensorFlow, which takes seconds.
 """
 

@@ -7,7 +7,8 @@ JupyterLab and keeps its last picture in a saved notebook. Display a panel by le
 it as the last expression of a cell; its ``widget`` attribute is the ipywidgets box.
 
 Every quantity a panel shows is also an attribute (``panel.kl``, ``panel.q_density``,
-...), so code and tests can read what the reader sees.
+...), so code and tests can read what the reader sees. ``panel.snapshot()`` returns a
+still PNG of the current view, for pages where no kernel runs.
 """
 
 from __future__ import annotations
