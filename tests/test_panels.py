@@ -4,10 +4,15 @@ Expected values come from scipy (entropies, densities) and numerical integration
 vae_helpers itself.
 """
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from scipy import integrate, stats
 
+from conftest import REPO_ROOT
 from vae_helpers.panels import CoinPanel, DistributionPanel, GaussianKLPanel
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -174,3 +179,13 @@ def test_a_panel_displays_as_its_widget():
     panel = CoinPanel()
     bundle = panel._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_the_panels_and_chapters_1_and_2_do_not_load_tensorflow():
+    # Importing TensorFlow costs seconds per notebook; chapters 1-2 never need it.
+    code = "import sys, vae_helpers.panels; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    for name in ("01_information_theory", "02_kl_gaussians"):
+        notebook = json.loads((REPO_ROOT / "notebooks" / f"{name}.ipynb").read_text())
+        sources = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+        assert "tensorflow" not in sources and "keras" not in sources and "vae_helpers.model" not in sources
