@@ -275,6 +275,23 @@ def test_page_decoder_matches_keras_across_the_map(explorer, keras_decoder):
     assert np.abs(decoded - decode(keras_decoder, z)).max() <= PIXEL_TOLERANCE
 
 
+def test_page_and_notebook_explorers_span_the_same_map(built_book, keras_decoder):
+    import json
+
+    from vae_helpers.data import load_mnist
+    from vae_helpers.explorer import LatentExplorer
+    from vae_helpers.model import load_pretrained
+
+    script = (built_book.html / "_static" / "latent-explorer-data.js").read_text()
+    exported = json.loads(script[script.index("{") : script.rindex("}") + 1])
+    (_, _), (x_test, y_test) = load_mnist()
+    notebook_explorer = LatentExplorer(load_pretrained()[0], keras_decoder, x_test, y_test)
+    try:
+        assert exported["limit"] == notebook_explorer.limit
+    finally:
+        notebook_explorer.close()
+
+
 def test_explorer_screenshot(explorer):
     explorer.page.evaluate("document.querySelector('.latent-explorer').latentExplorer.setLatent(2.0, -0.5)")
     _next_frame(explorer.page)

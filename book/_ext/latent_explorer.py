@@ -27,7 +27,7 @@ from sphinx.util.osutil import relative_uri
 STATIC = Path(__file__).resolve().with_name("static")
 DATA_SCRIPT = "latent-explorer-data.js"
 FALLBACK_IMAGE = "latent-explorer-fallback.png"
-EXPORT_VERSION = 1  # bump when the exported format or the fallback figure changes
+EXPORT_VERSION = 1  # of the exported format; with the weights' sha256 and this file's hash, the export's fingerprint
 PRIOR_LIMIT = 4.0  # as vae_helpers.explorer: the map spans at least 4 prior standard deviations
 FALLBACK_GRID = 9  # decodes per side in the fallback figure
 TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
@@ -40,8 +40,10 @@ class latent_explorer_node(nodes.General, nodes.Element):
 def _model_summary() -> dict:
     """Sizes from the shipped weights' metadata, for the caption (no Keras needed)."""
     metadata = json.loads((_weights_folder() / "metadata.json").read_text())
+    from vae_helpers.data import N_PIXELS
+
     latent_dim, hidden = metadata["training"]["latent_dim"], metadata["training"]["hidden"]
-    pixels = 784
+    pixels = N_PIXELS
     return {
         "latent_dim": latent_dim,
         "hidden": hidden,
