@@ -31,11 +31,16 @@ def test_notebook_opens_with_a_title_and_imports_the_package(path):
 
 
 def test_a_raising_cell_fails_the_book_build(tmp_path):
+    # The real configuration with its extensions and assets, but a toc of one planted notebook.
     source = tmp_path / "book"
-    (source / "notebooks").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "_config.yml", source)
-    (source / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: notebooks/planted\n")
-    (source / "intro.md").write_text("# Intro\n")
+    shutil.copytree(
+        REPO_ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".venv", "_build", ".git", "notebooks", "tests", "benchmarks", "test-artifacts", ".*cache*"),
+    )
+    (source / "notebooks").mkdir()
+    (source / "_toc.yml").write_text("format: jb-book\nroot: book/planted_intro\nchapters:\n  - file: notebooks/planted\n")
+    (source / "book" / "planted_intro.md").write_text("# Intro\n")
     notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
     notebook.cells.insert(1, nbformat.v4.new_code_cell('raise RuntimeError("planted failure")'))
     nbformat.write(notebook, source / "notebooks" / "planted.ipynb")
@@ -43,4 +48,5 @@ def test_a_raising_cell_fails_the_book_build(tmp_path):
     build = build_book(source, tmp_path / "out")
 
     assert build.returncode != 0, build.log[-3000:]
-    assert "planted failure" in build.log
+    assert "planted failure" in build.log  # the cell's own error is reported
+    assert "ExecutionError" in build.log and "planted.ipynb" in build.log
