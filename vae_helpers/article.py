@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from vae_helpers.data import N_PIXELS
-from vae_helpers.model import Sampling, _check_images
+from vae_helpers.model import VAE, Sampling, _check_images
 
 import keras  # noqa: E402  (vae_helpers.model has quieted TensorFlow's start-up log)
 from keras import ops  # noqa: E402
@@ -39,56 +39,22 @@ INTERMEDIATE_DIM = 128
 LATENT_DIM = 2
 
 
-class ArticleVAE(keras.Model):
-    r"""The article's VAE as a Keras 3 model; ``fit`` reports the article's loss.
+class ArticleVAE(VAE):
+    r"""The article's VAE as a Keras 3 model: the book's :class:`~vae_helpers.model.VAE` with the article's loss.
 
     .. math:: \text{loss} = 784 \cdot \mathrm{mean}_j\,\mathrm{BCE}(x_j, \hat x_j)
               \;-\; \tfrac12 \sum_{i} \big(1 + \log\sigma_i^2 - \mu_i^2 - \sigma_i^2\big)
 
     averaged over the batch, in nats, with ``keras.losses.binary_crossentropy`` applied to
-    the decoder's output exactly as the article does. ``fit`` and ``evaluate`` report
-    ``loss``, ``reconstruction_loss`` and ``kl_loss``.
+    the decoder's output exactly as the article does (:func:`article_loss_terms`). The
+    training step is the Keras 3 one of ``VAE``; ``fit`` and ``evaluate`` report ``loss``,
+    ``reconstruction_loss`` and ``kl_loss``.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, **kwargs):
-        super().__init__(**kwargs)
-        self.encoder = encoder
-        self.decoder = decoder
-        self.trackers = [keras.metrics.Mean(name=name) for name in ("loss", "reconstruction_loss", "kl_loss")]
-        self.built = True
-
-    @property
-    def metrics(self):
-        return self.trackers
-
-    def call(self, x, training=False):
-        _, _, z = self.encoder(x, training=training)
-        return self.decoder(z, training=training)
-
-    def _loss_terms(self, x, training: bool):
+    def _elbo_terms(self, x, training: bool):
         mu, log_var, z = self.encoder(x, training=training)
-        outputs = self.decoder(z, training=training)
-        reconstruction, kl = article_loss_terms(x, outputs, mu, log_var)
+        reconstruction, kl = article_loss_terms(x, self.decoder(z, training=training), mu, log_var)
         return ops.mean(reconstruction + kl), ops.mean(reconstruction), ops.mean(kl)
-
-    def _track(self, values) -> dict:
-        for tracker, value in zip(self.trackers, values):
-            tracker.update_state(value)
-        return {tracker.name: tracker.result() for tracker in self.trackers}
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x = data[0] if isinstance(data, tuple) else data
-        with tf.GradientTape() as tape:
-            values = self._loss_terms(x, training=True)
-        gradients = tape.gradient(values[0], self.trainable_weights)
-        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-        return self._track(values)
-
-    def test_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
-        return self._track(self._loss_terms(x, training=False))
 
 
 def article_loss_terms(x, outputs, mu, log_var):
