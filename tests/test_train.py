@@ -159,3 +159,15 @@ def test_training_curves_plot_the_history_per_epoch(trained):
     assert len(plot_training_curves(without_rate).axes) == 3
     with pytest.raises(ValueError, match="history must hold a 'loss' per epoch"):
         plot_training_curves({"val_loss": [1.0]})
+
+
+def test_chapter_4_benchmark_results_describe_the_shipped_training():
+    """The chapter glues the benchmark's stored figures: they must come from today's TrainingConfig."""
+    import json
+
+    from conftest import REPO_ROOT
+
+    results = json.loads((REPO_ROOT / "benchmarks" / "results" / "train_vs_reference.json").read_text())
+    metadata = pretrained_metadata()
+    assert metadata["training"]["epochs"] == TrainingConfig().epochs == 40
+    assert results["helpers"]["40"]["nats"] == pytest.approx(metadata["held_out_negative_elbo_nats"], abs=0.01)
