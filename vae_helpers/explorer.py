@@ -38,6 +38,7 @@ from vae_helpers.plotting import digit_grid
 __all__ = [
     "LATENT_DIM",
     "PRIOR_LIMIT",
+    "map_limit",
     "NumpyDecoder",
     "UnsupportedDecoderError",
     "LatentExplorer",
@@ -221,6 +222,16 @@ def _check_models(encoder: keras.Model, decoder: keras.Model) -> None:
         raise ValueError(f"encoder must output {LATENT_DIM}-D means (mu, log_var, z): got size {encoder_outputs}")
 
 
+def map_limit(means: np.ndarray) -> float:
+    """Half the side of the square the map and the sliders span, for latent means ``(n, 2)``.
+
+    At least ``PRIOR_LIMIT``, widened to hold every mean (an autoencoder's codes can lie far
+    out), rounded up to a multiple of 0.5. The in-page explorer of the book uses it too.
+    """
+    reach = float(np.abs(means).max()) * 1.05
+    return max(PRIOR_LIMIT, float(np.ceil(2 * reach)) / 2)
+
+
 def _slider_step(limit: float) -> float:
     """A round step giving a few hundred positions over [-limit, limit]: 0.01 for the VAE's +-4."""
     return float(10.0 ** np.floor(np.log10(limit / 200)))
@@ -317,8 +328,7 @@ class LatentExplorer:
 
     def _check_limit(self, limit: float | None) -> float:
         if limit is None:
-            reach = float(np.abs(self.means).max()) * 1.05
-            return max(PRIOR_LIMIT, float(np.ceil(2 * reach)) / 2)  # a round number: a multiple of 0.5
+            return map_limit(self.means)
         if not np.isscalar(limit) or not np.isfinite(limit) or limit <= 0:
             raise ValueError(f"limit must be a positive number: got {limit!r}")
         return float(limit)

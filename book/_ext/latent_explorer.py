@@ -28,7 +28,6 @@ STATIC = Path(__file__).resolve().with_name("static")
 DATA_SCRIPT = "latent-explorer-data.js"
 FALLBACK_IMAGE = "latent-explorer-fallback.png"
 EXPORT_VERSION = 1  # of the exported format; with the weights' sha256 and this file's hash, the export's fingerprint
-PRIOR_LIMIT = 4.0  # as vae_helpers.explorer: the map spans at least 4 prior standard deviations
 FALLBACK_GRID = 9  # decodes per side in the fallback figure
 TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
@@ -122,20 +121,11 @@ def add_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dic
     app.add_js_file("latent-explorer.js", defer="defer")
 
 
-def map_limit(means) -> float:
-    """Half the side of the square the map and sliders span, the rule of ``vae_helpers.explorer``.
-
-    At least ``PRIOR_LIMIT``, widened to hold every mean, rounded up to a multiple of 0.5.
-    """
-    import numpy as np
-
-    reach = float(np.abs(means).max()) * 1.05
-    return max(PRIOR_LIMIT, float(np.ceil(2 * reach)) / 2)
-
-
 def _export_fingerprint() -> str:
     metadata = json.loads((_weights_folder() / "metadata.json").read_text())
-    return f"{metadata['sha256']}-{EXPORT_VERSION}-{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}"
+    # This file and the explorer module (its map_limit) decide what the export holds.
+    code = Path(__file__).read_bytes() + (_weights_folder().parent / "explorer.py").read_bytes()
+    return f"{metadata['sha256']}-{EXPORT_VERSION}-{hashlib.sha256(code).hexdigest()[:16]}"
 
 
 def export(static: Path) -> None:
@@ -149,6 +139,7 @@ def export(static: Path) -> None:
     import numpy as np
 
     from vae_helpers.data import load_mnist
+    from vae_helpers.explorer import map_limit
     from vae_helpers.model import encode, load_pretrained, pretrained_metadata
 
     encoder, decoder = load_pretrained()
