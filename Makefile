@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test clean-book clean lab serve linkcheck
+.PHONY: book test clean-book clean lab serve linkcheck screenshots
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -42,6 +42,11 @@ test: $(STAMP) $(WEB_STAMP)
 ## lab: open the notebooks in JupyterLab
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+## screenshots: refresh the README's pictures from the browser tests (needs chromium)
+screenshots: $(STAMP) $(WEB_STAMP)
+	$(BIN)/python -m pytest tests/test_browser.py -k screenshot
+	cp test-artifacts/latent-explorer.png test-artifacts/chapter-top.png book/images/screenshots/
 
 ## serve: preview the built book on http://127.0.0.1:8000 (run make book first)
 serve:

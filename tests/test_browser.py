@@ -146,6 +146,7 @@ def test_chapter_page_screenshot(visit, built_book):
     opened = visit(page)
     ARTIFACTS.mkdir(exist_ok=True)
     opened.page.screenshot(path=str(ARTIFACTS / "chapter.png"), full_page=True)
+    opened.page.screenshot(path=str(ARTIFACTS / "chapter-top.png"))  # one screenful, for the README
     assert opened.page.locator("mjx-container").count() > 0 or not with_math
 
 
