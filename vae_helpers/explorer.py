@@ -496,7 +496,7 @@ class LatentExplorer:
 
     @property
     def map_array(self) -> np.ndarray:
-        """The map as displayed now, marker included: RGB, ``(height, width, 3)`` uint8."""
+        """The map as displayed now, with the marker, as RGB ``(height, width, 3)`` uint8."""
         palette = np.asarray(self._palette, dtype=np.uint8).reshape(-1, 3)
         return palette[self._map_with_marker()]
 

@@ -60,7 +60,7 @@ def _square_exact_gradient(mu: float, sigma: float) -> float:
 
 
 SQUARE = Objective("z^2", _square, _square_derivative, _square_exact_gradient)
-"""The book's example: :math:`f(z) = z^2`, with :math:`\\frac{\\partial}{\\partial\\mu}\\mathbb{E}[z^2] = 2\\mu`."""
+"""The book's example, :math:`f(z) = z^2`, with :math:`\\frac{\\partial}{\\partial\\mu}\\mathbb{E}[z^2] = 2\\mu`."""
 
 ESTIMATORS = ("reparameterized", "score_function")
 
