@@ -74,7 +74,7 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | f
 
 
 def kl_divergence(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | float:
-    r"""Kullback-Leibler divergence of ``q`` from ``p``: the extra code length.
+    r"""Kullback-Leibler divergence of ``p`` from ``q``: the extra code length of coding ``p`` with ``q``.
 
     .. math:: D_{KL}(p \,\|\, q) = \sum_i p_i \log_b \frac{p_i}{q_i} = H(p, q) - H(p)
 

@@ -66,31 +66,31 @@ def _unit(base: float) -> str:
 
 
 class CoinPanel(_Panel):
-    r"""A coin with a bias slider and its entropy :math:`H(b) = -b\log b - (1-b)\log(1-b)`.
+    r"""A coin with a bias slider and its entropy :math:`H(\theta) = -\theta\log \theta - (1-\theta)\log(1-\theta)`.
 
     The curve of :math:`H` over every bias stays fixed; a marker shows the slider's bias.
 
     Attributes
     ----------
     bias : float
-        The probability of heads, :math:`b`, as set by ``slider``.
+        The probability of heads, :math:`\theta`, as set by ``slider``.
     entropy : float
-        :math:`H(b)` in the unit of ``base``.
+        :math:`H(\theta)` in the unit of ``base``.
     marker : matplotlib.lines.Line2D
-        The point :math:`(b, H(b))` on the curve.
+        The point :math:`(\theta, H(\theta))` on the curve.
     """
 
     def __init__(self, bias: float = 0.2, base: float = 2) -> None:
         if not np.isscalar(bias) or not 0 <= bias <= 1:
             raise ValueError(f"bias must be a probability in [0, 1]: got {bias!r}")
         self.base = check_base(base)
-        self.slider = widgets.FloatSlider(value=bias, min=0.0, max=1.0, step=0.01, description="bias b")
+        self.slider = widgets.FloatSlider(value=bias, min=0.0, max=1.0, step=0.01, description="bias θ")
         self.figure = Figure(figsize=(5, 3), layout="constrained")
         ax = self.figure.add_subplot()
         biases = np.linspace(0, 1, 201)
         ax.plot(biases, entropy(np.stack([biases, 1 - biases], axis=-1), base=self.base), color="gray")
         (self.marker,) = ax.plot([], [], "o", color=P_COLOR, markersize=9)
-        ax.set(xlabel="bias b = P(heads)", ylabel=f"entropy H(b), {_unit(self.base)}", xlim=(0, 1))
+        ax.set(xlabel="bias θ = P(heads)", ylabel=f"entropy H(θ), {_unit(self.base)}", xlim=(0, 1))
         ax.set_ylim(bottom=0)
         self.title = ax.set_title("")
         self.image = self._make_image()
