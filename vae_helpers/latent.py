@@ -75,7 +75,7 @@ def square_grid(n: int, extent: float = 3.0) -> np.ndarray:
 
 
 def prior_grid(n: int) -> np.ndarray:
-    r"""``n * n`` latent points of equal prior weight: :math:`z_k = \Phi^{-1}\big(\frac{k + 1/2}{n}\big)` on each axis.
+    r"""``n * n`` latent points of equal prior weight: :math:`t_m = \Phi^{-1}\big(\frac{m + 1/2}{n}\big)` on each axis.
 
     :math:`\Phi^{-1}` is the inverse CDF of :math:`\mathcal N(0, 1)` (``scipy.stats.norm.ppf``).
     The grid cuts the prior :math:`\mathcal N(0, I)` into ``n * n`` cells of probability
@@ -235,7 +235,7 @@ def plot_prior_samples(
 def kl_per_dimension(encoder, x: ArrayLike) -> np.ndarray:
     r"""Mean KL divergence from the posterior to the prior, per latent dimension, over images ``x``, in nats.
 
-    .. math:: \frac{1}{n}\sum_{k=1}^{n} D_{KL}\big(\mathcal N(\mu_{ki}, \sigma^2_{ki}) \,\|\, \mathcal N(0, 1)\big)
+    .. math:: \frac{1}{n}\sum_{m=1}^{n} D_{KL}\big(\mathcal N(\mu_{mi}, \sigma^2_{mi}) \,\|\, \mathcal N(0, 1)\big)
               \quad\text{for each dimension } i
 
     The entries add up to the model's mean KL term. A dimension whose KL is near 0 has a
