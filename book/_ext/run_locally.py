@@ -14,6 +14,12 @@ NOTE = (
     "installed), then ``.venv/bin/jupyter lab {path}``. The download button at the top "
     "gives you the ``.ipynb`` file."
 )
+# Binder installs the package from binder/requirements.txt; Colab opens the bare notebook, whose
+# first code cell would fail on ``import vae_helpers`` without this.
+COLAB = (
+    " On Colab, first run ``%pip install git+{repository}`` in a new cell (it installs the "
+    "book's package), and restart the session if Colab asks."
+)
 
 
 def add_run_locally_note(app: Sphinx, doctree: nodes.document) -> None:
@@ -25,7 +31,11 @@ def add_run_locally_note(app: Sphinx, doctree: nodes.document) -> None:
         return
     note = nodes.note()
     paragraph = nodes.paragraph()
-    for index, text in enumerate(NOTE.format(path=f"{docname}.ipynb").split("``")):
+    note_text = NOTE.format(path=f"{docname}.ipynb")
+    repository = app.config.html_theme_options.get("repository_url")
+    if repository and app.config.html_theme_options.get("launch_buttons", {}).get("colab_url"):
+        note_text += COLAB.format(repository=repository)
+    for index, text in enumerate(note_text.split("``")):
         paragraph += nodes.literal(text, text) if index % 2 else nodes.Text(text)
     note += paragraph
     title_index = next(i for i, child in enumerate(section.children) if isinstance(child, nodes.title))
