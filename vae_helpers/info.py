@@ -53,6 +53,14 @@ def entropy(p: ArrayLike, base: float = 2) -> np.ndarray | float:
     return -xlogy(p, p).sum(axis=-1) / np.log(base)
 
 
+def _distribution_pair(p: ArrayLike, q: ArrayLike, base: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Validate two distributions over the same outcomes, and the logarithm base."""
+    p = as_probability_vector(p, "p")
+    q = as_probability_vector(q, "q")
+    check_same_shape(p, q, "p", "q")
+    return p, q, check_base(base)
+
+
 def cross_entropy(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | float:
     r"""Cross-entropy: the average code length for data from ``p`` coded for ``q``.
 
@@ -65,10 +73,7 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | f
     ValueError
         If ``p`` or ``q`` is not a probability vector, or their shapes differ.
     """
-    base = check_base(base)
-    p = as_probability_vector(p, "p")
-    q = as_probability_vector(q, "q")
-    check_same_shape(p, q, "p", "q")
+    p, q, base = _distribution_pair(p, q, base)
     with np.errstate(divide="ignore"):
         return -xlogy(p, q).sum(axis=-1) / np.log(base)
 
@@ -86,10 +91,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | f
     ValueError
         If ``p`` or ``q`` is not a probability vector, or their shapes differ.
     """
-    base = check_base(base)
-    p = as_probability_vector(p, "p")
-    q = as_probability_vector(q, "q")
-    check_same_shape(p, q, "p", "q")
+    p, q, base = _distribution_pair(p, q, base)
     with np.errstate(divide="ignore"):
         extra = xlogy(p, p) - xlogy(p, q)
     # Rounding can leave -1e-17 for identical inputs; the divergence is never negative.
