@@ -54,6 +54,24 @@ def as_positive(value: ArrayLike, name: str) -> np.ndarray:
     return array
 
 
+def _is_integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def as_positive_integer(value: int, name: str) -> int:
+    """Return ``value`` as an ``int`` if it is an integer >= 1 (``True`` is not an integer here)."""
+    if not _is_integer(value) or value < 1:
+        raise ValueError(f"{name} must be a positive integer: got {value!r}")
+    return int(value)
+
+
+def as_integer_at_least(value: int, name: str, minimum: int, reason: str = "") -> int:
+    """Return ``value`` as an ``int`` if it is an integer >= ``minimum``; ``reason`` says why, in the message."""
+    if not _is_integer(value) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}{reason}: got {value!r}")
+    return int(value)
+
+
 def check_base(base: float) -> float:
     """Return ``base`` if it is a valid logarithm base (> 0 and != 1)."""
     if not np.isscalar(base) or base <= 0 or base == 1:

@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 from PIL import Image
 from scipy.special import expit
 
+from vae_helpers._validation import as_integer_at_least
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 from vae_helpers.latent import plot_latent_scatter
 from vae_helpers.model import decode, encode
@@ -310,11 +311,8 @@ class LatentExplorer:
             raise ValueError(f"labels must have shape ({len(self.means)},), one per image: got {labels.shape}")
         self.labels = labels
         self.limit = self._check_limit(limit)
-        for name, value, smallest in (("scale", scale, 1), ("strip_length", strip_length, 2)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
-                raise ValueError(f"{name} must be an integer >= {smallest}: got {value!r}")
-        self.scale = int(scale)
-        self.strip_length = int(strip_length)
+        self.scale = as_integer_at_least(scale, "scale", 1)
+        self.strip_length = as_integer_at_least(strip_length, "strip_length", 2)
         self._decode = self._fast_decoder(decoder)
         self._rng = np.random.default_rng(seed)
         self._syncing = False

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vae_helpers._validation import as_float_array, as_positive, check_same_shape
+from vae_helpers._validation import as_float_array, as_integer_at_least, as_positive, check_same_shape
 
 __all__ = [
     "normal_log_pdf",
@@ -137,8 +137,7 @@ def kl_monte_carlo(
     if mu.ndim == 0:
         raise ValueError(f"mu must have a last axis (the latent dimensions): got a scalar {mu}")
     check_same_shape(mu, log_var, "mu", "log_var")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
-        raise ValueError(f"n_samples must be an integer >= 2 (a standard error needs two samples): got {n_samples!r}")
+    n_samples = as_integer_at_least(n_samples, "n_samples", 2, " (a standard error needs two samples)")
     sigma = np.exp(0.5 * log_var)
     rng = np.random.default_rng(seed)
     z = mu + sigma * rng.standard_normal((n_samples, *mu.shape))

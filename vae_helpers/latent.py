@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from scipy.stats import norm
 
+from vae_helpers._validation import as_positive_integer
 from vae_helpers.data import IMAGE_SHAPE
 from vae_helpers.gaussian import kl_normal
 from vae_helpers.model import decode, encode
@@ -45,12 +46,6 @@ __all__ = [
 ]
 
 
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer: got {value!r}")
-    return int(value)
-
-
 def _reading_order(z1: np.ndarray, z2: np.ndarray) -> np.ndarray:
     """All pairs (z1, z2) with z2 decreasing by row and z1 increasing within a row."""
     rows, cols = np.meshgrid(z2[::-1], z1, indexing="ij")
@@ -67,7 +62,7 @@ def square_grid(n: int, extent: float = 3.0) -> np.ndarray:
     ValueError
         If ``n`` is not a positive integer or ``extent`` is not a positive number.
     """
-    n = _check_positive_int(n, "n")
+    n = as_positive_integer(n, "n")
     if not np.isscalar(extent) or not np.isfinite(extent) or extent <= 0:
         raise ValueError(f"extent must be a positive number: got {extent!r}")
     axis = np.linspace(-extent, extent, n) if n > 1 else np.zeros(1)
@@ -87,7 +82,7 @@ def prior_grid(n: int) -> np.ndarray:
     ValueError
         If ``n`` is not a positive integer.
     """
-    n = _check_positive_int(n, "n")
+    n = as_positive_integer(n, "n")
     axis = norm.ppf((np.arange(n) + 0.5) / n)
     return _reading_order(axis, axis)
 
@@ -213,7 +208,7 @@ def sample_prior(decoder, n: int, seed: int = 0) -> np.ndarray:
     ValueError
         If ``n`` is not a positive integer.
     """
-    n = _check_positive_int(n, "n")
+    n = as_positive_integer(n, "n")
     latent_dim = decoder.inputs[0].shape[-1]
     z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
     return decode(decoder, z)

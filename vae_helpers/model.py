@@ -19,6 +19,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
+from vae_helpers._validation import as_positive_integer  # noqa: E402
 from vae_helpers.data import N_PIXELS  # noqa: E402
 from vae_helpers.gaussian import kl_to_standard_normal_formula  # noqa: E402
 
@@ -68,9 +69,8 @@ def _initializer(seed: int | None, offset: int) -> keras.initializers.Initialize
 
 
 def _check_dimensions(latent_dim: int, hidden: int) -> None:
-    for name, value in (("latent_dim", latent_dim), ("hidden", hidden)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer: got {value!r}")
+    as_positive_integer(latent_dim, "latent_dim")
+    as_positive_integer(hidden, "hidden")
 
 
 def build_encoder(latent_dim: int = 2, hidden: int = 128, seed: int | None = None) -> keras.Model:
@@ -253,8 +253,7 @@ def negative_elbo(encoder: keras.Model, decoder: keras.Model, x: np.ndarray, n_s
     KL term is exact.
     """
     _check_images(np.asarray(x), "x")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive integer: got {n_samples!r}")
+    n_samples = as_positive_integer(n_samples, "n_samples")
     mu, log_var, _ = encoder(x, training=False)
     rng = np.random.default_rng(seed)
     sigma = ops.exp(0.5 * log_var)

@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from vae_helpers._validation import as_float_array, check_base
+from vae_helpers._validation import as_float_array, as_integer_at_least, check_base
 from vae_helpers.gaussian import kl_monte_carlo, kl_to_standard_normal, normal_pdf
 from vae_helpers.info import cross_entropy, entropy, kl_divergence
 
@@ -239,9 +239,7 @@ class GaussianKLPanel(_Panel):
             raise ValueError(f"mu must be a number in [-3, 3]: got {mu!r}")
         if not np.isscalar(sigma) or not 0.1 <= sigma <= 3:
             raise ValueError(f"sigma must be a number in [0.1, 3]: got {sigma!r}")
-        if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
-            raise ValueError(f"n_samples must be an integer >= 2: got {n_samples!r}")
-        self.n_samples = int(n_samples)
+        self.n_samples = as_integer_at_least(n_samples, "n_samples", 2)
         self.seed = seed
         self.mu_slider = widgets.FloatSlider(value=mu, min=-3.0, max=3.0, step=0.05, description="mu")
         self.sigma_slider = widgets.FloatSlider(value=sigma, min=0.1, max=3.0, step=0.05, description="sigma")

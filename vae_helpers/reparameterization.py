@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from vae_helpers._validation import as_integer_at_least
 from vae_helpers.gaussian import MonteCarloEstimate
 
 __all__ = [
@@ -72,8 +73,7 @@ def _check(objective: Objective, mu: float, sigma: float, count: int, name: str 
         raise ValueError(f"mu must be a finite number: got {mu!r}")
     if not np.isscalar(sigma) or not np.isfinite(sigma) or sigma <= 0:
         raise ValueError(f"sigma must be a positive number (a standard deviation): got {sigma!r}")
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}: got {count!r}")
+    as_integer_at_least(count, name, minimum)
 
 
 def _gradient_terms(
