@@ -72,6 +72,13 @@ def as_integer_at_least(value: int, name: str, minimum: int, reason: str = "") -
     return int(value)
 
 
+def as_positive_number(value: float, name: str, reason: str = "") -> float:
+    """Return ``value`` as a ``float`` if it is one finite number > 0; ``reason`` says what it is, in the message."""
+    if not np.isscalar(value) or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive number{reason}: got {value!r}")
+    return float(value)
+
+
 def check_base(base: float) -> float:
     """Return ``base`` if it is a valid logarithm base (> 0 and != 1)."""
     if not np.isscalar(base) or base <= 0 or base == 1:

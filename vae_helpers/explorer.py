@@ -30,7 +30,7 @@ from numpy.typing import ArrayLike
 from PIL import Image
 from scipy.special import expit
 
-from vae_helpers._validation import as_integer_at_least
+from vae_helpers._validation import as_integer_at_least, as_positive_number
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 from vae_helpers.latent import plot_latent_scatter
 from vae_helpers.model import decode, encode
@@ -327,9 +327,7 @@ class LatentExplorer:
     def _check_limit(self, limit: float | None) -> float:
         if limit is None:
             return map_limit(self.means)
-        if not np.isscalar(limit) or not np.isfinite(limit) or limit <= 0:
-            raise ValueError(f"limit must be a positive number: got {limit!r}")
-        return float(limit)
+        return as_positive_number(limit, "limit")
 
     @staticmethod
     def _fast_decoder(decoder: keras.Model) -> Callable[[np.ndarray], np.ndarray]:

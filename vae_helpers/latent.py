@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from scipy.stats import norm
 
-from vae_helpers._validation import as_positive_integer
+from vae_helpers._validation import as_positive_integer, as_positive_number
 from vae_helpers.data import IMAGE_SHAPE
 from vae_helpers.gaussian import kl_normal
 from vae_helpers.model import decode, encode
@@ -63,8 +63,7 @@ def square_grid(n: int, extent: float = 3.0) -> np.ndarray:
         If ``n`` is not a positive integer or ``extent`` is not a positive number.
     """
     n = as_positive_integer(n, "n")
-    if not np.isscalar(extent) or not np.isfinite(extent) or extent <= 0:
-        raise ValueError(f"extent must be a positive number: got {extent!r}")
+    extent = as_positive_number(extent, "extent")
     axis = np.linspace(-extent, extent, n) if n > 1 else np.zeros(1)
     return _reading_order(axis, axis)
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vae_helpers._validation import as_integer_at_least
+from vae_helpers._validation import as_integer_at_least, as_positive_number
 from vae_helpers.gaussian import MonteCarloEstimate
 
 __all__ = [
@@ -71,8 +71,7 @@ def _check(objective: Objective, mu: float, sigma: float, count: int, name: str 
         raise ValueError(f"objective must be an Objective (f, derivative, exact gradient): got {type(objective).__name__}")
     if not np.isscalar(mu) or not np.isfinite(mu):
         raise ValueError(f"mu must be a finite number: got {mu!r}")
-    if not np.isscalar(sigma) or not np.isfinite(sigma) or sigma <= 0:
-        raise ValueError(f"sigma must be a positive number (a standard deviation): got {sigma!r}")
+    as_positive_number(sigma, "sigma", " (a standard deviation)")
     as_integer_at_least(count, name, minimum)
 
 
