@@ -87,6 +87,16 @@ def kl_to_standard_normal_formula(mu: Any, log_var: Any, ops: ModuleType = np) -
     return -0.5 * ops.sum(1.0 + log_var - ops.square(mu) - ops.exp(log_var), axis=-1)
 
 
+def _posterior_parameters(mu: ArrayLike, log_var: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a diagonal Gaussian's ``mu`` and ``log_var``: same shape, with a last axis."""
+    mu = as_float_array(mu, "mu")
+    log_var = as_float_array(log_var, "log_var")
+    if mu.ndim == 0:
+        raise ValueError(f"mu must have a last axis (the latent dimensions): got a scalar {mu}")
+    check_same_shape(mu, log_var, "mu", "log_var")
+    return mu, log_var
+
+
 def kl_to_standard_normal(mu: ArrayLike, log_var: ArrayLike) -> np.ndarray:
     r"""KL divergence of a diagonal Gaussian from :math:`\mathcal{N}(0, I)`, in nats.
 
@@ -102,11 +112,7 @@ def kl_to_standard_normal(mu: ArrayLike, log_var: ArrayLike) -> np.ndarray:
     ValueError
         If the shapes differ or ``mu`` is a scalar.
     """
-    mu = as_float_array(mu, "mu")
-    log_var = as_float_array(log_var, "log_var")
-    if mu.ndim == 0:
-        raise ValueError(f"mu must have a last axis (the latent dimensions): got a scalar {mu}")
-    check_same_shape(mu, log_var, "mu", "log_var")
+    mu, log_var = _posterior_parameters(mu, log_var)
     return kl_to_standard_normal_formula(mu, log_var)
 
 
@@ -132,11 +138,7 @@ def kl_monte_carlo(
     ValueError
         If the shapes differ, ``mu`` is a scalar, or ``n_samples`` is not an integer >= 2.
     """
-    mu = as_float_array(mu, "mu")
-    log_var = as_float_array(log_var, "log_var")
-    if mu.ndim == 0:
-        raise ValueError(f"mu must have a last axis (the latent dimensions): got a scalar {mu}")
-    check_same_shape(mu, log_var, "mu", "log_var")
+    mu, log_var = _posterior_parameters(mu, log_var)
     n_samples = as_integer_at_least(n_samples, "n_samples", 2, " (a standard error needs two samples)")
     sigma = np.exp(0.5 * log_var)
     rng = np.random.default_rng(seed)
