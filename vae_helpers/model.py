@@ -269,6 +269,11 @@ class PretrainedWeightsError(ValueError):
     """The pretrained weights are missing, corrupt, or do not fit the model."""
 
 
+def _sha256(path: Path) -> str:
+    """The checksum the metadata records for the weights file (``train.write_pretrained`` writes it)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def pretrained_metadata(folder: str | os.PathLike | None = None) -> dict:
     """The metadata of the shipped weights: data split, training settings, held-out -ELBO, versions, sha256.
 
@@ -308,7 +313,7 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
             f"Pretrained weights not found at {path}. Restore them from the repository or "
             "recreate them with `python -m vae_helpers.train`."
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = _sha256(path)
     if digest != metadata["sha256"]:
         raise PretrainedWeightsError(
             f"{path} does not match its metadata (sha256 {digest[:12]}..., expected "

@@ -9,7 +9,6 @@ finished and the new files are complete.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -25,6 +24,7 @@ from vae_helpers.model import (
     PRETRAINED_METADATA,
     PRETRAINED_WEIGHTS,
     VAE,
+    _sha256,
     build_decoder,
     build_encoder,
     negative_elbo,
@@ -145,10 +145,6 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
         figure.suptitle(title)
     figure.tight_layout()
     return figure
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_pretrained(vae: VAE, config: TrainingConfig, held_out_negative_elbo: float, output: Path) -> None:
