@@ -123,7 +123,7 @@ def add_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dic
 
 def _export_fingerprint() -> str:
     metadata = json.loads((_weights_folder() / "metadata.json").read_text())
-    # This file and the explorer module (its map_limit) decide what the export holds.
+    # This file and the explorer module (its map_limit and NumpyDecoder) decide what the export holds.
     code = Path(__file__).read_bytes() + (_weights_folder().parent / "explorer.py").read_bytes()
     return f"{metadata['sha256']}-{EXPORT_VERSION}-{hashlib.sha256(code).hexdigest()[:16]}"
 
@@ -135,11 +135,10 @@ def export(static: Path) -> None:
     if image_path.is_file() and data_path.is_file() and fingerprint in data_path.read_text()[:500]:
         return
 
-    import keras
     import numpy as np
 
     from vae_helpers.data import load_mnist
-    from vae_helpers.explorer import map_limit
+    from vae_helpers.explorer import NumpyDecoder, map_limit
     from vae_helpers.model import encode, load_pretrained, pretrained_metadata
 
     encoder, decoder = load_pretrained()
@@ -158,15 +157,13 @@ def export(static: Path) -> None:
         offset += len(data)
         return entry
 
+    # The notebooks' numpy twin of the decoder: its Dense layers, checked to decode as Keras does.
     layers = []
-    for layer in decoder.layers:
-        if isinstance(layer, keras.layers.InputLayer):
-            continue
-        activation = layer.get_config()["activation"]
-        if not isinstance(layer, keras.layers.Dense) or activation not in ("relu", "linear"):
-            raise ValueError(f"the in-page decoder runs Dense relu/linear layers only: got {layer.name} ({activation})")
-        kernel, bias = (keras.ops.convert_to_numpy(weight).astype(np.float32) for weight in layer.weights)
-        layers.append({"name": layer.name, "activation": activation, "kernel": add(kernel), "bias": add(bias)})
+    for index, (kernel, bias, activation) in enumerate(NumpyDecoder.from_keras(decoder).layers):
+        if activation not in ("relu", "linear"):
+            raise ValueError(f"the in-page decoder runs relu/linear layers only: got {activation!r} in layer {index}")
+        kernel, bias = kernel.astype(np.float32), bias.astype(np.float32)
+        layers.append({"activation": activation, "kernel": add(kernel), "bias": add(bias)})
     manifest = {
         "fingerprint": fingerprint,
         "about": "The shipped 2-D VAE decoder (Dense layers, logits out; sigmoid gives pixels) and the held-out latent means",
