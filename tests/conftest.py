@@ -8,8 +8,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from scipy import integrate, stats
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
@@ -47,6 +49,14 @@ def toc_files() -> list[str]:
     walk(toc.get("parts", []))
     walk(toc.get("chapters", []))
     return files
+
+
+def kl_by_integration(mu1: float, var1: float, mu2: float, var2: float) -> float:
+    """KL(N(mu1, var1) || N(mu2, var2)) in nats by numerical integration: the reference the KL tests check against."""
+    p = stats.norm(mu1, np.sqrt(var1))
+    q = stats.norm(mu2, np.sqrt(var2))
+    value, _ = integrate.quad(lambda x: p.pdf(x) * (p.logpdf(x) - q.logpdf(x)), -np.inf, np.inf)
+    return value
 
 
 @pytest.fixture(scope="session")

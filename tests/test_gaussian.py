@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+from conftest import kl_by_integration
 from vae_helpers.gaussian import kl_monte_carlo, kl_normal, kl_to_standard_normal, normal_log_pdf, normal_pdf
 
 
@@ -19,13 +20,6 @@ def test_standard_normal_has_sigma_one_and_integrates_to_one():
     assert normal_pdf(0.0) == pytest.approx(1 / np.sqrt(2 * np.pi))
     total, _ = integrate.quad(normal_pdf, -np.inf, np.inf)
     assert total == pytest.approx(1.0)
-
-
-def kl_by_integration(mu1, var1, mu2, var2):
-    p = stats.norm(mu1, np.sqrt(var1))
-    q = stats.norm(mu2, np.sqrt(var2))
-    value, _ = integrate.quad(lambda x: p.pdf(x) * (p.logpdf(x) - q.logpdf(x)), -np.inf, np.inf)
-    return value
 
 
 @pytest.mark.parametrize("mu1, var1, mu2, var2", [(0, 1, 0, 1), (1, 2, -0.5, 0.7), (3, 0.1, 0, 1), (0, 4, 0, 1)])
