@@ -66,13 +66,13 @@ SQUARE = Objective("z^2", _square, _square_derivative, _square_exact_gradient)
 ESTIMATORS = ("reparameterized", "score_function")
 
 
-def _check(objective: Objective, mu: float, sigma: float, count: int, name: str = "n_samples", minimum: int = 2) -> None:
+def _check(objective: Objective, mu: float, sigma: float, n_samples: int, minimum_samples: int = 2) -> None:
     if not isinstance(objective, Objective):
         raise ValueError(f"objective must be an Objective (f, derivative, exact gradient): got {type(objective).__name__}")
     if not np.isscalar(mu) or not np.isfinite(mu):
         raise ValueError(f"mu must be a finite number: got {mu!r}")
     as_positive_number(sigma, "sigma", " (a standard deviation)")
-    as_integer_at_least(count, name, minimum)
+    as_integer_at_least(n_samples, "n_samples", minimum_samples)
 
 
 def _gradient_terms(
@@ -153,7 +153,7 @@ def estimator_variance(
     """
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}: got {estimator!r}")
-    _check(objective, mu, sigma, n_samples, minimum=1)
-    _check(objective, mu, sigma, n_repeats, name="n_repeats")
+    _check(objective, mu, sigma, n_samples, minimum_samples=1)
+    as_integer_at_least(n_repeats, "n_repeats", 2)
     terms = _gradient_terms(estimator, objective, mu, sigma, (n_repeats, n_samples), seed)
     return float(terms.mean(axis=1).var(ddof=1))
