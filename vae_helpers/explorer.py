@@ -34,7 +34,7 @@ from vae_helpers._validation import as_integer_at_least, as_positive_number
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 from vae_helpers.latent import plot_latent_scatter
 from vae_helpers.model import decode, encode
-from vae_helpers.plotting import digit_grid
+from vae_helpers.plotting import digit_grid, draw_digits
 
 __all__ = [
     "LATENT_DIM",
@@ -600,11 +600,11 @@ class LatentExplorer:
         strip_panel = figure.add_subplot(grid[1, :])
         map_panel.imshow(self.map_array)
         map_panel.set_axis_off()
-        digit_panel.imshow(self.image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        draw_digits(digit_panel, self.image)
         digit_panel.set(xticks=[], yticks=[])
         digit_panel.set_title(f"decoded at z = ({self.z[0]:+.2f}, {self.z[1]:+.2f})", fontsize=10)
         strip = digit_grid(self.strip, ncols=self.strip_length, padding=2)
-        strip_panel.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        draw_digits(strip_panel, strip)
         strip_panel.set_axis_off()
         strip_panel.set_title("from A to B: t = 0 (left) to t = 1 (right)", fontsize=10)
         return figure

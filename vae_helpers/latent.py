@@ -30,7 +30,7 @@ from vae_helpers._validation import as_positive_integer, as_positive_number
 from vae_helpers.data import IMAGE_SHAPE
 from vae_helpers.gaussian import kl_normal
 from vae_helpers.model import decode, encode
-from vae_helpers.plotting import digit_grid
+from vae_helpers.plotting import digit_grid, draw_digits, show_digit_grid
 
 __all__ = [
     "square_grid",
@@ -119,7 +119,7 @@ def plot_manifold(decoder, points: ArrayLike, ax: Axes | None = None, title: str
     image = manifold(decoder, points)
     n = image.shape[0] // IMAGE_SHAPE[0]
     ax = ax if ax is not None else plt.subplots(figsize=(6, 6))[1]
-    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    draw_digits(ax, image)
     centres = (np.arange(n) + 0.5) * IMAGE_SHAPE[0]
     step = max(1, n // 7)
     z1 = np.asarray(points)[:n, 0]
@@ -188,7 +188,7 @@ def plot_reconstructions(encoder, decoder, x: ArrayLike, ax: Axes | None = None,
     x = np.asarray(x, dtype=np.float32)
     grid = digit_grid(np.concatenate([x, reconstruct(encoder, decoder, x)]), ncols=len(x))
     ax = ax if ax is not None else plt.subplots(figsize=(0.6 * len(x), 1.5))[1]
-    ax.imshow(grid, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    draw_digits(ax, grid)
     ax.set_xticks([])
     ax.set_yticks([IMAGE_SHAPE[0] / 2, 1.5 * IMAGE_SHAPE[0] + 1], ["original", "reconstruction"])
     ax.tick_params(length=0)
@@ -218,13 +218,8 @@ def plot_prior_samples(
     decoder, n: int = 30, ncols: int = 10, seed: int = 0, ax: Axes | None = None, title: str | None = None
 ) -> Figure:
     """Draw :func:`sample_prior` of ``n`` digits, ``ncols`` per row, on the same grey scale as the data."""
-    images = sample_prior(decoder, n, seed=seed)
-    ax = ax if ax is not None else plt.subplots(figsize=(0.6 * ncols, 0.6 * -(-n // ncols) + 0.4))[1]
-    ax.imshow(digit_grid(images, ncols=ncols), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title)
-    return ax.figure
+    return show_digit_grid(sample_prior(decoder, n, seed=seed), ncols=ncols, title=title, ax=ax)
+
 
 def kl_per_dimension(encoder, x: ArrayLike) -> np.ndarray:
     r"""Mean KL divergence from the posterior to the prior, per latent dimension, over images ``x``, in nats.

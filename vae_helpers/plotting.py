@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from numpy.typing import ArrayLike
 
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 
-__all__ = ["digit_grid", "show_digit_grid"]
+__all__ = ["draw_digits", "digit_grid", "show_digit_grid"]
+
+
+def draw_digits(ax: Axes, pixels: ArrayLike, **kwargs) -> AxesImage:
+    """Draw a digit or a tiled grid of digits (2-D, intensities in [0, 1]) on ``ax``.
+
+    Ink is black on white, on the fixed scale 0-1 (so faint decodes look faint), and pixels
+    stay crisp squares. ``kwargs`` go to ``imshow`` (``extent=``, for example).
+    """
+    return ax.imshow(pixels, **{"cmap": "gray_r", "vmin": 0, "vmax": 1, "interpolation": "nearest", **kwargs})
 
 
 def digit_grid(images: ArrayLike, ncols: int, padding: int = 1) -> np.ndarray:
@@ -37,13 +48,16 @@ def digit_grid(images: ArrayLike, ncols: int, padding: int = 1) -> np.ndarray:
     return grid
 
 
-def show_digit_grid(images: ArrayLike, ncols: int = 10, title: str | None = None, size: float = 0.6) -> Figure:
-    """Draw :func:`digit_grid` of ``images`` in a new figure, ``size`` inches per digit."""
+def show_digit_grid(
+    images: ArrayLike, ncols: int = 10, title: str | None = None, size: float = 0.6, ax: Axes | None = None
+) -> Figure:
+    """Draw :func:`digit_grid` of ``images`` on ``ax``, or in a new figure of ``size`` inches per digit."""
     grid = digit_grid(images, ncols)
-    nrows = -(-len(np.asarray(images)) // ncols)
-    figure, ax = plt.subplots(figsize=(ncols * size, nrows * size + (0.4 if title else 0)))
-    ax.imshow(grid, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    if ax is None:
+        nrows = -(-len(np.asarray(images)) // ncols)
+        ax = plt.subplots(figsize=(ncols * size, nrows * size + (0.4 if title else 0)))[1]
+    draw_digits(ax, grid)
     ax.set_axis_off()
     if title:
         ax.set_title(title)
-    return figure
+    return ax.figure

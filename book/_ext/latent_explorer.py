@@ -189,7 +189,7 @@ def _fallback_png(decoder, means, labels, limit: float) -> bytes:
     from matplotlib.figure import Figure
 
     from vae_helpers.model import decode
-    from vae_helpers.plotting import digit_grid
+    from vae_helpers.plotting import digit_grid, draw_digits
 
     figure = Figure(figsize=(10, 4.8), dpi=100, layout="constrained")
     map_axes, grid_axes = figure.subplots(1, 2)
@@ -203,7 +203,7 @@ def _fallback_png(decoder, means, labels, limit: float) -> bytes:
     centres = (np.arange(FALLBACK_GRID) + 0.5) / FALLBACK_GRID * 2 * limit - limit
     z = np.array([(z1, z2) for z2 in centres[::-1] for z1 in centres], dtype=np.float32)
     grid = digit_grid(decode(decoder, z), ncols=FALLBACK_GRID, padding=0)
-    grid_axes.imshow(grid, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest", extent=(-limit, limit, -limit, limit))
+    draw_digits(grid_axes, grid, extent=(-limit, limit, -limit, limit))
     grid_axes.set(xlabel="$z_1$", ylabel="$z_2$")
     grid_axes.set_title(f"decoded on a {FALLBACK_GRID} x {FALLBACK_GRID} grid of $z$", fontsize=10)
     buffer = io.BytesIO()
