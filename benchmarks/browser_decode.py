@@ -30,7 +30,7 @@ from playwright.sync_api import sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HTML = REPO_ROOT / "_build" / "html"
-PAGE = "book/05_latent_explorer.html"
+PAGE = "book/06_latent_explorer.html"
 N_POINTS = 1000
 WARM_UP = 100
 SEED = 0

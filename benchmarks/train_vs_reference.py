@@ -16,7 +16,7 @@ seed 0. Every run is repeated ``--rounds`` times, interleaved, and the fastest k
 ratios, measured side by side.
 
     .venv/bin/python benchmarks/train_vs_reference.py          # print the table
-    .venv/bin/python benchmarks/train_vs_reference.py --save   # also write the JSON chapter 4 reads
+    .venv/bin/python benchmarks/train_vs_reference.py --save   # also write the JSON chapter 5 reads
 """
 
 from __future__ import annotations

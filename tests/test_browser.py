@@ -25,7 +25,7 @@ from conftest import REPO_ROOT, toc_files
 
 pytestmark = pytest.mark.slow
 
-EXPLORER_PAGE = "book/05_latent_explorer"
+EXPLORER_PAGE = "book/06_latent_explorer"
 EXTRA_PAGES = ["search", "genindex"]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # As the machine notes advise for headless Chromium as root on a closed network.

@@ -1,4 +1,4 @@
-r"""A drawing of the VAE's data flow (chapter 4), with the sizes read from the models themselves.
+r"""A drawing of the VAE's data flow (chapter 5), with the sizes read from the models themselves.
 
 :func:`plot_data_flow` draws :math:`x \to` encoder :math:`\to (\mu, \log\sigma^2) \to`
 sampling :math:`\to z \to` decoder :math:`\to` logits :math:`\to \hat x`, and where the two

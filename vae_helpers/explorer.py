@@ -1,4 +1,4 @@
-r"""The live latent explorer (chapter 5): drag a point through a 2-D latent space, watch the digit change.
+r"""The live latent explorer (chapter 6): drag a point through a 2-D latent space, watch the digit change.
 
 :class:`LatentExplorer` is an ipywidgets app: two sliders for :math:`z = (z_1, z_2)`, the
 decoded digit, a map of held-out digits in latent space that you can click and drag on, an

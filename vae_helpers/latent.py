@@ -1,4 +1,4 @@
-r"""Views of a 2-D latent space (chapter 4): where the encoder puts digits, and what the decoder draws.
+r"""Views of a 2-D latent space (chapter 5): where the encoder puts digits, and what the decoder draws.
 
 Grids of latent points come as arrays of shape ``(n * n, 2)`` in **reading order**: the
 first row of the grid is the top row of the picture (largest :math:`z_2`), and within a

@@ -1,4 +1,4 @@
-r"""The VAE in Keras 3 (chapters 3 and 4): ``Sampling``, encoder, decoder and ``VAE``.
+r"""The VAE in Keras 3 (chapters 4 and 5): ``Sampling``, encoder, decoder and ``VAE``.
 
 The decoder outputs **logits**: :math:`\mathrm{sigmoid}(\text{logit})` is the probability
 that a pixel is on. The reconstruction term is computed from those logits explicitly,

@@ -1,4 +1,4 @@
-r"""Two Monte Carlo estimators of a gradient through sampling (chapter 3).
+r"""Two Monte Carlo estimators of a gradient through sampling (chapter 4).
 
 The target is :math:`\frac{\partial}{\partial\mu}\,\mathbb{E}_{z \sim \mathcal{N}(\mu, \sigma^2)}[f(z)]`.
 Both estimators average terms computed from draws :math:`z = \mu + \sigma\varepsilon`,

@@ -38,7 +38,7 @@ class TrainingConfig:
     """Everything that determines a training run (with the data split's seed).
 
     The defaults reach a lower held-out -ELBO than the article's settings (Adam at a
-    constant 1e-3) in less time (``benchmarks/train_vs_reference.py``, chapter 4):
+    constant 1e-3) in less time (``benchmarks/train_vs_reference.py``, chapter 5):
 
     - ``learning_rate`` 2e-2 with cosine decay to ``final_learning_rate_fraction`` of it:
       big steps early, fine ones late, so 40 epochs do what 150 at 1e-3 do;
