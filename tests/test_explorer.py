@@ -31,7 +31,7 @@ def models():
 
 @pytest.fixture(scope="module")
 def held_out():
-    _, (x_test, y_test) = load_mnist()
+    _, (x_test, y_test) = load_mnist("bundled")
     return x_test[:400], y_test[:400]
 
 

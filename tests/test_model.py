@@ -12,7 +12,7 @@ from vae_helpers.model import VAE, Sampling, build_decoder, build_encoder, decod
 
 @pytest.fixture(scope="module")
 def images():
-    (x_train, _), (x_test, _) = load_mnist()
+    (x_train, _), (x_test, _) = load_mnist("bundled")
     return x_train[:500], x_test[:200]
 
 

@@ -7,8 +7,6 @@ so nothing depends on Keras reusing a hidden pre-activation tensor.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import warnings
 from pathlib import Path
@@ -22,6 +20,8 @@ from keras import ops  # noqa: E402
 from vae_helpers._validation import as_positive_integer  # noqa: E402
 from vae_helpers.data import N_PIXELS  # noqa: E402
 from vae_helpers.gaussian import kl_to_standard_normal_formula  # noqa: E402
+# Re-exported: the loader's errors and the metadata belong with it for the notebooks' imports.
+from vae_helpers.pretrained import PretrainedWeightsError, pretrained_metadata, verified_weights_path  # noqa: E402, F401
 
 __all__ = [
     "Sampling",
@@ -33,13 +33,8 @@ __all__ = [
     "decode",
     "negative_elbo",
     "load_pretrained",
-    "pretrained_metadata",
-    "PretrainedWeightsError",
 ]
 
-PRETRAINED_DIR = Path(__file__).with_name("weights")
-PRETRAINED_WEIGHTS = "vae_mnist_2d.weights.h5"
-PRETRAINED_METADATA = "metadata.json"
 
 
 @keras.saving.register_keras_serializable(package="vae_helpers")
@@ -265,34 +260,6 @@ def negative_elbo(encoder: keras.Model, decoder: keras.Model, x: np.ndarray, n_s
     return float(reconstruction / n_samples + kl)
 
 
-class PretrainedWeightsError(ValueError):
-    """The pretrained weights are missing, corrupt, or do not fit the model."""
-
-
-def _sha256(path: Path) -> str:
-    """The checksum the metadata records for the weights file (``train.write_pretrained`` writes it)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def pretrained_metadata(folder: str | os.PathLike | None = None) -> dict:
-    """The metadata of the shipped weights: data split, training settings, held-out -ELBO, versions, sha256.
-
-    Raises
-    ------
-    PretrainedWeightsError
-        If the metadata file is missing or not valid JSON.
-    """
-    path = Path(folder or PRETRAINED_DIR) / PRETRAINED_METADATA
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError as error:
-        raise PretrainedWeightsError(
-            f"No pretrained metadata at {path}. Recreate the weights with `python -m vae_helpers.train`."
-        ) from error
-    except json.JSONDecodeError as error:
-        raise PretrainedWeightsError(f"{path} is not valid JSON ({error}); restore it from the repository.") from error
-
-
 def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Model, keras.Model]:
     """The shipped, trained 2-D VAE as ``(encoder, decoder)``, checksum verified.
 
@@ -305,29 +272,23 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
         If the weights file is missing, its sha256 differs from the metadata (corrupt or
         replaced), or its layers do not fit the architecture the metadata describes.
     """
-    folder = Path(folder or PRETRAINED_DIR)
-    metadata = pretrained_metadata(folder)
-    path = folder / metadata["weights_file"]
-    if not path.is_file():
-        raise PretrainedWeightsError(
-            f"Pretrained weights not found at {path}. Restore them from the repository or "
-            "recreate them with `python -m vae_helpers.train`."
-        )
-    digest = _sha256(path)
-    if digest != metadata["sha256"]:
-        raise PretrainedWeightsError(
-            f"{path} does not match its metadata (sha256 {digest[:12]}..., expected "
-            f"{metadata['sha256'][:12]}...): the file is corrupt or was replaced. Restore it, or "
-            "retrain with `python -m vae_helpers.train`, which rewrites both files together."
-        )
+    path, metadata = verified_weights_path(folder)
     training = metadata["training"]
-    vae = VAE(build_encoder(training["latent_dim"], training["hidden"]), build_decoder(training["latent_dim"], training["hidden"]))
+    try:
+        vae = VAE(build_encoder(training.get("latent_dim"), training.get("hidden")), build_decoder(training["latent_dim"], training["hidden"]))
+    except ValueError as error:
+        raise PretrainedWeightsError(f"The metadata beside {path} describes no valid model ({error}); restore it from the repository.") from error
     try:
         with warnings.catch_warnings():
             # Keras only warns when it skips a layer it cannot match, leaving random weights in it.
             warnings.simplefilter("error", UserWarning)
             vae.load_weights(path)
-    except (ValueError, OSError, UserWarning) as error:
+    except OSError as error:  # h5py: not an HDF5 file, or a damaged one (its checksum was recorded that way)
+        raise PretrainedWeightsError(
+            f"{path} is not a readable weights file ({error}), although it matches its recorded sha256: "
+            "restore both files from the repository, or retrain with `python -m vae_helpers.train`."
+        ) from error
+    except (ValueError, UserWarning) as error:
         raise PretrainedWeightsError(
             f"{path} does not fit a VAE with latent_dim={training['latent_dim']} and hidden={training['hidden']}: {error}"
         ) from error

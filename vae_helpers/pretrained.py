@@ -1,0 +1,151 @@
+"""The shipped pretrained VAE's files: where they are, their metadata, and replacing them safely.
+
+Keras-free, so that the build's extensions and quick checks read the metadata without
+importing TensorFlow. :func:`vae_helpers.model.load_pretrained` builds the model from them.
+
+The folder holds a weights file and ``metadata.json``, which names the weights file, its
+sha256, the data and training settings that made it, and its held-out -ELBO. The weights
+file's name carries the start of its checksum, so a new model is written beside the old
+one and the metadata, replaced atomically, switches from one to the other: an
+interruption at any moment leaves a matching pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = [
+    "PRETRAINED_DIR",
+    "PRETRAINED_METADATA",
+    "PretrainedWeightsError",
+    "file_sha256",
+    "pretrained_metadata",
+    "verified_weights_path",
+    "write_pretrained_files",
+]
+
+PRETRAINED_DIR = Path(__file__).with_name("weights")
+PRETRAINED_METADATA = "metadata.json"
+WEIGHTS_STEM = "vae_mnist_2d"
+RETRAIN_COMMAND = "python -m vae_helpers.train"
+_REQUIRED = {"weights_file": str, "sha256": str, "data": dict, "training": dict}
+
+
+class PretrainedWeightsError(ValueError):
+    """The pretrained weights or their metadata are missing, corrupt, or do not fit the model."""
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The sha256 of a file, as the metadata records it."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _folder(folder: str | os.PathLike | None) -> Path:
+    if folder is None:
+        return PRETRAINED_DIR
+    if not isinstance(folder, (str, os.PathLike)) or not str(folder).strip():
+        raise ValueError(f"folder must be a path to a folder of pretrained weights, or None for the shipped ones: got {folder!r}")
+    return Path(folder)
+
+
+def pretrained_metadata(folder: str | os.PathLike | None = None) -> dict:
+    """The metadata of the shipped (or ``folder``'s) weights: data, training settings, held-out -ELBO, versions, sha256.
+
+    Raises
+    ------
+    PretrainedWeightsError
+        If the metadata file is missing, not valid JSON, or lacks a field the loader needs.
+    ValueError
+        If ``folder`` is not a path (an empty string is not the package's folder).
+    """
+    path = _folder(folder) / PRETRAINED_METADATA
+    try:
+        metadata = json.loads(path.read_text())
+    except FileNotFoundError as error:
+        raise PretrainedWeightsError(f"No pretrained metadata at {path}. Recreate the weights with `{RETRAIN_COMMAND}`.") from error
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise PretrainedWeightsError(f"{path} is not valid JSON ({error}); restore it from the repository.") from error
+    if not isinstance(metadata, dict):
+        raise PretrainedWeightsError(f"{path} must hold a JSON object: got a {type(metadata).__name__}; restore it from the repository.")
+    for key, kind in _REQUIRED.items():
+        if not isinstance(metadata.get(key), kind):
+            raise PretrainedWeightsError(
+                f"{path} lacks the field {key!r} (a {kind.__name__}): got {metadata.get(key)!r}; restore it from the repository."
+            )
+    if not re.fullmatch(r"[0-9a-f]{64}", metadata["sha256"]) or Path(metadata["weights_file"]).name != metadata["weights_file"]:
+        raise PretrainedWeightsError(f"{path} holds a malformed sha256 or weights_file; restore it from the repository.")
+    return metadata
+
+
+def verified_weights_path(folder: str | os.PathLike | None = None) -> tuple[Path, dict]:
+    """The weights file of ``folder`` (default: the shipped one) and its metadata, after checking its sha256.
+
+    Raises
+    ------
+    PretrainedWeightsError
+        If the weights file is missing or its checksum differs from the metadata's.
+    """
+    folder = _folder(folder)
+    metadata = pretrained_metadata(folder)
+    path = folder / metadata["weights_file"]
+    if not path.is_file():
+        raise PretrainedWeightsError(
+            f"Pretrained weights not found at {path}. Restore them from the repository or recreate them with `{RETRAIN_COMMAND}`."
+        )
+    digest = file_sha256(path)
+    if digest != metadata["sha256"]:
+        raise PretrainedWeightsError(
+            f"{path} does not match its metadata (sha256 {digest[:12]}..., expected {metadata['sha256'][:12]}...): "
+            f"the file is corrupt or was replaced. Restore it, or retrain with `{RETRAIN_COMMAND}`, which rewrites both files together."
+        )
+    return path, metadata
+
+
+def write_pretrained_files(save_weights: Callable[[Path], None], metadata: dict, folder: str | os.PathLike) -> Path:
+    """Write new weights and their metadata into ``folder`` so that the pair is replaced atomically.
+
+    ``save_weights(path)`` writes the weights to ``path`` (a ``.weights.h5`` name). The file is
+    renamed after its checksum, then ``metadata.json`` (``metadata`` plus ``weights_file`` and
+    ``sha256``) replaces the old one in a single rename; only then are older weights removed.
+    Returns the folder's new weights path.
+    """
+    folder = _folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=".staging-", suffix=".weights.h5", dir=folder)
+    os.close(handle)
+    try:
+        save_weights(Path(staging))
+        digest = file_sha256(staging)
+        weights = folder / f"{WEIGHTS_STEM}-{digest[:12]}.weights.h5"
+        os.replace(staging, weights)
+        _replace_text(folder / PRETRAINED_METADATA, json.dumps({**metadata, "weights_file": weights.name, "sha256": digest}, indent=2) + "\n")
+    finally:
+        if os.path.exists(staging):
+            os.remove(staging)
+    for old in folder.glob(f"{WEIGHTS_STEM}*.weights.h5"):
+        if old != weights:
+            old.unlink()
+    return weights
+
+
+def _replace_text(path: Path, text: str) -> None:
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
