@@ -13,8 +13,8 @@ from vae_helpers.model import build_decoder, build_encoder  # noqa: E402
 
 
 def test_sizes_come_from_the_models():
-    sizes = model_sizes(build_encoder(latent_dim=3, hidden=64), build_decoder(latent_dim=3, hidden=32))
-    assert sizes == {"pixels": 784, "encoder_hidden": 64, "latent_dim": 3, "decoder_hidden": 32}
+    sizes = model_sizes(build_encoder(latent_dim=3, hidden=64, depth=1), build_decoder(latent_dim=3, hidden=32, depth=3))
+    assert sizes == {"pixels": 784, "encoder_hidden": 64, "encoder_depth": 1, "latent_dim": 3, "decoder_hidden": 32, "decoder_depth": 3}
 
 
 def test_a_decoder_that_does_not_output_images_is_refused():

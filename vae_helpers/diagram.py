@@ -21,10 +21,11 @@ _LOSS = "#b03a2e"
 
 
 def model_sizes(encoder: keras.Model, decoder: keras.Model) -> dict[str, int]:
-    """The widths of the data flow: ``pixels``, ``encoder_hidden``, ``latent_dim``, ``decoder_hidden``.
+    """The widths of the data flow: ``pixels``, ``encoder_hidden``, ``latent_dim``, ``decoder_hidden``, and depths.
 
-    Read from the models (the first Dense layer of each, the encoder's first output),
-    so a drawing made from them cannot disagree with what is trained.
+    Read from the models (the first Dense layer of each, the encoder's first output; the
+    depths ``encoder_depth`` and ``decoder_depth`` count their ReLU Dense layers), so a
+    drawing made from them cannot disagree with what is trained.
 
     Raises
     ------
@@ -37,12 +38,22 @@ def model_sizes(encoder: keras.Model, decoder: keras.Model) -> dict[str, int]:
             f"decoder must output as many pixels as the encoder reads: got {decoder.outputs[0].shape[-1]} and {pixels}"
         )
     first_dense = [next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense)) for model in (encoder, decoder)]
+    depths = [
+        sum(isinstance(layer, keras.layers.Dense) and layer.get_config().get("activation") == "relu" for layer in model.layers)
+        for model in (encoder, decoder)
+    ]
     return {
         "pixels": pixels,
         "encoder_hidden": first_dense[0].units,
+        "encoder_depth": depths[0],
         "latent_dim": encoder.outputs[0].shape[-1],
         "decoder_hidden": first_dense[1].units,
+        "decoder_depth": depths[1],
     }
+
+
+def _hidden_label(units: int, depth: int) -> str:
+    return (f"{depth} × " if depth > 1 else "") + f"Dense {units}\nReLU"
 
 
 def _box(ax, x: float, y: float, text: str, colour: str, width: float = 1.5, height: float = 0.9) -> None:
@@ -69,11 +80,11 @@ def plot_data_flow(encoder: keras.Model, decoder: keras.Model) -> Figure:
     y = 2.0
     xs = [0.8, 2.7, 4.6, 6.5, 8.4, 10.3, 12.2]
     _box(ax, xs[0], y, f"image $x$\n{sizes['pixels']} pixels", "white")
-    _box(ax, xs[1], y, f"Dense {sizes['encoder_hidden']}\nReLU", _ENCODER)
+    _box(ax, xs[1], y, _hidden_label(sizes["encoder_hidden"], sizes["encoder_depth"]), _ENCODER)
     _box(ax, xs[2], y + 0.65, f"$\\mu$\n({sizes['latent_dim']})", _ENCODER, height=0.8)
     _box(ax, xs[2], y - 0.65, f"$\\log\\sigma^2$\n({sizes['latent_dim']})", _ENCODER, height=0.8)
     _box(ax, xs[3], y, f"Sampling\n$z = \\mu + \\sigma\\,\\varepsilon$\n({sizes['latent_dim']})", _LATENT, width=1.6, height=1.0)
-    _box(ax, xs[4], y, f"Dense {sizes['decoder_hidden']}\nReLU", _DECODER)
+    _box(ax, xs[4], y, _hidden_label(sizes["decoder_hidden"], sizes["decoder_depth"]), _DECODER)
     _box(ax, xs[5], y, f"logits\n({sizes['pixels']})", _DECODER)
     _box(ax, xs[6], y, f"sigmoid\n$\\hat x$ ({sizes['pixels']})", "white")
     _arrow(ax, (xs[0] + 0.8, y), (xs[1] - 0.8, y))

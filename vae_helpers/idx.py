@@ -35,20 +35,25 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         If there is no file at ``path``.
     """
     path = Path(path)
-    data = path.read_bytes()
-    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _DTYPES:
-        raise IdxFormatError(
-            f"{path} is not an IDX file: its magic number is {data[:4].hex() or 'missing'}, "
-            f"expected 0000 then a type code ({', '.join(f'{code:02x}' for code in _DTYPES)}) and the number of dimensions"
-        )
-    n_dims = data[3]
-    header = 4 + 4 * n_dims
-    if len(data) < header:
-        raise IdxFormatError(f"{path} is truncated: {len(data)} bytes, shorter than its own header ({header} bytes)")
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(n_dims))
+    size = path.stat().st_size
+    with open(path, "rb") as file:
+        data = file.read(4)
+        if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _DTYPES:
+            raise IdxFormatError(
+                f"{path} is not an IDX file: its magic number is {data[:4].hex() or 'missing'}, "
+                f"expected 0000 then a type code ({', '.join(f'{code:02x}' for code in _DTYPES)}) and the number of dimensions"
+            )
+        n_dims = data[3]
+        header = 4 + 4 * n_dims
+        sizes = file.read(4 * n_dims)
+    if len(sizes) < 4 * n_dims:
+        raise IdxFormatError(f"{path} is truncated: {size} bytes, shorter than its own header ({header} bytes)")
+    shape = tuple(int.from_bytes(sizes[4 * i : 4 * i + 4], "big") for i in range(n_dims))
     dtype = np.dtype(_DTYPES[data[2]])
-    expected = header + dtype.itemsize * int(np.prod(shape, dtype=np.int64))
-    if len(data) != expected:
-        state = "truncated" if len(data) < expected else "longer than its header says"
-        raise IdxFormatError(f"{path} is {state}: {len(data)} bytes, expected {expected} for shape {shape} of {dtype.name}")
-    return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    count = int(np.prod(shape, dtype=np.int64))
+    expected = header + dtype.itemsize * count
+    if size != expected:
+        state = "truncated" if size < expected else "longer than its header says"
+        raise IdxFormatError(f"{path} is {state}: {size} bytes, expected {expected} for shape {shape} of {dtype.name}")
+    # One read straight into a new array; multi-byte types are then converted to native order.
+    return np.fromfile(path, dtype=dtype, count=count, offset=header).reshape(shape).astype(dtype.newbyteorder("="), copy=False)

@@ -63,34 +63,55 @@ def _initializer(seed: int | None, offset: int) -> keras.initializers.Initialize
     return keras.initializers.GlorotUniform(seed=None if seed is None else seed + offset)
 
 
-def _check_dimensions(latent_dim: int, hidden: int) -> None:
+def _check_dimensions(latent_dim: int, hidden: int, depth: int) -> None:
     as_positive_integer(latent_dim, "latent_dim")
     as_positive_integer(hidden, "hidden")
+    as_positive_integer(depth, "depth")
 
 
-def build_encoder(latent_dim: int = 2, hidden: int = 128, seed: int | None = None) -> keras.Model:
-    r"""The encoder :math:`q(z \mid x)`: 784 pixels -> ``hidden`` ReLU -> ``(mu, log_var, z)``.
+def _hidden_layers(h, hidden: int, depth: int, seed: int | None, offset: int):
+    """``depth`` Dense ReLU layers of ``hidden`` units, named ``hidden_1`` ... ``hidden_<depth>``."""
+    for index in range(depth):
+        # The first layer keeps the seed offset it had when the models had one hidden layer.
+        initializer = _initializer(seed, offset if index == 0 else 10 * offset + 10 + index)
+        h = keras.layers.Dense(hidden, activation="relu", kernel_initializer=initializer, name=f"hidden_{index + 1}")(h)
+    return h
+
+
+def build_encoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = None, depth: int = 2) -> keras.Model:
+    r"""The encoder :math:`q_\phi(z \mid x)`: 784 pixels -> ``depth`` layers of ``hidden`` ReLU units -> ``(mu, log_var, z)``.
 
     ``mu`` and ``log_var`` have shape ``(batch, latent_dim)``; ``z`` is one draw made by
-    :class:`Sampling`. ``seed`` fixes the initial weights and the sampling noise.
+    :class:`Sampling`. ``seed`` fixes the initial weights and the sampling noise. The
+    defaults are the book's model (:class:`~vae_helpers.train.TrainingConfig`).
+
+    Raises
+    ------
+    ValueError
+        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer.
     """
-    _check_dimensions(latent_dim, hidden)
+    _check_dimensions(latent_dim, hidden, depth)
     x = keras.Input(shape=(N_PIXELS,), name="x")
-    h = keras.layers.Dense(hidden, activation="relu", kernel_initializer=_initializer(seed, 0), name="hidden")(x)
+    h = _hidden_layers(x, hidden, depth, seed, offset=0)
     mu = keras.layers.Dense(latent_dim, kernel_initializer=_initializer(seed, 1), name="mu")(h)
     log_var = keras.layers.Dense(latent_dim, kernel_initializer=_initializer(seed, 2), name="log_var")(h)
     z = Sampling(seed=seed, name="z")([mu, log_var])
     return keras.Model(x, [mu, log_var, z], name="encoder")
 
 
-def build_decoder(latent_dim: int = 2, hidden: int = 128, seed: int | None = None) -> keras.Model:
-    r"""The decoder :math:`p(x \mid z)`: ``latent_dim`` -> ``hidden`` ReLU -> 784 **logits**.
+def build_decoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = None, depth: int = 2) -> keras.Model:
+    r"""The decoder :math:`p_\theta(x \mid z)`: ``latent_dim`` -> ``depth`` layers of ``hidden`` ReLU units -> 784 **logits**.
 
     No output activation: apply a sigmoid (or :func:`decode`) to get pixel probabilities.
+
+    Raises
+    ------
+    ValueError
+        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer.
     """
-    _check_dimensions(latent_dim, hidden)
+    _check_dimensions(latent_dim, hidden, depth)
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = keras.layers.Dense(hidden, activation="relu", kernel_initializer=_initializer(seed, 3), name="hidden")(z)
+    h = _hidden_layers(z, hidden, depth, seed, offset=3)
     logits = keras.layers.Dense(N_PIXELS, kernel_initializer=_initializer(seed, 4), name="logits")(h)
     return keras.Model(z, logits, name="decoder")
 
@@ -275,7 +296,8 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
     path, metadata = verified_weights_path(folder)
     training = metadata["training"]
     try:
-        vae = VAE(build_encoder(training.get("latent_dim"), training.get("hidden")), build_decoder(training["latent_dim"], training["hidden"]))
+        shape = {"latent_dim": training.get("latent_dim"), "hidden": training.get("hidden"), "depth": training.get("depth", 1)}
+        vae = VAE(build_encoder(**shape), build_decoder(**shape))
     except ValueError as error:
         raise PretrainedWeightsError(f"The metadata beside {path} describes no valid model ({error}); restore it from the repository.") from error
     try:
@@ -290,6 +312,7 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
         ) from error
     except (ValueError, UserWarning) as error:
         raise PretrainedWeightsError(
-            f"{path} does not fit a VAE with latent_dim={training['latent_dim']} and hidden={training['hidden']}: {error}"
+            f"{path} does not fit a VAE with latent_dim={training['latent_dim']}, hidden={training['hidden']} "
+            f"and depth={training.get('depth', 1)}: {error}"
         ) from error
     return vae.encoder, vae.decoder
