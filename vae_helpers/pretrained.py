@@ -125,6 +125,7 @@ def write_pretrained_files(save_weights: Callable[[Path], None], metadata: dict,
     os.close(handle)
     try:
         save_weights(Path(staging))
+        os.chmod(staging, 0o644)  # mkstemp makes files private; the weights ship with the package
         digest = file_sha256(staging)
         weights = folder / f"{WEIGHTS_STEM}-{digest[:12]}.weights.h5"
         os.replace(staging, weights)
@@ -145,6 +146,7 @@ def _replace_text(path: Path, text: str) -> None:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(partial, 0o644)
         os.replace(partial, path)
     finally:
         if os.path.exists(partial):
