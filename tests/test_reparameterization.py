@@ -14,6 +14,8 @@ from vae_helpers.reparameterization import (
     SQUARE,
     Objective,
     estimator_variance,
+    exact_variance_ratio_square,
+    exact_variance_square,
     reparameterized_gradient,
     score_function_gradient,
 )
@@ -82,6 +84,46 @@ def test_reparameterized_variance_is_much_smaller():
         assert score > 50 * pathwise  # hand-derived ratio: 123.75
 
 
+def term_variance_by_integration(term, mu):
+    """Var[term(eps)] for eps ~ N(0, 1), by numerical integration; the mean of every term is 2 mu."""
+    value, _ = integrate.quad(lambda eps: (term(eps) - 2 * mu) ** 2 * stats.norm.pdf(eps), -np.inf, np.inf)
+    return value
+
+
+@pytest.mark.parametrize("mu, sigma", [(2.0, 0.5), (1.0, 1.0), (-0.7, 1.3), (2.0, 0.1)])
+@pytest.mark.parametrize("baseline", [0.0, 4.0, -1.5])
+def test_exact_variances_match_numerical_integration(mu, sigma, baseline):
+    def score_term(eps):
+        return (SQUARE.f(mu + sigma * eps) - baseline) * eps / sigma
+
+    def pathwise_term(eps):
+        return SQUARE.derivative(mu + sigma * eps)
+
+    score = exact_variance_square("score_function", mu, sigma, baseline=baseline)
+    assert score == pytest.approx(term_variance_by_integration(score_term, mu), rel=1e-8)
+    pathwise = exact_variance_square("reparameterized", mu, sigma, baseline=baseline)
+    assert pathwise == pytest.approx(term_variance_by_integration(pathwise_term, mu), rel=1e-8)
+
+
+def test_exact_variances_fall_like_one_over_n_and_their_ratio_does_not():
+    for estimator in ("reparameterized", "score_function"):
+        assert exact_variance_square(estimator, 2.0, 0.5, n_samples=40) == pytest.approx(
+            exact_variance_square(estimator, 2.0, 0.5) / 40
+        )
+    assert exact_variance_ratio_square(2.0, 0.5) == pytest.approx((16 / 0.25 + 14 * 4 + 15 * 0.25) / (4 * 0.25))
+    assert exact_variance_ratio_square(2.0, 0.5) == 123.75  # the book's example, worked by hand
+
+
+def test_exact_ratio_matches_a_large_monte_carlo():
+    # Ten million single-draw terms of each estimator, from the same draws; the sample variance of the
+    # score-function terms has a standard error of about 0.1 %, so 1 % is a loose but failing bound.
+    mu, sigma = 2.0, 0.5
+    eps = np.random.default_rng(7).standard_normal(10_000_000)
+    z = mu + sigma * eps
+    ratio = (SQUARE.f(z) * eps / sigma).var() / SQUARE.derivative(z).var()
+    assert ratio == pytest.approx(exact_variance_ratio_square(mu, sigma), rel=0.01)
+
+
 def test_estimates_repeat_with_a_seed():
     assert reparameterized_gradient(SQUARE, 1.0, 0.5, 100, seed=4) == reparameterized_gradient(SQUARE, 1.0, 0.5, 100, seed=4)
     assert score_function_gradient(SQUARE, 1.0, 0.5, 100, seed=4) != score_function_gradient(SQUARE, 1.0, 0.5, 100, seed=5)
@@ -98,6 +140,11 @@ def test_estimates_repeat_with_a_seed():
         (lambda: estimator_variance("pathwise", SQUARE, 0.0, 1.0, 10), "estimator"),
         (lambda: estimator_variance("score_function", SQUARE, 0.0, 1.0, 0), "n_samples"),
         (lambda: estimator_variance("score_function", SQUARE, 0.0, 1.0, 10, n_repeats=1), "n_repeats"),
+        (lambda: exact_variance_square("pathwise", 0.0, 1.0), "estimator"),
+        (lambda: exact_variance_square("score_function", 0.0, 0.0), "sigma"),
+        (lambda: exact_variance_square("score_function", 0.0, 1.0, n_samples=0), "n_samples"),
+        (lambda: exact_variance_square("score_function", 0.0, 1.0, baseline=np.inf), "baseline"),
+        (lambda: exact_variance_ratio_square(np.nan, 1.0), "mu"),
     ],
 )
 def test_bad_arguments_raise_a_value_error_naming_them(call, match):

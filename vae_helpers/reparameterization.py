@@ -30,6 +30,8 @@ __all__ = [
     "reparameterized_gradient",
     "score_function_gradient",
     "estimator_variance",
+    "exact_variance_square",
+    "exact_variance_ratio_square",
     "ESTIMATORS",
 ]
 
@@ -157,3 +159,72 @@ def estimator_variance(
     as_integer_at_least(n_repeats, "n_repeats", 2)
     terms = _gradient_terms(estimator, objective, mu, sigma, (n_repeats, n_samples), seed)
     return float(terms.mean(axis=1).var(ddof=1))
+
+
+def exact_variance_square(
+    estimator: str, mu: float, sigma: float, n_samples: int = 1, baseline: float = 0.0
+) -> float:
+    r"""Exact variance of an ``n_samples``-draw estimate of :math:`\frac{\partial}{\partial\mu}\mathbb{E}[z^2]`.
+
+    For :math:`f(z) = z^2` both variances have a closed form. Write :math:`z = \mu + \sigma\varepsilon`
+    and use the moments of the standard normal, :math:`\mathbb{E}[\varepsilon] = \mathbb{E}[\varepsilon^3]
+    = \mathbb{E}[\varepsilon^5] = 0`, :math:`\mathbb{E}[\varepsilon^2] = 1`, :math:`\mathbb{E}[\varepsilon^4] = 3`,
+    :math:`\mathbb{E}[\varepsilon^6] = 15`.
+
+    - **Reparameterized.** One term is :math:`f'(z) = 2z`, so its variance is :math:`4\sigma^2`.
+    - **Score function** with a constant baseline :math:`b` (``baseline``; 0 is the plain
+      estimator). With :math:`c = \mu^2 - b`, one term is
+
+      .. math:: g = (z^2 - b)\,\frac{\varepsilon}{\sigma}
+               = \frac{c}{\sigma}\,\varepsilon + 2\mu\,\varepsilon^2 + \sigma\,\varepsilon^3 .
+
+      Its mean is :math:`2\mu`, and squaring and taking expectations term by term,
+
+      .. math:: \mathbb{E}[g^2] = \frac{c^2}{\sigma^2} + 12\mu^2 + 15\sigma^2 + 6c,
+               \qquad \operatorname{Var}[g] = \frac{c^2}{\sigma^2} + 8\mu^2 + 15\sigma^2 + 6c .
+
+      Without a baseline (:math:`c = \mu^2`) that is :math:`\mu^4/\sigma^2 + 14\mu^2 + 15\sigma^2`.
+
+    An average of :math:`n` independent terms has :math:`1/n` of that variance. A constant
+    baseline leaves :math:`f'` unchanged, so it does not change the reparameterized variance.
+
+    Parameters
+    ----------
+    estimator : {"reparameterized", "score_function"}
+        Which estimator.
+    n_samples
+        Number of draws averaged in one estimate.
+    baseline
+        The constant :math:`b` subtracted from :math:`f(z)` by the score-function estimator.
+
+    Raises
+    ------
+    ValueError
+        If ``estimator`` is unknown, ``sigma`` is not positive, ``mu`` or ``baseline`` is not a
+        finite number, or ``n_samples`` < 1.
+    """
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}: got {estimator!r}")
+    _check(SQUARE, mu, sigma, n_samples, minimum_samples=1)
+    if not np.isscalar(baseline) or not np.isfinite(baseline):
+        raise ValueError(f"baseline must be a finite number: got {baseline!r}")
+    if estimator == "reparameterized":
+        return float(4 * sigma**2 / n_samples)
+    c = mu**2 - baseline
+    return float((c**2 / sigma**2 + 8 * mu**2 + 15 * sigma**2 + 6 * c) / n_samples)
+
+
+def exact_variance_ratio_square(mu: float, sigma: float) -> float:
+    r"""How many times larger the score-function variance is than the reparameterized one, for :math:`f(z) = z^2`.
+
+    .. math:: \frac{\mu^4/\sigma^2 + 14\mu^2 + 15\sigma^2}{4\sigma^2}
+
+    The ratio of the two variances of :func:`exact_variance_square` (no baseline). Both fall
+    as :math:`1/n`, so the ratio is the same for every number of samples :math:`n`.
+
+    Raises
+    ------
+    ValueError
+        If ``sigma`` is not positive or ``mu`` is not a finite number.
+    """
+    return exact_variance_square("score_function", mu, sigma) / exact_variance_square("reparameterized", mu, sigma)
