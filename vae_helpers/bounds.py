@@ -101,10 +101,10 @@ class LinearGaussian:
 
     Parameters
     ----------
-    weight : array of shape (d, k)
-        :math:`W`, from ``k`` latent dimensions to ``d`` observed ones.
-    bias : array of shape (d,)
-        :math:`b`.
+    weight : numpy.ndarray
+        :math:`W`, of shape ``(d, k)``: from ``k`` latent dimensions to ``d`` observed ones.
+    bias : numpy.ndarray
+        :math:`b`, of shape ``(d,)``.
     noise_std : float
         :math:`s > 0`, the standard deviation of the observation noise.
 

@@ -72,15 +72,16 @@ class ElboPanel(_Panel):
         ax_density.plot(self.z, self.posterior_density, color=POSTERIOR_COLOR, label=r"posterior $p(z \mid x)$")
         (self.q_line,) = ax_density.plot(self.z, np.zeros_like(self.z), color=Q_COLOR, label=r"$q = \mathcal{N}(\mu, \sigma^2)$")
         ax_density.set(xlim=(self.z[0], self.z[-1]), xlabel="z", ylabel="density")
-        ax_density.legend(loc="upper left", fontsize="small")
+        ax_density.legend(loc="upper right", fontsize="small")
         self._ax_density = ax_density
 
-        (self.evidence_bar,) = ax_bound.bar([0], [-self.log_marginal], width=0.6, color="tab:gray", label=r"$-\log p(x)$")
-        (self.gap_bar,) = ax_bound.bar([0], [0.0], bottom=[-self.log_marginal], width=0.6, color=GAP_COLOR,
-                                       label=r"gap $D_{KL}(q\,\|\,p(z \mid x))$")
+        (self.evidence_bar,) = ax_bound.bar([0], [-self.log_marginal], width=0.7, color="tab:gray", label=r"$-\log p(x)$")
+        (self.gap_bar,) = ax_bound.bar([0], [0.0], bottom=[-self.log_marginal], width=0.7, color=GAP_COLOR,
+                                       label="gap, $D_{KL}(q\\,\\|\\,p(z \\mid x))$")
         ax_bound.axhline(-self.log_marginal, color="black", linestyle="--", linewidth=1)
-        ax_bound.set(xticks=[0], xticklabels=[r"$-$ELBO"], xlim=(-1, 1), ylabel="nats")
-        ax_bound.legend(loc="upper left", fontsize="small")
+        # The bar stands at the left; the legend takes the right, clear of the bar's label.
+        ax_bound.set(xticks=[0], xticklabels=[r"$-$ELBO"], xlim=(-0.5, 1.9), ylabel="nats")
+        ax_bound.legend(loc="upper right", fontsize="small")
         self.bound_label = ax_bound.text(0, 0, "", ha="center", va="bottom")
         self._ax_bound = ax_bound
 
