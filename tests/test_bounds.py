@@ -432,3 +432,13 @@ def test_elbo_panel_rejects_bad_arguments(kwargs, match):
 
     with pytest.raises(ValueError, match=match):
         ElboPanel(**kwargs)
+
+
+def test_the_toy_model_and_the_panel_do_not_load_tensorflow():
+    # Only the functions that take a Keras encoder and decoder import Keras, when called.
+    import subprocess
+    import sys
+
+    code = "import sys, vae_helpers.bounds, vae_helpers.elbo_panel; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -27,6 +27,7 @@ from vae_helpers._validation import (
     as_positive_number,
     as_probability,
 )
+from vae_helpers.data import N_PIXELS
 
 __all__ = [
     "LinearGaussian",
@@ -45,7 +46,6 @@ __all__ = [
 ]
 
 _LOG_2PI = np.log(2 * np.pi)
-N_PIXELS = 784  # as vae_helpers.data.N_PIXELS, without importing the data module's dependencies
 
 
 def _as_finite(value: ArrayLike, name: str) -> np.ndarray:
