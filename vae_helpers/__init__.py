@@ -2,9 +2,11 @@
 
 One module per concept, in chapter order: :mod:`~vae_helpers.info` (information
 theory), :mod:`~vae_helpers.gaussian` (KL between Gaussians), :mod:`~vae_helpers.panels`
-(the widgets of chapters 1-2), :mod:`~vae_helpers.reparameterization` (gradients through
-sampling), :mod:`~vae_helpers.data` (MNIST; :mod:`~vae_helpers.mnist_files` fetches and checks the
-official files, :mod:`~vae_helpers.idx` reads them), :mod:`~vae_helpers.model` (the Keras VAE),
+(the widgets of chapters 1-2), :mod:`~vae_helpers.bounds` (the ELBO and the
+importance-weighted bound) and :mod:`~vae_helpers.elbo_panel` (its panel),
+:mod:`~vae_helpers.reparameterization` (gradients through sampling), :mod:`~vae_helpers.data`
+(MNIST; :mod:`~vae_helpers.mnist_files` fetches and checks the official files,
+:mod:`~vae_helpers.idx` reads them), :mod:`~vae_helpers.model` (the Keras VAE),
 :mod:`~vae_helpers.pretrained` (the shipped weights' files, Keras-free),
 :mod:`~vae_helpers.train` (training and the shipped weights), :mod:`~vae_helpers.article`
 (the article's model in Keras 3), :mod:`~vae_helpers.latent` and :mod:`~vae_helpers.diagram`
