@@ -198,5 +198,5 @@ def true_reconstruction_loss(x: np.ndarray, probabilities: np.ndarray, epsilon: 
         raise ValueError(f"probabilities must have the same shape as x, with a last axis of pixels: got {x.shape} and {p.shape}")
     if not is_real_number(epsilon) or not 0 < epsilon < 0.5:
         raise ValueError(f"epsilon must be a number strictly between 0 and 0.5 (the clip bounds epsilon, 1 - epsilon): got {epsilon!r}")
-    p = np.clip(p, epsilon, 1 - epsilon)
-    return -(x * np.log(p) + (1 - x) * np.log1p(-p)).sum(axis=-1)
+    # 1 - p is clipped too: for epsilon below 1e-16, 1 - epsilon rounds to 1 and log(1 - p) would be -inf.
+    return -(x * np.log(np.clip(p, epsilon, 1 - epsilon)) + (1 - x) * np.log(np.clip(1 - p, epsilon, 1 - epsilon))).sum(axis=-1)

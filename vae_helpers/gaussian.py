@@ -111,7 +111,13 @@ def kl_normal(mu1: ArrayLike, var1: ArrayLike, mu2: ArrayLike, var2: ArrayLike) 
         difference = mu1 - mu2
         # mu1 - mu2 overflows only when both are huge; scaled first, the ratio is still finite.
         scaled = np.where(np.isfinite(difference), difference / sigma2, mu1 / sigma2 - mu2 / sigma2)
-    return _kl_in_logs(np.log(var1) - np.log(var2), scaled)
+        # log(var1 / var2) as a difference of logs, since the ratio itself can overflow or
+        # underflow; through log1p when the two are close, where that difference cancels.
+        relative_difference = (var1 - var2) / var2
+        log_ratio = np.where(
+            np.abs(relative_difference) < 0.5, np.log1p(np.clip(relative_difference, -0.5, 0.5)), np.log(var1) - np.log(var2)
+        )
+    return _kl_in_logs(log_ratio, scaled)
 
 
 def _kl_in_logs(log_ratio: np.ndarray, scaled_difference: np.ndarray) -> np.ndarray:
@@ -214,7 +220,9 @@ def kl_monte_carlo(
         # sigma that underflows to 0 when log_var is very negative.
         log_ratio = (0.5 * (z**2 - epsilon**2 - log_var)).sum(axis=-1)
         estimate = log_ratio.mean(axis=0)
-        standard_error = log_ratio.std(axis=0, ddof=1) / np.sqrt(n_samples)
+        # Scaled first: the squares inside std overflow long before the terms do (variance e^350).
+        scale = np.maximum(np.abs(log_ratio).max(axis=0), np.finfo(float).tiny)
+        standard_error = scale * (log_ratio / scale).std(axis=0, ddof=1) / np.sqrt(n_samples)
     if not (np.isfinite(estimate).all() and np.isfinite(standard_error).all()):
         raise ValueError(
             f"mu and log_var are too large for a Monte Carlo estimate in float64 (the draws overflow): "

@@ -321,14 +321,16 @@ def decode(decoder: keras.Model, z) -> np.ndarray:
     ------
     ValueError
         If ``decoder`` is not a decoder, the last axis of ``z`` is not its latent dimension,
-        ``z`` is not finite, or it lies so far out that float32 arithmetic breaks down in the
-        decoder (NaN pixels).
+        ``z`` is not finite or does not fit in float32, or it lies so far out that float32
+        arithmetic breaks down in the decoder (NaN pixels).
     """
     check_decoder(decoder)
     z = as_finite_array(z, "z")
     latent_dim = decoder.inputs[0].shape[-1]
     if z.ndim not in (1, 2) or z.shape[-1] != latent_dim:
         raise ValueError(f"z must have shape (n, {latent_dim}) or ({latent_dim},) for this decoder: got {z.shape}")
+    if z.size and np.abs(z).max() > np.finfo(np.float32).max:
+        raise ValueError(f"z must fit in float32, the decoder's dtype (|z| <= 3.4e38): got largest |entry| {np.abs(z).max():.3g}")
     logits = decoder(np.atleast_2d(z).astype(np.float32), training=False)
     probabilities = keras.ops.convert_to_numpy(ops.sigmoid(logits))
     if np.isnan(probabilities).any():
