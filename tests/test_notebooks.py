@@ -56,41 +56,29 @@ def test_a_raising_cell_a_false_claim_or_a_warning_fails_the_book_build(tmp_path
     notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
     notebook.cells.insert(1, nbformat.v4.new_code_cell('raise RuntimeError("planted failure")'))
     nbformat.write(notebook, source / "notebooks" / "planted.ipynb")
-    claim_notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_markdown_cell("# A false claim"),
-            nbformat.v4.new_code_cell(
-                "from vae_helpers.claims import claim\n"
-                "entropy_bits = 1.0\n"
-                'claim(entropy_bits < 0.5, "a fair coin carries less than half a bit", entropy_bits=entropy_bits)'
-            ),
-        ],
-        metadata=notebook.metadata,
-    )
-    nbformat.write(claim_notebook, source / "notebooks" / "planted_claim.ipynb")
-    warning_notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_markdown_cell("# A warning of the package"),
-            # A function whose code lives in vae_helpers.info, as if the package had a line that warns.
-            nbformat.v4.new_code_cell(
-                "import vae_helpers.info\n"
-                "exec('import warnings\\ndef planted():\\n    warnings.warn(\"planted warning from vae_helpers\")',"
-                " vars(vae_helpers.info))\n"
-                "vae_helpers.info.planted()\n"
-                "print('the build went on')"
-            ),
-        ],
-        metadata=notebook.metadata,
-    )
-    nbformat.write(warning_notebook, source / "notebooks" / "planted_warning.ipynb")
-    library_notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_markdown_cell("# A library's warning"),
-            nbformat.v4.new_code_cell("import numpy as np\nnp.mean(np.array([]))  # numpy warns: mean of an empty slice"),
-        ],
-        metadata=notebook.metadata,
-    )
-    nbformat.write(library_notebook, source / "notebooks" / "planted_library_warning.ipynb")
+    planted = {
+        "planted_claim": (
+            "A false claim",
+            "from vae_helpers.claims import claim\n"
+            "entropy_bits = 1.0\n"
+            'claim(entropy_bits < 0.5, "a fair coin carries less than half a bit", entropy_bits=entropy_bits)',
+        ),
+        # A function whose code lives in vae_helpers.info, as if the package had a line that warns.
+        "planted_warning": (
+            "A warning of the package",
+            "import vae_helpers.info\n"
+            "exec('import warnings\\ndef planted():\\n    warnings.warn(\"planted warning from vae_helpers\")',"
+            " vars(vae_helpers.info))\n"
+            "vae_helpers.info.planted()",
+        ),
+        "planted_library_warning": (
+            "A library's warning",
+            "import numpy as np\nnp.mean(np.array([]))  # numpy warns: mean of an empty slice",
+        ),
+    }
+    for name, (title, code) in planted.items():
+        cells = [nbformat.v4.new_markdown_cell(f"# {title}"), nbformat.v4.new_code_cell(code)]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata), source / "notebooks" / f"{name}.ipynb")
 
     build = build_book(source, tmp_path / "out")
 

@@ -556,6 +556,10 @@ def test_builders_refuse_bad_arguments(arguments, name):
 
     raises_from_package(lambda: build_encoder(**arguments), name)
     raises_from_package(lambda: build_decoder(**arguments), name)
+    if name == "seed":
+        from vae_helpers.model import Sampling
+
+        raises_from_package(lambda: Sampling(**arguments), name)
 
 
 def test_latent_views_refuse_bad_arguments(models):
