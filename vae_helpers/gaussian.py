@@ -92,7 +92,7 @@ def kl_normal(mu1: ArrayLike, var1: ArrayLike, mu2: ArrayLike, var2: ArrayLike) 
         D_{KL}\big(\mathcal{N}(\mu_1, \sigma_1^2) \,\|\, \mathcal{N}(\mu_2, \sigma_2^2)\big)
         = \log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12
 
-    Computed in logs (:func:`_kl_in_logs`), so that variances as far apart as
+    Computed in logs, so that variances as far apart as
     :math:`10^{-320}` and :math:`10^{200}` still give the right, finite answer.
 
     Raises
