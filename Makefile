@@ -16,13 +16,6 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[book,test]"
 	touch $(STAMP)
 
-# Jupyter Book's cache re-executes a notebook only when its own code changes; when the
-# package the notebooks import changes, drop the cache so every notebook runs again.
-HELPERS_STAMP := _build/.vae_helpers-stamp
-$(HELPERS_STAMP): $(wildcard vae_helpers/*.py vae_helpers/weights/*)
-	rm -rf _build/.jupyter_cache
-	mkdir -p _build && touch $@
-
 # MathJax, require.js and the widget manager, which the built book serves itself:
 # fetched once from the npm registry (needs Node.js) into book/_vendor/.
 WEB_STAMP := book/_vendor/.installed
@@ -35,8 +28,9 @@ $(WEB_STAMP): book/_ext/web_packages.json book/_ext/install_web_packages.py vae_
 data: $(STAMP)
 	$(BIN)/python -m vae_helpers.mnist_files
 
-## book: execute every notebook (cached between runs) and build the HTML into _build/html
-book: $(STAMP) $(HELPERS_STAMP) $(WEB_STAMP) data
+## book: execute every notebook (cached between runs; book/_ext/execution_cache.py re-executes
+## them all when vae_helpers changes) and build the HTML into _build/html
+book: $(STAMP) $(WEB_STAMP) data
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 

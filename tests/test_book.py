@@ -1,10 +1,11 @@
 """The whole book builds, warning-free, with every notebook executed and every glue resolved."""
 
 import re
+import sys
 
 import pytest
 
-from conftest import toc_files
+from conftest import REPO_ROOT, toc_files
 
 pytestmark = pytest.mark.slow
 
@@ -53,3 +54,16 @@ def test_bibliography_lists_the_papers(built_book):
     text = page_text((built_book.html / "book" / "references.html").read_text()).lower()
     for title in ("auto-encoding variational bayes", "tutorial on variational autoencoders", "beta-vae"):
         assert title in text
+
+
+def test_no_page_shows_a_path_of_the_build_machine(built_book):
+    # A default value printed by autodoc (ops=<module 'numpy' from '/.../.venv/...'>) once did.
+    folders = {str(REPO_ROOT), str(built_book.html.parents[1]), sys.prefix}
+    leaks = [
+        f"{path.relative_to(built_book.html)}: {folder}"
+        for path in built_book.html.rglob("*")
+        if path.suffix in {".html", ".js", ".txt", ".json", ".ipynb", ".md"} and path.is_file()
+        for folder in folders
+        if folder in path.read_text(errors="replace")
+    ]
+    assert not leaks, leaks[:10]

@@ -18,8 +18,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from vae_helpers._validation import (
+    as_probability,
+    as_positive_integer,
+    as_positive_number,
+    as_seed,
+    check_images,
+    is_real_number,
+)
 from vae_helpers.data import N_PIXELS
-from vae_helpers.model import VAE, Sampling, _check_images
+from vae_helpers.model import VAE, Sampling, check_decoder
 
 import keras  # noqa: E402  (vae_helpers.model has quieted TensorFlow's start-up log)
 from keras import ops  # noqa: E402
@@ -79,10 +87,12 @@ def build_article_vae(output_activation: str = "softmax", seed: int = 0) -> Arti
     Raises
     ------
     ValueError
-        If ``output_activation`` is not ``"sigmoid"`` or ``"softmax"``.
+        If ``output_activation`` is not ``"sigmoid"`` or ``"softmax"``, or ``seed`` is not an
+        integer >= 0.
     """
-    if output_activation not in OUTPUT_ACTIVATIONS:
+    if not isinstance(output_activation, str) or output_activation not in OUTPUT_ACTIVATIONS:
         raise ValueError(f"output_activation must be one of {OUTPUT_ACTIVATIONS}: got {output_activation!r}")
+    _check_seed(seed)
     glorot = [keras.initializers.GlorotUniform(seed=seed + offset) for offset in range(5)]
     inputs = keras.Input((N_PIXELS,), name="x")
     h = keras.layers.Dense(INTERMEDIATE_DIM, activation="relu", kernel_initializer=glorot[0], name="hidden")(inputs)
@@ -117,11 +127,21 @@ def train_article_vae(
     Raises
     ------
     ValueError
-        If the images are not ``(n, 784)`` in [0, 1], or ``output_activation`` is unknown.
+        If the images are not ``(n, 784)`` finite in [0, 1], ``output_activation`` is unknown,
+        ``epochs``, ``batch_size`` are not positive integers, ``learning_rate`` is not a
+        positive number, ``seed`` is not an integer >= 0, or ``verbose`` is not 0, 1 or 2.
     """
-    _check_images(x_train, "x_train")
+    x_train = check_images(x_train, "x_train")
     if x_test is not None:
-        _check_images(x_test, "x_test")
+        x_test = check_images(x_test, "x_test")
+    if not isinstance(output_activation, str) or output_activation not in OUTPUT_ACTIVATIONS:
+        raise ValueError(f"output_activation must be one of {OUTPUT_ACTIVATIONS}: got {output_activation!r}")
+    as_positive_integer(epochs, "epochs")
+    as_positive_integer(batch_size, "batch_size")
+    as_positive_number(learning_rate, "learning_rate")
+    _check_seed(seed)
+    if not isinstance(verbose, int) or isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1 or 2 (Keras' fit): got {verbose!r}")
     keras.utils.set_random_seed(seed)
     vae = build_article_vae(output_activation, seed=seed)
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate))
@@ -129,12 +149,29 @@ def train_article_vae(
     return vae, history
 
 
+def _check_seed(seed: int) -> None:
+    """The article's model needs a seed: its initializers are seeded ``seed + offset``."""
+    if as_seed(seed) is None:
+        raise ValueError("seed must be an integer >= 0 (the article's model is seeded): got None")
+
+
 def logits_decoder(decoder: keras.Model) -> keras.Model:
     """The article decoder cut before its output activation: latent points -> 784 logits.
 
     For the sigmoid model this is exactly the decoder :func:`vae_helpers.model.negative_elbo`
     and :func:`vae_helpers.model.decode` expect. It shares the decoder's weights.
+
+    Raises
+    ------
+    ValueError
+        If ``decoder`` is not a decoder with a layer named ``"logits"`` (:func:`build_article_vae`'s).
     """
+    check_decoder(decoder)
+    if "logits" not in [layer.name for layer in decoder.layers]:
+        raise ValueError(
+            f"decoder must have a layer named 'logits' (the article's decoder, build_article_vae().decoder): "
+            f"got layers {[layer.name for layer in decoder.layers]}"
+        )
     return keras.Model(decoder.inputs[0], decoder.get_layer("logits").output, name="decoder_logits")
 
 
@@ -144,20 +181,22 @@ def true_reconstruction_loss(x: np.ndarray, probabilities: np.ndarray, epsilon: 
     .. math:: -\sum_{j=1}^{784} \big[x_j \log \hat x_j + (1 - x_j) \log(1 - \hat x_j)\big]
 
     ``probabilities`` (``(n, 784)``, the decoder's output) are clipped to
-    ``[epsilon, 1 - epsilon]`` as Keras does when it has no logits to fall back on. This is
-    the loss the article's formula describes; for a softmax decoder it is far larger than
-    what Keras reports.
+    ``[epsilon, 1 - epsilon]`` as Keras does when it has no logits to fall back on, so
+    ``epsilon`` lies strictly between 0 (no clipping: a certain wrong pixel costs an
+    infinite loss) and 1/2 (beyond, the two bounds cross). This is the loss the article's
+    formula describes; for a softmax decoder it is far larger than what Keras reports.
 
     Raises
     ------
     ValueError
-        If the shapes differ or ``probabilities`` lie outside [0, 1].
+        If ``x`` or ``probabilities`` lie outside [0, 1], their shapes differ, or ``epsilon``
+        is not in (0, 1/2).
     """
-    x = np.asarray(x, dtype=np.float64)
-    p = np.asarray(probabilities, dtype=np.float64)
-    if x.shape != p.shape:
-        raise ValueError(f"probabilities must have the same shape as x: got {x.shape} and {p.shape}")
-    if p.size and (p.min() < 0 or p.max() > 1):
-        raise ValueError(f"probabilities must lie in [0, 1]: got range [{p.min()}, {p.max()}]")
-    p = np.clip(p, epsilon, 1 - epsilon)
-    return -(x * np.log(p) + (1 - x) * np.log1p(-p)).sum(axis=-1)
+    x = as_probability(x, "x")
+    p = as_probability(probabilities, "probabilities")
+    if x.ndim == 0 or x.shape != p.shape:
+        raise ValueError(f"probabilities must have the same shape as x, with a last axis of pixels: got {x.shape} and {p.shape}")
+    if not is_real_number(epsilon) or not 0 < epsilon < 0.5:
+        raise ValueError(f"epsilon must be a number strictly between 0 and 0.5 (the clip bounds epsilon, 1 - epsilon): got {epsilon!r}")
+    # 1 - p is clipped too: for epsilon below 1e-16, 1 - epsilon rounds to 1 and log(1 - p) would be -inf.
+    return -(x * np.log(np.clip(p, epsilon, 1 - epsilon)) + (1 - x) * np.log(np.clip(1 - p, epsilon, 1 - epsilon))).sum(axis=-1)

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from vae_helpers.model import check_vae_parts
+
 __all__ = ["model_sizes", "plot_data_flow"]
 
 _ENCODER = "#dbe9f6"
@@ -30,25 +32,24 @@ def model_sizes(encoder: keras.Model, decoder: keras.Model) -> dict[str, int]:
     Raises
     ------
     ValueError
-        If the decoder's output width differs from the encoder's input width.
+        If ``encoder`` and ``decoder`` are not the two halves of one VAE in that order
+        (:func:`~vae_helpers.model.check_vae_parts`), or either has no Dense layer.
     """
-    pixels = encoder.inputs[0].shape[-1]
-    if decoder.outputs[0].shape[-1] != pixels:
-        raise ValueError(
-            f"decoder must output as many pixels as the encoder reads: got {decoder.outputs[0].shape[-1]} and {pixels}"
-        )
-    first_dense = [next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense)) for model in (encoder, decoder)]
-    depths = [
-        sum(isinstance(layer, keras.layers.Dense) and layer.get_config().get("activation") == "relu" for layer in model.layers)
-        for model in (encoder, decoder)
-    ]
+    check_vae_parts(encoder, decoder)
+    hidden, depth = {}, {}
+    for name, model in (("encoder", encoder), ("decoder", decoder)):
+        dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+        if not dense:
+            raise ValueError(f"{name} must have a Dense layer (its hidden layer, drawn in the diagram): got layers {[layer.name for layer in model.layers]}")
+        hidden[name] = dense[0].units
+        depth[name] = sum(layer.get_config().get("activation") == "relu" for layer in dense)
     return {
-        "pixels": pixels,
-        "encoder_hidden": first_dense[0].units,
-        "encoder_depth": depths[0],
+        "pixels": encoder.inputs[0].shape[-1],
+        "encoder_hidden": hidden["encoder"],
+        "encoder_depth": depth["encoder"],
         "latent_dim": encoder.outputs[0].shape[-1],
-        "decoder_hidden": first_dense[1].units,
-        "decoder_depth": depths[1],
+        "decoder_hidden": hidden["decoder"],
+        "decoder_depth": depth["decoder"],
     }
 
 
@@ -74,6 +75,11 @@ def plot_data_flow(encoder: keras.Model, decoder: keras.Model) -> Figure:
     Boxes are layers or tensors, labelled with their widths from :func:`model_sizes`;
     blue is the encoder :math:`q(z \mid x)`, orange the decoder :math:`p(x \mid z)`,
     green the latent space; the red arrows feed the loss.
+
+    Raises
+    ------
+    ValueError
+        As :func:`model_sizes`.
     """
     sizes = model_sizes(encoder, decoder)
     figure, ax = plt.subplots(figsize=(12, 4))

@@ -46,11 +46,13 @@ def entropy(p: ArrayLike, base: float = 2) -> np.ndarray | float:
     Raises
     ------
     ValueError
-        If ``p`` has a negative entry or does not sum to 1.
+        If ``p`` has a negative entry or does not sum to 1, or ``base`` is not a valid
+        logarithm base (a finite real number > 0, other than 1).
     """
     base = check_base(base)
     p = as_probability_vector(p, "p")
-    return -xlogy(p, p).sum(axis=-1) / np.log(base)
+    # + 0.0 turns the -0.0 of a certain outcome into 0.0.
+    return -xlogy(p, p).sum(axis=-1) / np.log(base) + 0.0
 
 
 def _distribution_pair(p: ArrayLike, q: ArrayLike, base: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -71,7 +73,8 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | f
     Raises
     ------
     ValueError
-        If ``p`` or ``q`` is not a probability vector, or their shapes differ.
+        If ``p`` or ``q`` is not a probability vector, their shapes differ, or ``base`` is
+        not a valid logarithm base.
     """
     p, q, base = _distribution_pair(p, q, base)
     with np.errstate(divide="ignore"):
@@ -89,7 +92,8 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float = 2) -> np.ndarray | f
     Raises
     ------
     ValueError
-        If ``p`` or ``q`` is not a probability vector, or their shapes differ.
+        If ``p`` or ``q`` is not a probability vector, their shapes differ, or ``base`` is
+        not a valid logarithm base.
     """
     p, q, base = _distribution_pair(p, q, base)
     with np.errstate(divide="ignore"):

@@ -26,10 +26,18 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from scipy.stats import norm
 
-from vae_helpers._validation import as_positive_integer, as_positive_number
+from vae_helpers._validation import (
+    as_finite_array,
+    as_positive_integer,
+    as_positive_number,
+    as_seed,
+    check_axes,
+    check_images,
+    check_title,
+)
 from vae_helpers.data import IMAGE_SHAPE
-from vae_helpers.gaussian import kl_normal
-from vae_helpers.model import decode, encode
+from vae_helpers.gaussian import kl_to_standard_normal
+from vae_helpers.model import check_decoder, check_encoder, decode, encode
 from vae_helpers.plotting import digit_grid, draw_digits, show_digit_grid
 
 __all__ = [
@@ -87,6 +95,7 @@ def prior_grid(n: int) -> np.ndarray:
 
 
 def _check_two_dimensional(decoder) -> None:
+    check_decoder(decoder)
     latent_dim = decoder.inputs[0].shape[-1]
     if latent_dim != 2:
         raise ValueError(f"decoder must have a 2-D latent space for a manifold: got latent_dim={latent_dim}")
@@ -104,7 +113,7 @@ def manifold(decoder, points: ArrayLike) -> np.ndarray:
         If the decoder's latent space is not 2-D, or ``points`` is not ``(n * n, 2)``.
     """
     _check_two_dimensional(decoder)
-    points = np.asarray(points, dtype=np.float32)
+    points = as_finite_array(points, "points")
     n = int(round(np.sqrt(len(points)))) if points.ndim == 2 else 0
     if points.ndim != 2 or points.shape[1] != 2 or n * n != len(points) or n == 0:
         raise ValueError(f"points must have shape (n * n, 2), a square grid: got {points.shape}")
@@ -115,7 +124,14 @@ def plot_manifold(decoder, points: ArrayLike, ax: Axes | None = None, title: str
     """Draw :func:`manifold` with its axes labelled in latent coordinates (:math:`z_1`, :math:`z_2`).
 
     Each tick sits under the centre of a digit and shows that digit's latent coordinate.
+
+    Raises
+    ------
+    ValueError
+        As :func:`manifold`, or if ``ax`` is not an ``Axes`` or ``title`` not a string.
     """
+    check_axes(ax)
+    check_title(title)
     image = manifold(decoder, points)
     n = image.shape[0] // IMAGE_SHAPE[0]
     ax = ax if ax is not None else plt.subplots(figsize=(6, 6))[1]
@@ -148,14 +164,22 @@ def plot_latent_scatter(
     Raises
     ------
     ValueError
-        If ``mu`` is not ``(n, 2)`` or ``labels`` does not have ``n`` entries.
+        If ``mu`` is not ``(n, 2)`` finite numbers, ``labels`` are not ``n`` digits 0-9,
+        ``limit`` is not a positive number, ``ax`` not an ``Axes`` or ``title`` not a string.
     """
-    mu = np.asarray(mu, dtype=np.float64)
-    labels = np.asarray(labels)
+    mu = as_finite_array(mu, "mu")
+    labels = as_finite_array(labels, "labels")
     if mu.ndim != 2 or mu.shape[1] != 2:
         raise ValueError(f"mu must have shape (n, 2): got {mu.shape}")
     if labels.shape != (len(mu),):
         raise ValueError(f"labels must have shape ({len(mu)},), one per point of mu: got {labels.shape}")
+    if labels.size and not (np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() <= 9):
+        raise ValueError(f"labels must be digits, integers 0-9: got values from {labels.min()} to {labels.max()}")
+    labels = labels.astype(int)
+    if limit is not None:
+        limit = as_positive_number(limit, "limit", " (half the side of the square shown)")
+    check_axes(ax)
+    check_title(title)
     ax = ax if ax is not None else plt.subplots(figsize=(6, 5))[1]
     colours = plt.get_cmap("tab10")
     for digit in np.unique(labels):
@@ -178,14 +202,29 @@ def reconstruct(encoder, decoder, x: ArrayLike) -> np.ndarray:
 
     Decoding :math:`\mu` rather than a sampled :math:`z` shows the model's best guess
     without the sampling noise. Returns pixel probabilities of shape ``(n, 784)``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`~vae_helpers.model.encode` and :func:`~vae_helpers.model.decode`.
     """
     mu, _ = encode(encoder, x)
     return decode(decoder, mu)
 
 
 def plot_reconstructions(encoder, decoder, x: ArrayLike, ax: Axes | None = None, title: str | None = None) -> Figure:
-    """Originals (top row) above their reconstructions (bottom row), one column per image of ``x``."""
-    x = np.asarray(x, dtype=np.float32)
+    """Originals (top row) above their reconstructions (bottom row), one column per image of ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not ``(n, 784)`` images in [0, 1] with n >= 1, or as :func:`reconstruct`.
+    """
+    check_axes(ax)
+    check_title(title)
+    x = check_images(x, "x")
+    if len(x) == 0:
+        raise ValueError("x must hold at least one image: got shape (0, 784)")
     grid = digit_grid(np.concatenate([x, reconstruct(encoder, decoder, x)]), ncols=len(x))
     ax = ax if ax is not None else plt.subplots(figsize=(0.6 * len(x), 1.5))[1]
     draw_digits(ax, grid)
@@ -205,9 +244,11 @@ def sample_prior(decoder, n: int, seed: int = 0) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``n`` is not a positive integer.
+        If ``decoder`` is not a decoder, ``n`` is not a positive integer or ``seed`` not an integer >= 0.
     """
+    check_decoder(decoder)
     n = as_positive_integer(n, "n")
+    as_seed(seed)
     latent_dim = decoder.inputs[0].shape[-1]
     z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
     return decode(decoder, z)
@@ -217,7 +258,16 @@ def sample_prior(decoder, n: int, seed: int = 0) -> np.ndarray:
 def plot_prior_samples(
     decoder, n: int = 30, ncols: int = 10, seed: int = 0, ax: Axes | None = None, title: str | None = None
 ) -> Figure:
-    """Draw :func:`sample_prior` of ``n`` digits, ``ncols`` per row, on the same grey scale as the data."""
+    """Draw :func:`sample_prior` of ``n`` digits, ``ncols`` per row, on the same grey scale as the data.
+
+    Raises
+    ------
+    ValueError
+        As :func:`sample_prior` and :func:`~vae_helpers.plotting.show_digit_grid`.
+    """
+    check_axes(ax)
+    check_title(title)
+    as_positive_integer(ncols, "ncols")
     return show_digit_grid(sample_prior(decoder, n, seed=seed), ncols=ncols, title=title, ax=ax)
 
 
@@ -230,6 +280,15 @@ def kl_per_dimension(encoder, x: ArrayLike) -> np.ndarray:
     The entries add up to the model's mean KL term. A dimension whose KL is near 0 has a
     posterior equal to the prior for every image: it carries no information about the
     image, and the decoder ignores it (*posterior collapse*). Shape ``(latent_dim,)``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`~vae_helpers.model.encode`, or if ``x`` holds no image.
     """
+    check_encoder(encoder)
     mu, log_var = encode(encoder, x)
-    return kl_normal(mu, np.exp(log_var.astype(np.float64)), 0.0, 1.0).mean(axis=0)
+    if len(mu) == 0:
+        raise ValueError("x must hold at least one image (a mean over none is undefined): got shape (0, 784)")
+    # One KL per dimension: each is its own one-dimensional Gaussian, so the last axis is a batch of one.
+    return kl_to_standard_normal(mu[..., None], log_var[..., None]).mean(axis=0)

@@ -17,7 +17,13 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
-from vae_helpers._validation import as_positive_integer  # noqa: E402
+from vae_helpers._validation import (  # noqa: E402
+    as_finite_array,
+    as_positive_integer,
+    as_seed,
+    check_images,
+    is_real_number,
+)
 from vae_helpers.data import N_PIXELS  # noqa: E402
 from vae_helpers.gaussian import kl_to_standard_normal_formula  # noqa: E402
 # Re-exported: the loader's errors and the metadata belong with it for the notebooks' imports.
@@ -32,6 +38,9 @@ __all__ = [
     "encode",
     "decode",
     "negative_elbo",
+    "check_encoder",
+    "check_decoder",
+    "check_vae_parts",
     "load_pretrained",
 ]
 
@@ -47,7 +56,7 @@ class Sampling(keras.layers.Layer):
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.seed = seed
+        self.seed = as_seed(seed)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, inputs):
@@ -63,10 +72,11 @@ def _initializer(seed: int | None, offset: int) -> keras.initializers.Initialize
     return keras.initializers.GlorotUniform(seed=None if seed is None else seed + offset)
 
 
-def _check_dimensions(latent_dim: int, hidden: int, depth: int) -> None:
+def _check_dimensions(latent_dim: int, hidden: int, depth: int, seed: int | None) -> None:
     as_positive_integer(latent_dim, "latent_dim")
     as_positive_integer(hidden, "hidden")
     as_positive_integer(depth, "depth")
+    as_seed(seed)
 
 
 def _hidden_layers(h, hidden: int, depth: int, seed: int | None, offset: int):
@@ -88,9 +98,10 @@ def build_encoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = Non
     Raises
     ------
     ValueError
-        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer.
+        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer, or ``seed`` is
+        not ``None`` or an integer >= 0.
     """
-    _check_dimensions(latent_dim, hidden, depth)
+    _check_dimensions(latent_dim, hidden, depth, seed)
     x = keras.Input(shape=(N_PIXELS,), name="x")
     h = _hidden_layers(x, hidden, depth, seed, offset=0)
     mu = keras.layers.Dense(latent_dim, kernel_initializer=_initializer(seed, 1), name="mu")(h)
@@ -107,9 +118,9 @@ def build_decoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = Non
     Raises
     ------
     ValueError
-        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer.
+        As :func:`build_encoder`.
     """
-    _check_dimensions(latent_dim, hidden, depth)
+    _check_dimensions(latent_dim, hidden, depth, seed)
     z = keras.Input(shape=(latent_dim,), name="z")
     h = _hidden_layers(z, hidden, depth, seed, offset=3)
     logits = keras.layers.Dense(N_PIXELS, kernel_initializer=_initializer(seed, 4), name="logits")(h)
@@ -122,8 +133,19 @@ def reconstruction_loss(x, logits):
     .. math:: -\sum_{j=1}^{784} \big[x_j \log \hat x_j + (1 - x_j) \log(1 - \hat x_j)\big],
               \quad \hat x = \mathrm{sigmoid}(\text{logits})
 
-    Computed from the logits (numerically stable); ``x`` holds pixel intensities in [0, 1].
+    Computed from the logits (numerically stable); ``x`` holds pixel intensities in [0, 1],
+    in any float dtype (it is cast to the logits' dtype). It runs inside the training graph,
+    so it checks only what is known there: the shapes.
+
+    Raises
+    ------
+    ValueError
+        If the last axes of ``x`` and ``logits`` (the pixels) differ.
     """
+    logits = ops.convert_to_tensor(logits)
+    x = ops.cast(x, logits.dtype)
+    if x.shape[-1:] != logits.shape[-1:]:
+        raise ValueError(f"logits must have as many pixels as x on the last axis: got shapes {tuple(x.shape)} and {tuple(logits.shape)}")
     return ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=-1)
 
 
@@ -139,9 +161,10 @@ class VAE(keras.Model):
     """
 
     def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, **kwargs):
-        super().__init__(**kwargs)
-        if not np.isscalar(beta) or not np.isfinite(beta) or beta < 0:
+        check_vae_parts(encoder, decoder)
+        if not is_real_number(beta) or not np.isfinite(beta) or beta < 0:
             raise ValueError(f"beta must be a finite number >= 0: got {beta!r}")
+        super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
@@ -187,14 +210,18 @@ class VAE(keras.Model):
         x = data[0] if isinstance(data, tuple) else data
         return self._track(*self._elbo_terms(x, training=False))
 
+    # Arrays are checked and cast to float32 here; a tf.data pipeline or a generator is
+    # left to Keras, which checks those itself.
     def fit(self, x=None, *args, **kwargs):
-        _check_images(x, "x")
+        if isinstance(x, np.ndarray):
+            x = check_images(x, "x")
         if isinstance(kwargs.get("validation_data"), np.ndarray):
-            _check_images(kwargs["validation_data"], "validation_data")
+            kwargs["validation_data"] = check_images(kwargs["validation_data"], "validation_data")
         return super().fit(x, *args, **kwargs)
 
     def evaluate(self, x=None, *args, **kwargs):
-        _check_images(x, "x")
+        if isinstance(x, np.ndarray):
+            x = check_images(x, "x")
         return super().evaluate(x, *args, **kwargs)
 
     def get_config(self) -> dict:
@@ -212,17 +239,66 @@ class VAE(keras.Model):
         return cls(encoder, decoder, **config)
 
 
-def _check_images(x, name: str) -> None:
-    """Catch the common mistakes (unflattened images, 0-255 pixels) before TensorFlow does."""
-    if not isinstance(x, np.ndarray):
-        return  # a tf.data pipeline or generator: Keras checks those itself
-    if x.ndim != 2 or x.shape[1] != N_PIXELS:
+def _width(model: keras.Model, end: str) -> int | None:
+    """The last axis of a functional model's first input or output (``end``), or ``None`` when unknown."""
+    return getattr(model, end)[0].shape[-1]
+
+
+def _check_part(model, name: str, outputs: int) -> None:
+    if not isinstance(model, keras.Model) or not getattr(model, "inputs", None) or not getattr(model, "outputs", None):
+        raise ValueError(f"{name} must be a functional Keras model (build_{name}()): got {type(model).__name__}")
+    if len(model.outputs) != outputs:
+        what = "three outputs (mu, log_var, z)" if outputs == 3 else "one output (the pixels)"
         raise ValueError(
-            f"{name} must have shape (n_images, {N_PIXELS}) (flattened 28x28 images, "
-            f"load_mnist(flatten=True)): got {x.shape}"
+            f"{name} must have {what}: got a model with {len(model.outputs)} output(s) (are encoder and decoder swapped?)"
         )
-    if x.size and (x.min() < 0 or x.max() > 1):
-        raise ValueError(f"{name} must hold pixel intensities in [0, 1] (divide by 255): got range [{x.min()}, {x.max()}]")
+
+
+def check_encoder(encoder: keras.Model) -> None:
+    """Check that ``encoder`` is a functional Keras model returning ``(mu, log_var, z)``.
+
+    Raises
+    ------
+    ValueError
+        If it is not (a decoder passed in its place, for one).
+    """
+    _check_part(encoder, "encoder", 3)
+
+
+def check_decoder(decoder: keras.Model) -> None:
+    """Check that ``decoder`` is a functional Keras model with one input (``z``) and one output (the pixels).
+
+    Raises
+    ------
+    ValueError
+        If it is not (an encoder passed in its place, for one).
+    """
+    _check_part(decoder, "decoder", 1)
+
+
+def check_vae_parts(encoder: keras.Model, decoder: keras.Model) -> None:
+    """Check that ``encoder`` and ``decoder`` are the two halves of one VAE, in that order.
+
+    Besides :func:`check_encoder` and :func:`check_decoder`: the decoder reads the
+    encoder's latent size and returns as many pixels as the encoder reads.
+
+    Raises
+    ------
+    ValueError
+        If either is not what it should be, or they do not fit together.
+    """
+    check_encoder(encoder)
+    check_decoder(decoder)
+    if _width(decoder, "inputs") != _width(encoder, "outputs"):
+        raise ValueError(
+            f"decoder must read the encoder's latent points: got latent sizes {_width(decoder, 'inputs')} "
+            f"and {_width(encoder, 'outputs')}"
+        )
+    if _width(decoder, "outputs") != _width(encoder, "inputs"):
+        raise ValueError(
+            f"decoder must output as many pixels as the encoder reads: got {_width(decoder, 'outputs')} "
+            f"and {_width(encoder, 'inputs')}"
+        )
 
 
 def encode(encoder: keras.Model, x) -> tuple[np.ndarray, np.ndarray]:
@@ -233,10 +309,11 @@ def encode(encoder: keras.Model, x) -> tuple[np.ndarray, np.ndarray]:
     Raises
     ------
     ValueError
-        If ``x`` is not ``(n, 784)`` pixel intensities in [0, 1].
+        If ``encoder`` is not an encoder, or ``x`` is not ``(n, 784)`` finite pixel
+        intensities in [0, 1] (any integer or float dtype).
     """
-    x = np.asarray(x, dtype=np.float32)
-    _check_images(x, "x")
+    check_encoder(encoder)
+    x = check_images(x, "x")
     mu, log_var, _ = encoder(x, training=False)
     return keras.ops.convert_to_numpy(mu), keras.ops.convert_to_numpy(log_var)
 
@@ -249,14 +326,25 @@ def decode(decoder: keras.Model, z) -> np.ndarray:
     Raises
     ------
     ValueError
-        If the last axis of ``z`` is not the decoder's latent dimension.
+        If ``decoder`` is not a decoder, the last axis of ``z`` is not its latent dimension,
+        ``z`` is not finite or does not fit in float32, or it lies so far out that float32
+        arithmetic breaks down in the decoder (NaN pixels).
     """
-    z = np.asarray(z, dtype=np.float32)
+    check_decoder(decoder)
+    z = as_finite_array(z, "z")
     latent_dim = decoder.inputs[0].shape[-1]
     if z.ndim not in (1, 2) or z.shape[-1] != latent_dim:
         raise ValueError(f"z must have shape (n, {latent_dim}) or ({latent_dim},) for this decoder: got {z.shape}")
-    logits = decoder(np.atleast_2d(z), training=False)
+    if z.size and np.abs(z).max() > np.finfo(np.float32).max:
+        raise ValueError(f"z must fit in float32, the decoder's dtype (|z| <= 3.4e38): got largest |entry| {np.abs(z).max():.3g}")
+    logits = decoder(np.atleast_2d(z).astype(np.float32), training=False)
     probabilities = keras.ops.convert_to_numpy(ops.sigmoid(logits))
+    if np.isnan(probabilities).any():
+        # A coordinate near 1e38 overflows float32 inside the Dense layers (inf - inf).
+        raise ValueError(
+            f"z must lie within reach of float32 arithmetic: decoding gives NaN pixels for z with largest "
+            f"|entry| {np.abs(z).max():.3g}"
+        )
     return probabilities[0] if z.ndim == 1 else probabilities
 
 
@@ -266,10 +354,20 @@ def negative_elbo(encoder: keras.Model, decoder: keras.Model, x: np.ndarray, n_s
     .. math:: -\mathrm{ELBO}(x) = \mathbb{E}_{q(z\mid x)}\big[-\log p(x \mid z)\big] + D_{KL}(q(z\mid x)\,\|\,\mathcal{N}(0, I))
 
     The expectation is averaged over ``n_samples`` draws of ``z`` per image (seeded); the
-    KL term is exact.
+    KL term is exact. ``x`` may have any integer or float dtype (``x / 255.`` is float64).
+
+    Raises
+    ------
+    ValueError
+        If ``encoder`` and ``decoder`` are not the two halves of one VAE, ``x`` is not
+        ``(n, 784)`` finite pixel intensities in [0, 1], ``n_samples`` is not a positive
+        integer, or ``seed`` is not an integer >= 0.
     """
-    _check_images(np.asarray(x), "x")
+    check_vae_parts(encoder, decoder)
+    x = check_images(x, "x")
     n_samples = as_positive_integer(n_samples, "n_samples")
+    if as_seed(seed) is None:
+        raise ValueError("seed must be an integer >= 0 (the score is reproducible): got None")
     mu, log_var, _ = encoder(x, training=False)
     rng = np.random.default_rng(seed)
     sigma = ops.exp(0.5 * log_var)

@@ -9,9 +9,27 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from numpy.typing import ArrayLike
 
+from vae_helpers._validation import (
+    as_float_array,
+    as_integer_at_least,
+    as_positive_integer,
+    as_positive_number,
+    check_axes,
+    check_title,
+)
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 
 __all__ = ["draw_digits", "digit_grid", "show_digit_grid"]
+
+
+def _as_intensities(pixels: ArrayLike, name: str) -> np.ndarray:
+    """Pixels as intensities in [0, 1] (float64): 0-255 pixels would draw all black on the fixed 0-1 scale."""
+    array = as_float_array(pixels, name)
+    if array.size and not (array.min() >= 0 and array.max() <= 1):
+        raise ValueError(
+            f"{name} must hold pixel intensities in [0, 1] (divide 0-255 pixels by 255): got range [{array.min()}, {array.max()}]"
+        )
+    return array
 
 
 def draw_digits(ax: Axes, pixels: ArrayLike, **kwargs) -> AxesImage:
@@ -19,25 +37,36 @@ def draw_digits(ax: Axes, pixels: ArrayLike, **kwargs) -> AxesImage:
 
     Ink is black on white, on the fixed scale 0-1 (so faint decodes look faint), and pixels
     stay crisp squares. ``kwargs`` go to ``imshow`` (``extent=``, for example).
+
+    Raises
+    ------
+    ValueError
+        If ``ax`` is not an ``Axes``, or ``pixels`` is not a non-empty 2-D array of intensities in [0, 1].
     """
+    check_axes(ax, allow_none=False)
+    pixels = _as_intensities(pixels, "pixels")
+    if pixels.ndim != 2 or pixels.size == 0:
+        raise ValueError(f"pixels must be a non-empty 2-D array (one digit, or a grid from digit_grid): got shape {pixels.shape}")
     return ax.imshow(pixels, **{"cmap": "gray_r", "vmin": 0, "vmax": 1, "interpolation": "nearest", **kwargs})
 
 
 def digit_grid(images: ArrayLike, ncols: int, padding: int = 1) -> np.ndarray:
     """Tile images into one 2-D array, row by row, with ``padding`` blank pixels between.
 
-    ``images`` has shape ``(n, 784)`` or ``(n, 28, 28)``; a row left short stays blank.
+    ``images`` has shape ``(n, 784)`` or ``(n, 28, 28)``, intensities in [0, 1]; a row left
+    short stays blank.
 
     Raises
     ------
     ValueError
-        If an image does not have 784 pixels, or ``ncols`` is not positive.
+        If there is no image, an image does not have 784 pixels, the intensities are not in
+        [0, 1], ``ncols`` is not a positive integer or ``padding`` not an integer >= 0.
     """
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim < 2 or images[0].size != N_PIXELS:
-        raise ValueError(f"images must have shape (n, {N_PIXELS}) or (n, 28, 28): got {images.shape}")
-    if ncols < 1:
-        raise ValueError(f"ncols must be a positive integer: got {ncols!r}")
+    images = _as_intensities(images, "images").astype(np.float32)
+    if images.ndim not in (2, 3) or images.shape[0] == 0 or images[0].size != N_PIXELS:
+        raise ValueError(f"images must have shape (n, {N_PIXELS}) or (n, 28, 28), n >= 1: got {images.shape}")
+    ncols = as_positive_integer(ncols, "ncols")
+    padding = as_integer_at_least(padding, "padding", 0)
     images = images.reshape(-1, *IMAGE_SHAPE)
     nrows = -(-len(images) // ncols)
     height, width = (size + padding for size in IMAGE_SHAPE)
@@ -51,7 +80,17 @@ def digit_grid(images: ArrayLike, ncols: int, padding: int = 1) -> np.ndarray:
 def show_digit_grid(
     images: ArrayLike, ncols: int = 10, title: str | None = None, size: float = 0.6, ax: Axes | None = None
 ) -> Figure:
-    """Draw :func:`digit_grid` of ``images`` on ``ax``, or in a new figure of ``size`` inches per digit."""
+    """Draw :func:`digit_grid` of ``images`` on ``ax``, or in a new figure of ``size`` inches per digit.
+
+    Raises
+    ------
+    ValueError
+        As :func:`digit_grid`, or if ``size`` is not a positive number, ``title`` not a
+        string or ``ax`` not an ``Axes``.
+    """
+    check_title(title)
+    check_axes(ax)
+    size = as_positive_number(size, "size", " (inches per digit)")
     grid = digit_grid(images, ncols)
     if ax is None:
         nrows = -(-len(np.asarray(images)) // ncols)

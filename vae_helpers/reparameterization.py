@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vae_helpers._validation import as_integer_at_least, as_positive_number
+from vae_helpers._validation import as_finite_number, as_integer_at_least, as_positive_number, as_seed
 from vae_helpers.gaussian import MonteCarloEstimate
 
 __all__ = [
@@ -68,13 +68,23 @@ SQUARE = Objective("z^2", _square, _square_derivative, _square_exact_gradient)
 ESTIMATORS = ("reparameterized", "score_function")
 
 
-def _check(objective: Objective, mu: float, sigma: float, n_samples: int, minimum_samples: int = 2) -> None:
+def _check(
+    objective: Objective, mu: float, sigma: float, n_samples: int, seed: int | None, minimum_samples: int = 2
+) -> None:
     if not isinstance(objective, Objective):
         raise ValueError(f"objective must be an Objective (f, derivative, exact gradient): got {type(objective).__name__}")
-    if not np.isscalar(mu) or not np.isfinite(mu):
-        raise ValueError(f"mu must be a finite number: got {mu!r}")
+    as_finite_number(mu, "mu")
     as_positive_number(sigma, "sigma", " (a standard deviation)")
     as_integer_at_least(n_samples, "n_samples", minimum_samples)
+    as_seed(seed)
+
+
+def _finite(*values: float, mu: float, sigma: float) -> None:
+    """Refuse a result float64 could not hold (f(z) overflows for huge mu or sigma), instead of an inf or NaN."""
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"mu and sigma are too large for this objective in float64 (its terms overflow): got mu={mu!r}, sigma={sigma!r}"
+        )
 
 
 def _gradient_terms(
@@ -89,8 +99,12 @@ def _gradient_terms(
     return objective.f(z) * epsilon / sigma
 
 
-def _estimate(terms: np.ndarray) -> MonteCarloEstimate:
-    return MonteCarloEstimate(float(terms.mean()), float(terms.std(ddof=1) / np.sqrt(len(terms))))
+def _estimate(estimator: str, objective: Objective, mu: float, sigma: float, n_samples: int, seed) -> MonteCarloEstimate:
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = _gradient_terms(estimator, objective, float(mu), float(sigma), (n_samples,), seed)
+        estimate = MonteCarloEstimate(float(terms.mean()), float(terms.std(ddof=1) / np.sqrt(len(terms))))
+    _finite(*estimate, mu=mu, sigma=sigma)
+    return estimate
 
 
 def reparameterized_gradient(
@@ -103,10 +117,11 @@ def reparameterized_gradient(
     Raises
     ------
     ValueError
-        If ``sigma`` is not positive, ``mu`` is not a finite number or ``n_samples`` < 2.
+        If ``sigma`` is not a positive number, ``mu`` is not a finite number, ``n_samples`` < 2,
+        ``seed`` is not ``None`` or an integer >= 0, or the terms overflow float64.
     """
-    _check(objective, mu, sigma, n_samples)
-    return _estimate(_gradient_terms("reparameterized", objective, mu, sigma, (n_samples,), seed))
+    _check(objective, mu, sigma, n_samples, seed)
+    return _estimate("reparameterized", objective, mu, sigma, n_samples, seed)
 
 
 def score_function_gradient(
@@ -121,10 +136,11 @@ def score_function_gradient(
     Raises
     ------
     ValueError
-        If ``sigma`` is not positive, ``mu`` is not a finite number or ``n_samples`` < 2.
+        If ``sigma`` is not a positive number, ``mu`` is not a finite number, ``n_samples`` < 2,
+        ``seed`` is not ``None`` or an integer >= 0, or the terms overflow float64.
     """
-    _check(objective, mu, sigma, n_samples)
-    return _estimate(_gradient_terms("score_function", objective, mu, sigma, (n_samples,), seed))
+    _check(objective, mu, sigma, n_samples, seed)
+    return _estimate("score_function", objective, mu, sigma, n_samples, seed)
 
 
 def estimator_variance(
@@ -151,14 +167,18 @@ def estimator_variance(
     Raises
     ------
     ValueError
-        If ``estimator`` is unknown, ``sigma`` is not positive, ``n_samples`` < 1 or ``n_repeats`` < 2.
+        If ``estimator`` is unknown, ``sigma`` is not positive, ``n_samples`` < 1, ``n_repeats`` < 2,
+        or the terms overflow float64.
     """
-    if estimator not in ESTIMATORS:
+    if not isinstance(estimator, str) or estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}: got {estimator!r}")
-    _check(objective, mu, sigma, n_samples, minimum_samples=1)
+    _check(objective, mu, sigma, n_samples, seed, minimum_samples=1)
     as_integer_at_least(n_repeats, "n_repeats", 2)
-    terms = _gradient_terms(estimator, objective, mu, sigma, (n_repeats, n_samples), seed)
-    return float(terms.mean(axis=1).var(ddof=1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = _gradient_terms(estimator, objective, float(mu), float(sigma), (n_repeats, n_samples), seed)
+        variance = float(terms.mean(axis=1).var(ddof=1))
+    _finite(variance, mu=mu, sigma=sigma)
+    return variance
 
 
 def exact_variance_square(
@@ -205,7 +225,7 @@ def exact_variance_square(
     """
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}: got {estimator!r}")
-    _check(SQUARE, mu, sigma, n_samples, minimum_samples=1)
+    _check(SQUARE, mu, sigma, n_samples, None, minimum_samples=1)
     if not np.isscalar(baseline) or not np.isfinite(baseline):
         raise ValueError(f"baseline must be a finite number: got {baseline!r}")
     if estimator == "reparameterized":

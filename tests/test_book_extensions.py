@@ -1,0 +1,100 @@
+"""The book's own Sphinx extensions that keep the build honest, tested on temporary folders."""
+
+import sys
+import warnings
+
+from conftest import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
+
+import execution_cache  # noqa: E402
+import strict_warnings  # noqa: E402
+
+
+def _package(folder):
+    (folder / "weights").mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
+    (folder / "info.py").write_text("def entropy(p):\n    return 0\n")
+    (folder / "weights" / "model.weights.h5").write_bytes(b"\x00weights")
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "info.cpython-311.pyc").write_bytes(b"byte code")
+    return folder
+
+
+def test_the_fingerprint_changes_with_code_or_weights_and_not_with_byte_code(tmp_path):
+    package = _package(tmp_path / "vae_helpers")
+    before = execution_cache.package_fingerprint(package)
+    (package / "__pycache__" / "info.cpython-311.pyc").write_bytes(b"other byte code")
+    assert execution_cache.package_fingerprint(package) == before
+    (package / "info.py").write_text("def entropy(p):\n    return 1\n")
+    after_code = execution_cache.package_fingerprint(package)
+    assert after_code != before
+    (package / "weights" / "model.weights.h5").write_bytes(b"\x00retrained")
+    assert execution_cache.package_fingerprint(package) not in (before, after_code)
+    # Moving a file is a change too, even with the same bytes.
+    (package / "info.py").rename(package / "entropy.py")
+    assert execution_cache.package_fingerprint(package) not in (before, after_code)
+
+
+def test_a_changed_package_drops_the_execution_cache_until_a_build_succeeds(tmp_path):
+    package = _package(tmp_path / "vae_helpers")
+    build = tmp_path / "_build"
+    (build / ".jupyter_cache" / "executed").mkdir(parents=True)
+    fingerprint = execution_cache.package_fingerprint(package)
+
+    assert execution_cache.cache_is_stale(build, fingerprint)  # never built with this check
+    execution_cache.record_fingerprint(build, fingerprint)
+    assert not execution_cache.cache_is_stale(build, fingerprint)
+
+    (package / "info.py").write_text("def entropy(p):\n    return 2\n")
+    changed = execution_cache.package_fingerprint(package)
+    assert execution_cache.cache_is_stale(build, changed)
+    execution_cache.drop_execution_cache(build)
+    assert not (build / ".jupyter_cache").exists()
+    assert execution_cache.cache_is_stale(build, changed)  # still stale: no build has succeeded yet
+
+
+def test_the_kernel_warning_options_make_the_books_own_warnings_errors(tmp_path):
+    package = _package(tmp_path / "vae_helpers")
+    (package / "widgets").mkdir()
+    (package / "widgets" / "__init__.py").write_text("")
+    modules = strict_warnings.own_modules(package)
+    assert modules == ["vae_helpers", "vae_helpers.info", "vae_helpers.widgets"]
+    options = strict_warnings.warning_options(modules, inherited="ignore::DeprecationWarning")
+    # Python's own parser of -W options applies them as the kernel will.
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for option in options.split(","):
+            warnings._setoption(option)
+        for module in ("vae_helpers.info", "__main__"):
+            raised = False
+            try:
+                warnings.warn_explicit("planted", UserWarning, "x.py", 1, module=module)
+            except UserWarning:
+                raised = True
+            assert raised, module
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.warn_explicit("library noise", UserWarning, "x.py", 1, module="numpy.core")
+            warnings.warn_explicit("inherited", DeprecationWarning, "x.py", 1, module="jupyter_client.session")
+        assert [str(item.message) for item in caught] == ["library noise"]
+
+
+TENSORFLOW_START_UP = (
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+    "I0000 00:00:1796162170.477207   23719 port.cc:153] oneDNN custom operations are on. You may see slightly "
+    "different numerical results due to floating-point round-off errors from different computation orders. "
+    "To turn them off, set the environment variable `TF_ENABLE_ONEDNN_OPTS=0`.\n"
+    "I0000 00:00:1796160048.703343   18346 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use "
+    "available CPU instructions in performance-critical operations.\n"
+    "To enable the following instructions: AVX2 AVX512F AVX512_VNNI FMA, in other operations, rebuild "
+    "TensorFlow with the appropriate compiler flags.\n"
+)
+
+
+def test_only_the_understood_library_lines_are_taken_off_a_cells_stderr():
+    assert strict_warnings.without_understood_noise(TENSORFLOW_START_UP) == ""
+    warning = "/x/numpy/_core/fromnumeric.py:3824: RuntimeWarning: Mean of empty slice\n  return _methods._mean(a)\n"
+    assert strict_warnings.without_understood_noise(TENSORFLOW_START_UP + warning) == warning
+    # A TensorFlow line that is not one of the understood ones stays, to be seen and reported.
+    error = "E0000 00:00:1796160048.703343   18346 cuda_executor.cc:1] failed call to cuInit\n"
+    assert strict_warnings.without_understood_noise(error + TENSORFLOW_START_UP) == error
