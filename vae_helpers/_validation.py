@@ -12,7 +12,6 @@ import numbers
 import numpy as np
 from numpy.typing import ArrayLike
 
-from vae_helpers.data import N_PIXELS
 
 _SUM_TOLERANCE = 1e-6
 
@@ -164,6 +163,7 @@ def check_images(x: ArrayLike, name: str) -> np.ndarray:
     ValueError
         If ``x`` is not numeric, not of shape ``(n_images, 784)``, not finite, or outside [0, 1].
     """
+    from vae_helpers.data import N_PIXELS  # here, not at the top: data imports this module
     array = as_float_array(x, name)
     if array.ndim != 2 or array.shape[1] != N_PIXELS:
         raise ValueError(
