@@ -6,7 +6,7 @@ static book (no kernel), so a slider move redraws at once in both.
 The contract between Python and JavaScript, for every widget here:
 
 - **One module per widget family**, ``vae_helpers/widgets/NAME.js`` beside ``NAME.py``. The
-  Python class derives from :class:`~vae_helpers.widgets._base.BookWidget` and names it
+  Python class derives from ``vae_helpers.widgets._base.BookWidget`` and names it
   (``module = "NAME.js"``); its text becomes the ``_esm`` trait, so the saved widget state
   carries the code. The module is self-contained (no imports: anywidget loads it from a
   string) and exports ``default { render }``, where ``render({ model, el })`` builds all of
@@ -21,7 +21,8 @@ The contract between Python and JavaScript, for every widget here:
 - **Inputs are checked in Python**: the constructor raises ``ValueError`` naming the argument
   before anything is sent or drawn, and setting a trait to a bad value raises the same.
 - **What the page shows is readable back**: every number shown is an
-  ``<output data-quantity=NAME data-value=FULL_PRECISION>`` (NAME as the Python trait), and
+  ``<output data-quantity=NAME data-value=FULL_PRECISION>`` (NAME as the Python trait), every
+  control carries ``data-trait=NAME`` and its trait's ``data-value``, and
   ``el.dataset.state`` becomes ``"ready"`` after the first draw. Browser tests and benchmarks
   use these, not the inner layout.
 - **In the static book** the Jupyter widget manager renders the state that the executed

@@ -153,8 +153,8 @@ function tickLabels(plot, labels, sx) {
 
 // ---- controls and readouts -----------------------------------------------------------------
 
-/** A labelled range input; `onInput(value)` runs on every move. */
-function slider(parent, { label, min, max, step, value, onInput }) {
+/** A labelled range input for trait `trait` (entry `index` of a list trait); `onInput(value)` runs on every move. */
+function slider(parent, { label, trait, index, min, max, step, value, onInput }) {
   const row = document.createElement("label");
   row.className = "vae-panel__control";
   row.style.cssText = "display:flex;align-items:center;gap:0.5em;margin:0.15em 0;font:14px sans-serif";
@@ -165,6 +165,10 @@ function slider(parent, { label, min, max, step, value, onInput }) {
   Object.assign(input, { type: "range", min, max, step });
   input.value = String(value);
   input.style.width = "12em";
+  // JupyterLab takes arrow keys for its own shortcuts unless told not to: keep them for the slider.
+  input.setAttribute("data-lm-suppress-shortcuts", "true");
+  input.dataset.trait = trait;
+  if (index !== undefined) input.dataset.index = String(index);
   const shown = document.createElement("span");
   shown.style.cssText = "min-width:3em;font-variant-numeric:tabular-nums";
   row.append(name, input, shown);
@@ -174,6 +178,7 @@ function slider(parent, { label, min, max, step, value, onInput }) {
     input,
     show(current) {
       input.value = String(current);
+      input.dataset.value = String(current); // the trait's value: input.value is rounded to the step
       shown.textContent = current.toFixed(2);
     },
   };
@@ -212,7 +217,7 @@ function update(model, name, value) {
 function renderCoin(model, el) {
   const base = model.get("base");
   const control = slider(el, {
-    label: "bias θ", min: 0, max: 1, step: 0.01, value: model.get("bias"),
+    label: "bias θ", trait: "bias", min: 0, max: 1, step: 0.01, value: model.get("bias"),
     onInput: (value) => update(model, "bias", value),
   });
   const text = readout(el, "entropy");
@@ -262,7 +267,7 @@ function renderDistributions(model, el) {
     const trait = `${name}_weights`;
     sliders[name] = outcomes.map((outcome, i) =>
       slider(column, {
-        label: `${name}(${outcome})`, min: 0.01, max: 1, step: 0.01, value: model.get(trait)[i],
+        label: `${name}(${outcome})`, trait, index: i, min: 0.01, max: 1, step: 0.01, value: model.get(trait)[i],
         onInput: (value) => {
           const weights = model.get(trait).slice();
           weights[i] = value;
@@ -324,11 +329,11 @@ function renderDistributions(model, el) {
 function renderGaussianKL(model, el) {
   const controls = row(el);
   const mu = slider(controls, {
-    label: "μ", min: -3, max: 3, step: 0.05, value: model.get("mu"),
+    label: "μ", trait: "mu", min: -3, max: 3, step: 0.05, value: model.get("mu"),
     onInput: (value) => update(model, "mu", value),
   });
   const sigma = slider(controls, {
-    label: "σ", min: 0.1, max: 3, step: 0.05, value: model.get("sigma"),
+    label: "σ", trait: "sigma", min: 0.1, max: 3, step: 0.05, value: model.get("sigma"),
     onInput: (value) => update(model, "sigma", value),
   });
   const texts = ["kl_closed_form", "kl_estimate"].map((key) => readout(el, key));

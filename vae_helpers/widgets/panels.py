@@ -9,18 +9,16 @@ reader sees; set a panel's inputs (``panel.bias = 0.3``) and the plot follows.
 
 The contract with ``panels.js`` (synchronised traits; the JavaScript owns its markup):
 
-===================  ==================================  =========================================
-panel (``panel``)    inputs (set by the sliders or code)  fixed at construction
-===================  ==================================  =========================================
-``"coin"``           ``bias`` (float in [0, 1])           ``base``
-``"distributions"``  ``p_weights``, ``q_weights``         ``base``
-                     (lists of 2-8 floats in [0.01, 1])
-``"gaussian_kl"``    ``mu`` ([-3, 3]), ``sigma``          ``draws``: ``n_samples`` standard-normal
-                     ([0.1, 3])                           draws of ``numpy.random.default_rng(seed)``
-===================  ==================================  =========================================
+- ``panel = "coin"``: input ``bias`` (float in [0, 1]); fixed ``base``.
+- ``panel = "distributions"``: inputs ``p_weights`` and ``q_weights`` (lists of 2-8 floats in
+  [0.01, 1]); fixed ``base``.
+- ``panel = "gaussian_kl"``: inputs ``mu`` (in [-3, 3]) and ``sigma`` (in [0.1, 3]); fixed
+  ``draws``, the ``n_samples`` standard-normal draws of ``numpy.random.default_rng(seed)``.
 
 The page shows one ``<output class="vae-panel__readout" data-quantity=NAME data-value=V>``
-per quantity (NAME is the Python trait's name, V the full-precision number) and sets
+per quantity (NAME is the Python trait's name, V the full-precision number), one
+``<input type="range" data-trait=TRAIT [data-index=I] data-value=V>`` per input (V is the
+trait's value, which the slider's own ``value`` rounds to its step), and sets
 ``data-state="ready"`` on the widget's element once drawn. The Monte Carlo draws come from
 Python so that the page's estimate is the estimate :func:`~vae_helpers.gaussian.kl_monte_carlo`
 gives for the same seed; the page only does the arithmetic.
@@ -42,7 +40,7 @@ __all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel"]
 
 
 def _check_number(value: float, name: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not np.isscalar(value) or not low <= value <= high:
+    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not low <= value <= high:
         raise ValueError(f"{name} must be a number in [{low:g}, {high:g}]: got {value!r}")
     return float(value)
 
@@ -216,8 +214,6 @@ class GaussianKLPanel(_Panel):
     kl_closed_form = traitlets.Float(read_only=True)
     kl_estimate = traitlets.Float(read_only=True)
     kl_standard_error = traitlets.Float(read_only=True)
-    x = np.linspace(-6, 6, 601)
-    p_density = normal_pdf(x)
 
     def __init__(self, mu: float = 1.0, sigma: float = 0.5, n_samples: int = 1000, seed: int = 0) -> None:
         mu = _check_number(mu, "mu", -3, 3)
@@ -225,6 +221,8 @@ class GaussianKLPanel(_Panel):
         self.n_samples = as_integer_at_least(n_samples, "n_samples", 2)
         self.seed = as_integer_at_least(seed, "seed", 0)
         super().__init__()
+        self.x = np.linspace(-6, 6, 601)
+        self.p_density = normal_pdf(self.x)
         # The draws kl_monte_carlo makes for this seed: z = mu + sigma * epsilon.
         epsilon = np.random.default_rng(self.seed).standard_normal(self.n_samples)
         self.set_trait("draws", epsilon.tolist())
