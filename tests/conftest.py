@@ -63,3 +63,37 @@ def kl_by_integration(mu1: float, var1: float, mu2: float, var2: float) -> float
 def built_book(tmp_path_factory) -> BookBuild:
     """The whole book, built once from a cold cache: every notebook executes."""
     return build_book(REPO_ROOT, tmp_path_factory.mktemp("book"))
+
+
+def run_es_module(module: Path, body: str):
+    """Run ``body`` (a JavaScript function body that sees the module as ``m``) in Node.js; return its JSON result.
+
+    For the pure functions a widget's ES module exports (vae_helpers/widgets/*.js). Skipped
+    without Node.js, which ``make book`` needs anyway.
+    """
+    import json
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node on the PATH: install Node.js 18 or newer")
+    script = f"import * as m from {json.dumps(module.resolve().as_uri())};\n" \
+             f"const result = (() => {{ {body} }})();\n" \
+             "process.stdout.write(JSON.stringify(result, (key, value) =>" \
+             " typeof value === 'number' && !Number.isFinite(value) ? `@${value}@` : value));"
+    result = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise AssertionError(f"node failed:\n{result.stderr}")
+    # JSON has no Infinity or NaN; Python's json module reads them as bare words.
+    return json.loads(result.stdout.replace('"@Infinity@"', "Infinity").replace('"@-Infinity@"', "-Infinity")
+                      .replace('"@NaN@"', "NaN"))
+
+
+@pytest.fixture(scope="session")
+def jupyterlab():
+    """A JupyterLab on 127.0.0.1 serving copies of the notebooks (tests/lab_harness.py); stopped at the end."""
+    from lab_harness import JupyterLab
+
+    lab = JupyterLab.start(NOTEBOOKS)
+    yield lab
+    lab.stop()

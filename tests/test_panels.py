@@ -1,7 +1,9 @@
-"""vae_helpers.panels, driven like a reader: set a slider, check what is computed and drawn.
+"""vae_helpers.widgets.panels: the Python traits and the JavaScript maths, each against an independent reference.
 
-Expected values come from scipy (entropies, densities) and numerical integration, not from
-vae_helpers itself.
+The Python side is driven like code would drive it (set a trait, read the quantities) and
+checked against scipy and numerical integration. The JavaScript module's pure functions run
+in Node.js and are checked value by value against vae_helpers.info and vae_helpers.gaussian.
+The pages that show the panels are driven in tests/test_browser.py and tests/test_jupyterlab.py.
 """
 
 import json
@@ -12,47 +14,46 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import REPO_ROOT, kl_by_integration
-from vae_helpers.panels import CoinPanel, DistributionPanel, GaussianKLPanel
+from conftest import REPO_ROOT, kl_by_integration, run_es_module
+from vae_helpers.gaussian import kl_monte_carlo, kl_to_standard_normal, normal_pdf
+from vae_helpers.info import cross_entropy, entropy, kl_divergence
+from vae_helpers.widgets import CoinPanel, DistributionPanel, GaussianKLPanel
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def bar_heights(bars):
-    return np.array([bar.get_height() for bar in bars])
+PANELS_JS = REPO_ROOT / "vae_helpers" / "widgets" / "panels.js"
+CLOSED_FORM_TOLERANCE = 1e-9
 
 
 # --- CoinPanel -------------------------------------------------------------------------
 
 
-def test_coin_panel_follows_its_slider():
+def test_coin_panel_follows_its_bias():
     panel = CoinPanel(bias=0.2)
-    before = bytes(panel.image.value)
-
-    panel.slider.value = 0.3
-
-    assert panel.bias == 0.3
+    panel.bias = 0.3
     assert panel.entropy == pytest.approx(stats.entropy([0.3, 0.7], base=2))
-    np.testing.assert_allclose(panel.marker.get_xdata(), [0.3])
-    np.testing.assert_allclose(panel.marker.get_ydata(), [stats.entropy([0.3, 0.7], base=2)])
-    assert bytes(panel.image.value) != before and bytes(panel.image.value).startswith(PNG_SIGNATURE)
 
 
 @pytest.mark.parametrize("bias, expected", [(0.5, 1.0), (0.0, 0.0), (1.0, 0.0)])
 def test_coin_panel_entropy_peaks_at_one_half_and_vanishes_at_the_ends(bias, expected):
     panel = CoinPanel()
-    panel.slider.value = bias
+    panel.bias = bias
     assert panel.entropy == pytest.approx(expected, abs=1e-12)
 
 
 def test_coin_panel_in_nats():
-    panel = CoinPanel(bias=0.5, base=np.e)
-    assert panel.entropy == pytest.approx(np.log(2))
+    assert CoinPanel(bias=0.5, base=np.e).entropy == pytest.approx(np.log(2))
 
 
-def test_coin_panel_rejects_a_bias_outside_zero_one():
+@pytest.mark.parametrize("kwargs, match", [({"bias": 1.5}, "bias"), ({"bias": "a"}, "bias"), ({"base": 1}, "base")])
+def test_coin_panel_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        CoinPanel(**kwargs)
+
+
+def test_coin_panel_rejects_a_bad_bias_set_by_code():
+    panel = CoinPanel(bias=0.2)
     with pytest.raises(ValueError, match="bias"):
-        CoinPanel(bias=1.5)
+        panel.bias = -0.1
+    assert panel.bias == 0.2
 
 
 # --- DistributionPanel -----------------------------------------------------------------
@@ -63,15 +64,13 @@ def test_distribution_panel_starts_from_its_weights():
     assert panel.entropy == pytest.approx(1.75)  # hand-worked: 0.5*1 + 0.25*2 + 2*0.125*3
     assert panel.cross_entropy == pytest.approx(2.0)
     assert panel.kl == pytest.approx(0.25)
-    np.testing.assert_allclose(bar_heights(panel.p_bars), [0.5, 0.25, 0.125, 0.125])
+    np.testing.assert_allclose(panel.p, [0.5, 0.25, 0.125, 0.125])
 
 
-def test_distribution_panel_sliders_drive_the_quantities_and_the_bars():
+def test_distribution_panel_weights_drive_the_quantities():
     panel = DistributionPanel(p=[0.5, 0.25, 0.125, 0.125], q=[0.25, 0.25, 0.25, 0.25])
-    before = bytes(panel.image.value)
-
-    panel.p_sliders[0].value = 0.9
-    panel.q_sliders[3].value = 0.05
+    panel.p_weights = [0.9, 0.25, 0.125, 0.125]
+    panel.q_weights = [0.25, 0.25, 0.25, 0.05]
 
     p = np.array([0.9, 0.25, 0.125, 0.125]) / 1.4
     q = np.array([0.25, 0.25, 0.25, 0.05]) / 0.8
@@ -84,17 +83,11 @@ def test_distribution_panel_sliders_drive_the_quantities_and_the_bars():
         stats.entropy(q, p, base=2),
     ]
     np.testing.assert_allclose([panel.entropy, panel.cross_entropy, panel.kl, panel.reverse_kl], expected)
-    np.testing.assert_allclose(bar_heights(panel.p_bars), p)
-    np.testing.assert_allclose(bar_heights(panel.q_bars), q)
-    np.testing.assert_allclose(bar_heights(panel.quantity_bars), expected)
-    assert [label.get_text() for label in panel.quantity_labels] == [f"{value:.3f}" for value in expected]
-    assert bytes(panel.image.value) != before
 
 
 def test_distribution_panel_shows_zero_divergence_when_q_equals_p():
     panel = DistributionPanel(p=[0.2, 0.3, 0.5], q=[0.5, 0.5, 0.5])
-    for slider, weight in zip(panel.q_sliders, [0.2, 0.3, 0.5]):
-        slider.value = weight
+    panel.q_weights = [0.2, 0.3, 0.5]
     assert panel.kl == pytest.approx(0.0, abs=1e-12)
     assert panel.reverse_kl == pytest.approx(0.0, abs=1e-12)
     assert panel.cross_entropy == pytest.approx(stats.entropy([0.2, 0.3, 0.5], base=2))
@@ -116,68 +109,122 @@ def test_distribution_panel_rejects_bad_weights(p, q, match):
         DistributionPanel(p=p, q=q)
 
 
+def test_distribution_panel_rejects_weights_set_by_code_for_another_number_of_outcomes():
+    panel = DistributionPanel(p=[0.5, 0.5], q=[0.3, 0.7])
+    with pytest.raises(ValueError, match="q_weights must have as many outcomes"):
+        panel.q_weights = [0.2, 0.3, 0.5]
+
+
 # --- GaussianKLPanel -------------------------------------------------------------------
 
 
-def test_gaussian_panel_sliders_drive_the_densities_and_the_divergences():
+def test_gaussian_panel_mu_and_sigma_drive_the_densities_and_the_divergences():
     panel = GaussianKLPanel(mu=1.0, sigma=0.5, n_samples=2000, seed=3)
-    before = bytes(panel.image.value)
+    panel.mu, panel.sigma = -1.5, 1.5
 
-    panel.mu_slider.value = -1.5
-    panel.sigma_slider.value = 1.5
-
-    assert (panel.mu, panel.sigma) == (-1.5, 1.5)
-    np.testing.assert_allclose(panel.q_line.get_ydata(), stats.norm.pdf(panel.x, -1.5, 1.5))
     np.testing.assert_allclose(panel.q_density, stats.norm.pdf(panel.x, -1.5, 1.5))
-    np.testing.assert_allclose(panel.p_line.get_ydata(), stats.norm.pdf(panel.x))
+    np.testing.assert_allclose(panel.p_density, stats.norm.pdf(panel.x))
     assert panel.kl_closed_form == pytest.approx(kl_by_integration(-1.5, 1.5**2, 0.0, 1.0), abs=1e-8)
     assert abs(panel.kl_estimate - panel.kl_closed_form) < 4 * panel.kl_standard_error
-    np.testing.assert_allclose(bar_heights(panel.kl_bars), [panel.kl_closed_form, panel.kl_estimate])
-    low, high = panel.error_bar.get_ydata()
-    assert (low, high) == pytest.approx((panel.kl_estimate - 2 * panel.kl_standard_error,
-                                         panel.kl_estimate + 2 * panel.kl_standard_error))
-    assert bytes(panel.image.value) != before
 
 
 def test_gaussian_panel_at_the_prior_shows_exactly_zero():
     panel = GaussianKLPanel()
-    panel.mu_slider.value = 0.0
-    panel.sigma_slider.value = 1.0
+    panel.mu, panel.sigma = 0.0, 1.0
     assert panel.kl_closed_form == 0.0
     assert panel.kl_estimate == 0.0 and panel.kl_standard_error == 0.0
-    np.testing.assert_allclose(panel.q_line.get_ydata(), panel.p_line.get_ydata())
 
 
-def test_gaussian_panel_monte_carlo_is_repeatable_with_its_seed():
-    first, second = GaussianKLPanel(seed=7), GaussianKLPanel(seed=7)
-    assert first.kl_estimate == second.kl_estimate
+def test_gaussian_panel_sends_the_draws_of_its_seed():
+    panel = GaussianKLPanel(n_samples=50, seed=7)
+    np.testing.assert_array_equal(panel.draws, np.random.default_rng(7).standard_normal(50))
+    assert GaussianKLPanel(seed=7).kl_estimate == GaussianKLPanel(seed=7).kl_estimate
 
 
 @pytest.mark.parametrize(
-    "kwargs, match", [({"sigma": 0.0}, "sigma"), ({"mu": 10.0}, "mu"), ({"n_samples": 1}, "n_samples")]
+    "kwargs, match",
+    [({"sigma": 0.0}, "sigma"), ({"mu": 10.0}, "mu"), ({"n_samples": 1}, "n_samples"), ({"seed": -1}, "seed")],
 )
 def test_gaussian_panel_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         GaussianKLPanel(**kwargs)
 
 
-def test_a_snapshot_is_a_png_of_the_current_view():
-    panel = GaussianKLPanel()
-    snapshot = panel.snapshot()
-    assert snapshot.data.startswith(PNG_SIGNATURE)
-    panel.mu_slider.value = 2.0
-    assert panel.snapshot().data != snapshot.data
-
-
-def test_a_panel_displays_as_its_widget():
+def test_a_panel_displays_as_an_anywidget_carrying_its_module():
     panel = CoinPanel()
     bundle = panel._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    state = panel.get_state()
+    assert state["_model_module"] == "anywidget" and state["_esm"] == PANELS_JS.read_text()
+    assert state["panel"] == "coin" and state["bias"] == 0.2
+
+
+# --- the JavaScript maths, value by value against the Python -----------------------------
+
+
+def _js(body: str):
+    return run_es_module(PANELS_JS, body)
+
+
+DISTRIBUTIONS = [
+    ([0.5, 0.25, 0.125, 0.125], [0.25, 0.25, 0.25, 0.25]),
+    ([0.9, 0.05, 0.05], [0.2, 0.3, 0.5]),
+    ([0.0, 0.3, 0.7], [0.1, 0.1, 0.8]),
+    ([0.01, 0.99], [0.99, 0.01]),
+]
+
+
+@pytest.mark.parametrize("base", [2, np.e])
+def test_the_page_computes_entropy_cross_entropy_and_kl_as_vae_helpers_info(base):
+    got = _js(
+        f"const cases = {json.dumps(DISTRIBUTIONS)}; const base = {base!r};"
+        "return cases.map(([p, q]) => [m.entropy(p, base), m.crossEntropy(p, q, base),"
+        " m.klDivergence(p, q, base), m.klDivergence(q, p, base)]);"
+    )
+    for (p, q), values in zip(DISTRIBUTIONS, got):
+        expected = [entropy(p, base), cross_entropy(p, q, base), kl_divergence(p, q, base), kl_divergence(q, p, base)]
+        np.testing.assert_allclose(values, expected, rtol=0, atol=CLOSED_FORM_TOLERANCE)
+
+
+def test_the_page_normalises_weights_as_the_panel():
+    weights = [0.9, 0.25, 0.125, 0.125]
+    got = _js(f"return m.normalise({json.dumps(weights)});")
+    np.testing.assert_allclose(got, DistributionPanel(p=weights, q=[1, 1, 1, 1]).p, rtol=0, atol=1e-15)
+
+
+GAUSSIANS = [(1.0, 0.5), (-1.5, 1.5), (0.0, 1.0), (3.0, 0.1), (-2.95, 3.0)]
+
+
+def test_the_page_computes_the_gaussian_kl_closed_form_and_densities_as_vae_helpers_gaussian():
+    x = np.linspace(-6, 6, 13)
+    got = _js(
+        f"const cases = {json.dumps(GAUSSIANS)}; const xs = {json.dumps(x.tolist())};"
+        "return cases.map(([mu, sigma]) => [m.klToStandardNormal(mu, 2 * Math.log(sigma)),"
+        " xs.map((x) => m.normalPdf(x, mu, sigma))]);"
+    )
+    for (mu, sigma), (closed_form, densities) in zip(GAUSSIANS, got):
+        expected = kl_to_standard_normal(np.array([mu]), np.array([2 * np.log(sigma)]))
+        assert closed_form == pytest.approx(float(expected), abs=CLOSED_FORM_TOLERANCE)
+        np.testing.assert_allclose(densities, normal_pdf(x, mu, sigma), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("seed, n_samples", [(0, 1000), (7, 2)])
+def test_the_page_monte_carlo_estimate_equals_kl_monte_carlo_for_the_same_seed(seed, n_samples):
+    draws = GaussianKLPanel(n_samples=n_samples, seed=seed).draws
+    got = _js(
+        f"const cases = {json.dumps(GAUSSIANS)}; const draws = {json.dumps(draws)};"
+        "return cases.map(([mu, sigma]) => m.klMonteCarlo(mu, 2 * Math.log(sigma), draws));"
+    )
+    for (mu, sigma), value in zip(GAUSSIANS, got):
+        expected = kl_monte_carlo(np.array([mu]), np.array([2 * np.log(sigma)]), n_samples, seed=seed)
+        assert value["estimate"] == pytest.approx(float(expected.estimate[()]), abs=CLOSED_FORM_TOLERANCE)
+        assert value["standardError"] == pytest.approx(float(expected.standard_error[()]), abs=CLOSED_FORM_TOLERANCE)
 
 
 def test_the_panels_and_chapters_1_and_2_do_not_load_tensorflow():
     # Importing TensorFlow costs seconds per notebook; chapters 1-2 never need it.
-    code = "import sys, vae_helpers.panels; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    code = "import sys, vae_helpers.widgets; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
     for name in ("01_information_theory", "02_kl_gaussians"):
         notebook = json.loads((REPO_ROOT / "notebooks" / f"{name}.ipynb").read_text())

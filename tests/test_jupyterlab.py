@@ -1,0 +1,87 @@
+"""The notebooks' widgets in a real JupyterLab, driven as a reader: run the notebook, move a slider, read it back.
+
+JupyterLab runs on 127.0.0.1 from a temporary folder (tests/lab_harness.py); Debian's headless
+Chromium (Playwright) is the reader. The page may request nothing from any other host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from scipy import stats
+
+from test_browser import browser  # noqa: F401  (the module-wide Chromium)
+
+pytestmark = pytest.mark.slow
+WIDGET_TIMEOUT = 60_000  # milliseconds: the panel renders once Run All reaches its cell
+
+
+@pytest.fixture
+def lab_page(browser, jupyterlab):  # noqa: F811
+    """A browser page for JupyterLab that refuses requests to other hosts and records them."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    off_site: list[str] = []
+
+    def only_local(route) -> None:
+        url = urlparse(route.request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != "127.0.0.1":
+            off_site.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.off_site = off_site
+    yield page
+    context.close()
+
+
+def _wait_for(page, function: str, argument=None) -> None:
+    page.wait_for_function(function, arg=argument, timeout=10_000)
+
+
+def test_the_coin_panel_follows_its_slider_and_the_kernel_reads_it_back(jupyterlab, lab_page):
+    notebook = "01_information_theory.ipynb"
+    jupyterlab.open(lab_page, notebook)
+    jupyterlab.run_all(lab_page)
+    panel = lab_page.locator(".vae-panel--coin[data-state=ready]").first
+    panel.wait_for(timeout=WIDGET_TIMEOUT)
+    panel.scroll_into_view_if_needed()
+    readout = panel.locator("output[data-quantity=entropy]")
+    assert float(readout.get_attribute("data-value")) == pytest.approx(stats.entropy([0.2, 0.8], base=2), abs=1e-12)
+
+    slider = panel.locator("input[type=range]")
+    slider.focus()
+    for _ in range(5):
+        lab_page.keyboard.press("ArrowRight")  # 0.2 -> 0.25 in steps of 0.01
+
+    expected = stats.entropy([0.25, 0.75], base=2)
+    assert float(readout.get_attribute("data-value")) == pytest.approx(expected, abs=1e-12)
+    assert "0.25" in readout.text_content()
+    # The move reached Python: the kernel's panel holds the new bias and computes the same entropy.
+    for _ in range(50):
+        if jupyterlab.kernel_eval("coin.bias", notebook) == "0.25":
+            break
+        lab_page.wait_for_timeout(100)
+    assert jupyterlab.kernel_eval("coin.bias", notebook) == "0.25"
+    assert float(jupyterlab.kernel_eval("coin.entropy", notebook)) == pytest.approx(expected, abs=1e-12)
+
+    # A click on the track, as a mouse would: the page and the kernel agree on wherever it lands.
+    box = slider.bounding_box()
+    lab_page.mouse.click(box["x"] + 0.7 * box["width"], box["y"] + box["height"] / 2)
+    bias = float(slider.input_value())
+    assert bias != 0.25
+    assert float(readout.get_attribute("data-value")) == pytest.approx(stats.entropy([bias, 1 - bias], base=2), abs=1e-12)
+    for _ in range(50):
+        if float(jupyterlab.kernel_eval("coin.bias", notebook)) == bias:
+            break
+        lab_page.wait_for_timeout(100)
+    assert float(jupyterlab.kernel_eval("coin.entropy", notebook)) == pytest.approx(float(readout.get_attribute("data-value")), abs=1e-12)
+
+    # And the other way: code sets the bias, the page's panel follows.
+    jupyterlab.kernel_execute("coin.bias = 0.5", notebook)
+    _wait_for(lab_page, "(output) => output.dataset.value === '1'", readout.element_handle())
+    assert slider.input_value() == "0.5"
+    assert not lab_page.off_site, lab_page.off_site
