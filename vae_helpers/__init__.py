@@ -11,4 +11,9 @@ sampling), :mod:`~vae_helpers.data` (MNIST), :mod:`~vae_helpers.model` (the Kera
 Import the modules you need: ``model`` imports TensorFlow, which takes seconds.
 """
 
+from vae_helpers._tensorflow_log import quiet_tensorflow_import
+
 __version__ = "0.1.0"
+
+# Before any module of the package imports Keras: TensorFlow's start-up lines stay out of the notebooks.
+quiet_tensorflow_import()
