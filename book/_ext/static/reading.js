@@ -35,7 +35,8 @@
     for (const [box, scroller] of pairs) {
       scroller.addEventListener("scroll", () => markEquation(box, scroller), { passive: true });
     }
-    new ResizeObserver(markAll).observe(document.documentElement);
+    // Next frame, not inside the observer: changing the page there can loop ("ResizeObserver loop").
+    new ResizeObserver(() => requestAnimationFrame(markAll)).observe(document.documentElement);
     markAll();
   }
 
@@ -61,6 +62,6 @@
   window.addEventListener("load", () => {
     whenTypeset(watchEquations);
     linkShrunkFigures();
-    new ResizeObserver(linkShrunkFigures).observe(document.documentElement);
+    new ResizeObserver(() => requestAnimationFrame(linkShrunkFigures)).observe(document.documentElement);
   });
 })();
