@@ -214,11 +214,14 @@ def test_every_display_equation_fits_or_shows_that_it_scrolls(visit, built_book,
             assert equation["moreRight"], f"{where} is wider than its box and nothing shows that more lies to the right"
             assert not equation["moreLeft"], f"{where} says more lies to the left before any scroll"
         # Scrolled to the end, the hint moves to the other side.
-        opened.page.evaluate("document.querySelectorAll('div.math > mjx-container').forEach(s => s.scrollLeft = s.scrollWidth)")
+        opened.page.evaluate(
+            "document.querySelectorAll('div.math > mjx-container').forEach(s => s.scrollLeft = s.scrollWidth)"
+        )
         opened.page.wait_for_timeout(400)
         for equation in opened.page.evaluate(EQUATIONS):
             if equation["overflows"]:
-                assert not equation["moreRight"] and equation["moreLeft"], f"{page}: {equation['tex']!r} scrolled to its end"
+                where = f"{page}: {equation['tex']!r}, scrolled to its end"
+                assert not equation["moreRight"] and equation["moreLeft"], where
         opened.close()
     if viewport == "phone":
         assert overflowing > 0, "no equation is wider than a phone: this test checks nothing there"
@@ -262,7 +265,8 @@ def test_shrunken_figures_link_to_their_full_size(visit):
     shrunken = [image for image in images if image["shown"] < 0.5 * image["natural"]]
     assert shrunken, "no figure on the page is shown below half its width on a phone: this test checks nothing"
     for image in shrunken:
-        assert image["link"] == image["src"], f"{image['src']} is shown at {image['shown']} of {image['natural']} px with no link"
+        shown = f"{image['src']} is shown {image['shown']} px wide of {image['natural']}"
+        assert image["link"] == image["src"], f"{shown}, with no link to its full size"
         assert opened.page.request.get(image["link"]).ok
 
 

@@ -94,9 +94,11 @@ def test_import_and_training_cells_write_nothing_to_stderr(name):
     client = NotebookClient(notebook, timeout=1800, resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}})
     client.execute(env=environment)
     written = {
-        index: "".join(output.get("text", "") for output in notebook.cells[index].outputs if output.get("name") == "stderr")
+        index: "".join(
+            output.get("text", "") for output in notebook.cells[index].outputs if output.get("name") == "stderr"
+        )
         for index in watched
     }
     noisy = {index: text for index, text in written.items() if text}
-    report = (f"cell {index}:\n{notebook.cells[index].source[:200]}\nwrote to stderr:\n{text}" for index, text in noisy.items())
+    report = (f"cell {index}:\n{notebook.cells[index].source[:200]}\nwrote:\n{text}" for index, text in noisy.items())
     assert not noisy, "\n".join(report)
