@@ -197,12 +197,19 @@ EQUATIONS = """() => [...document.querySelectorAll("div.math")].map(box => {
 })"""
 
 
+NO_FADE_ANIMATION = "div.math::before, div.math::after { transition: none !important; }"
+# Every equation wider than its box carries the given class.
+MARKED = """() => [...document.querySelectorAll("div.math > mjx-container")]
+  .filter(s => s.scrollWidth > s.clientWidth + 1).every(s => s.parentElement.classList.contains("%s"))"""
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_every_display_equation_fits_or_shows_that_it_scrolls(visit, built_book, viewport):
     overflowing = 0
     for page in _pages_with_math(built_book):
         opened = visit(page, viewport=VIEWPORTS[viewport])
-        opened.page.wait_for_timeout(400)  # reading.js marks the boxes once MathJax is done; fades take 0.15 s
+        opened.page.add_style_tag(content=NO_FADE_ANIMATION)  # read each fade's end state, not a step of its transition
+        opened.page.wait_for_function(MARKED % "math-more-right")  # reading.js marks the boxes once MathJax is done
         for equation in opened.page.evaluate(EQUATIONS):
             where = f"{page}: {equation['tex']!r}"
             assert equation["insideBox"], f"{where} sticks out of its box"
@@ -217,7 +224,7 @@ def test_every_display_equation_fits_or_shows_that_it_scrolls(visit, built_book,
         opened.page.evaluate(
             "document.querySelectorAll('div.math > mjx-container').forEach(s => s.scrollLeft = s.scrollWidth)"
         )
-        opened.page.wait_for_timeout(400)
+        opened.page.wait_for_function(MARKED % "math-more-left")  # after the scroll events
         for equation in opened.page.evaluate(EQUATIONS):
             if equation["overflows"]:
                 where = f"{page}: {equation['tex']!r}, scrolled to its end"
