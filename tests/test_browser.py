@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+PHONE, DESKTOP = (390, 844), (1280, 900)  # CSS pixels: a phone held upright, a laptop
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 PIXEL_TOLERANCE = 1e-5
 SCALE = 10  # screen pixels per digit pixel on the digit canvas
 
@@ -84,10 +86,17 @@ def site(browser, built_book):
 class Visit:
     """One page in a fresh browser context, with everything that went wrong while it loaded."""
 
-    def __init__(self, browser, url: str, javascript: bool = True):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    def __init__(self, browser, url: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP):
+        width, height = viewport
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height},
+            java_script_enabled=javascript,
+            is_mobile=viewport == PHONE,
+            has_touch=viewport == PHONE,
+        )
         self.problems: list[str] = []
         self.javascript = javascript
+        self.closed = False
         self.context.route("**/*", self._only_local)
         self.page = self.context.new_page()
         self.page.on("console", lambda message: message.type == "error" and self.problems.append(f"console error: {message.text}"))
@@ -114,15 +123,17 @@ class Visit:
             route.continue_()
 
     def close(self) -> None:
-        self.context.close()
+        if not self.closed:
+            self.context.close()
+            self.closed = True
 
 
 @pytest.fixture
 def visit(browser, site):
     opened = []
 
-    def open_page(page: str, javascript: bool = True) -> Visit:
-        opened.append(Visit(browser, f"{site}{page}.html", javascript))
+    def open_page(page: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP) -> Visit:
+        opened.append(Visit(browser, f"{site}{page}.html", javascript, viewport))
         return opened[-1]
 
     yield open_page
@@ -148,6 +159,133 @@ def test_chapter_page_screenshot(visit, built_book):
     opened.page.screenshot(path=str(ARTIFACTS / "chapter.png"), full_page=True)
     opened.page.screenshot(path=str(ARTIFACTS / "chapter-top.png"))  # one screenful, for the README
     assert opened.page.locator("mjx-container").count() > 0 or not with_math
+
+
+# -- reading on a phone and on a laptop ----------------------------------------------------------
+
+
+def _pages_with_math(built_book) -> list[str]:
+    return [page for page in toc_files() if 'class="math' in (built_book.html / f"{page}.html").read_text()]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("page", toc_files() + EXTRA_PAGES)
+def test_no_page_is_wider_than_the_screen(visit, page, viewport):
+    opened = visit(page, viewport=VIEWPORTS[viewport])
+    width, screen = opened.page.evaluate("document.scrollingElement.scrollWidth"), VIEWPORTS[viewport][0]
+    assert width <= screen, f"{page} is {width} px wide on a {screen} px screen: it scrolls sideways"
+
+
+# For each display equation: whether it is wider than MathJax's container (its scrolling box),
+# whether that container scrolls and stays inside the equation's box, and whether the fades
+# reading.css draws at either edge are shown.
+EQUATIONS = """() => [...document.querySelectorAll("div.math")].map(box => {
+  const scroller = box.querySelector(":scope > mjx-container");
+  const shown = side => {
+    const style = getComputedStyle(box, side);
+    return !["none", "normal"].includes(style.content) && style.opacity === "1" && parseFloat(style.width) > 10;
+  };
+  const boxRect = box.getBoundingClientRect(), rect = scroller.getBoundingClientRect();
+  return {
+    tex: box.textContent.trim().slice(0, 80),
+    overflows: scroller.scrollWidth > scroller.clientWidth + 1,
+    scrolls: ["auto", "scroll"].includes(getComputedStyle(scroller).overflowX),
+    insideBox: rect.left >= boxRect.left - 1 && rect.right <= boxRect.right + 1,
+    moreRight: shown("::after"),
+    moreLeft: shown("::before"),
+  };
+})"""
+
+
+NO_FADE_ANIMATION = "div.math::before, div.math::after { transition: none !important; }"
+# Every equation wider than its box carries the given class.
+MARKED = """() => [...document.querySelectorAll("div.math > mjx-container")]
+  .filter(s => s.scrollWidth > s.clientWidth + 1).every(s => s.parentElement.classList.contains("%s"))"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_display_equation_fits_or_shows_that_it_scrolls(visit, built_book, viewport):
+    overflowing = 0
+    for page in _pages_with_math(built_book):
+        opened = visit(page, viewport=VIEWPORTS[viewport])
+        opened.page.add_style_tag(content=NO_FADE_ANIMATION)  # read each fade's end state, not a step of its transition
+        opened.page.wait_for_function(MARKED % "math-more-right")  # reading.js marks the boxes once MathJax is done
+        for equation in opened.page.evaluate(EQUATIONS):
+            where = f"{page}: {equation['tex']!r}"
+            assert equation["insideBox"], f"{where} sticks out of its box"
+            if not equation["overflows"]:
+                assert not equation["moreRight"] and not equation["moreLeft"], f"{where} fits but says it scrolls"
+                continue
+            overflowing += 1
+            assert equation["scrolls"], f"{where} is cut: its container does not scroll"
+            assert equation["moreRight"], f"{where} is wider than its box and nothing shows that more lies to the right"
+            assert not equation["moreLeft"], f"{where} says more lies to the left before any scroll"
+        # Scrolled to the end, the hint moves to the other side.
+        opened.page.evaluate(
+            "document.querySelectorAll('div.math > mjx-container').forEach(s => s.scrollLeft = s.scrollWidth)"
+        )
+        opened.page.wait_for_function(MARKED % "math-more-left")  # after the scroll events
+        for equation in opened.page.evaluate(EQUATIONS):
+            if equation["overflows"]:
+                where = f"{page}: {equation['tex']!r}, scrolled to its end"
+                assert not equation["moreRight"] and equation["moreLeft"], where
+        opened.close()
+    if viewport == "phone":
+        assert overflowing > 0, "no equation is wider than a phone: this test checks nothing there"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_tab_lands_on_no_math_expression_except_one_to_scroll(visit, built_book, viewport):
+    # MathJax makes every formula a Tab stop unless told otherwise (_config.yml). An equation
+    # wider than its box is a scrolling region, which Chromium lets the keyboard reach so that
+    # the arrow keys can scroll it: that one Tab stop has something to do.
+    for page in _pages_with_math(built_book):
+        opened = visit(page, viewport=VIEWPORTS[viewport])
+        stops = []
+        for _ in range(400):
+            opened.page.keyboard.press("Tab")
+            stop = opened.page.evaluate(
+                """() => { const el = document.activeElement;
+                  if (el === document.body) return null;
+                  const math = el.closest('.math, mjx-container');
+                  return {tag: el.tagName, text: (el.textContent || '').trim().slice(0, 60), math: !!math,
+                          scrolls: !!math && el.scrollWidth > el.clientWidth + 1}; }"""
+            )
+            if stop is None or (stops and stop == stops[0]):
+                break  # back to the start: every Tab stop has been visited
+            stops.append(stop)
+        assert stops, f"Tab reaches nothing on {page}"
+        idle = [stop for stop in stops if stop["math"] and not stop["scrolls"]]
+        assert not idle, f"Tab lands on {len(idle)} math expressions with nothing to do on {page}, e.g. {idle[0]}"
+        if viewport == "desktop":
+            assert not any(stop["math"] for stop in stops), f"a formula on {page} is a Tab stop on a laptop screen"
+        opened.close()
+
+
+def test_shrunken_figures_link_to_their_full_size(visit):
+    opened = visit("book/05_keras_vae", viewport=PHONE)
+    images = opened.page.evaluate(
+        """() => [...document.querySelectorAll("figure img, .cell_output img")].map(img => ({
+          src: img.src, shown: img.clientWidth, natural: img.naturalWidth,
+          link: img.closest("a.figure-full-size")?.href ?? null}))"""
+    )
+    shrunken = [image for image in images if image["shown"] < 0.5 * image["natural"]]
+    assert shrunken, "no figure on the page is shown below half its width on a phone: this test checks nothing"
+    for image in shrunken:
+        shown = f"{image['src']} is shown {image['shown']} px wide of {image['natural']}"
+        assert image["link"] == image["src"], f"{shown}, with no link to its full size"
+        assert opened.page.request.get(image["link"]).ok
+
+
+def test_phone_screenshots(visit, built_book):
+    """One full page per chapter at 390 x 844, for a person to look at (test-artifacts/phone/)."""
+    folder = ARTIFACTS / "phone"
+    folder.mkdir(parents=True, exist_ok=True)
+    for page in toc_files():
+        opened = visit(page, viewport=PHONE)
+        png = opened.page.screenshot(path=str(folder / f"{page.replace('/', '-')}.png"), full_page=True)
+        opened.close()
+        assert int.from_bytes(png[16:20], "big") == PHONE[0], f"{page}: the full page is wider than the phone"
 
 
 # -- the in-page explorer ----------------------------------------------------------------------

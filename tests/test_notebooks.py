@@ -1,9 +1,12 @@
-"""The notebooks: committed clean, and a raising cell fails the book build."""
+"""The notebooks: committed clean, quiet where TensorFlow starts, and a raising cell fails the book build."""
 
+import os
+import re
 import shutil
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from conftest import NOTEBOOKS, REPO_ROOT, build_book
 
@@ -101,3 +104,36 @@ def test_the_configuration_stops_the_build_at_a_failing_cell_and_shows_stderr():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     assert config["execute"]["stderr_output"] == "warn"  # a library's warning is a build warning
     assert {"execution_cache", "strict_warnings"} <= set(config["sphinx"]["local_extensions"])
+
+
+# -- quiet notebooks -------------------------------------------------------------------------
+
+IMPORT_CELL = re.compile(r"^(import|from) \S+", re.MULTILINE)
+TRAINING_CELL = re.compile(r"\btrain_(article_)?vae\(")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["05_keras_vae.ipynb", "06_latent_explorer.ipynb"])
+def test_import_and_training_cells_write_nothing_to_stderr(name):
+    # As a reader's JupyterLab runs them: a kernel started without TF_CPP_MIN_LOG_LEVEL.
+    notebook = nbformat.read(REPO_ROOT / "notebooks" / name, as_version=4)
+    watched = [
+        index
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and (IMPORT_CELL.search(cell.source) or TRAINING_CELL.search(cell.source))
+    ]
+    training = [index for index in watched if TRAINING_CELL.search(notebook.cells[index].source)]
+    assert training, f"{name} has no training cell any more: the test would check nothing"
+    notebook.cells = notebook.cells[: watched[-1] + 1]  # what follows the last watched cell need not run
+    environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    client = NotebookClient(notebook, timeout=1800, resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}})
+    client.execute(env=environment)
+    written = {
+        index: "".join(
+            output.get("text", "") for output in notebook.cells[index].outputs if output.get("name") == "stderr"
+        )
+        for index in watched
+    }
+    noisy = {index: text for index, text in written.items() if text}
+    report = (f"cell {index}:\n{notebook.cells[index].source[:200]}\nwrote:\n{text}" for index, text in noisy.items())
+    assert not noisy, "\n".join(report)

@@ -15,4 +15,9 @@ importance-weighted bound) and :mod:`~vae_helpers.elbo_panel` (its panel),
 Import the modules you need: ``model`` imports TensorFlow, which takes seconds.
 """
 
+from vae_helpers._tensorflow_log import quiet_tensorflow_import
+
 __version__ = "0.1.0"
+
+# Before any module of the package imports Keras: TensorFlow's start-up lines stay out of the notebooks.
+quiet_tensorflow_import()

@@ -18,6 +18,10 @@ It also fixes two console errors every page had: the theme's ``default_mode`` (a
 variable, hence ``html_context``) left empty makes sphinx-book-theme log "Got invalid theme
 mode", and sphinx-thebe's inline ``const THEBE_JS_URL = ...`` script, registered twice,
 throws "Identifier 'THEBE_JS_URL' has already been declared".
+
+Every page also gets ``static/reading.css`` and ``static/reading.js``: comfortable reading on a
+phone (display equations that show they scroll sideways, long words and signatures that wrap,
+shrunken figures linked to their full size).
 """
 
 from __future__ import annotations
@@ -115,4 +119,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", copy_widget_modules)
     # Late, so that scripts the other extensions add to this page are seen too.
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    app.add_css_file("reading.css")
+    app.add_js_file("reading.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
