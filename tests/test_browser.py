@@ -84,8 +84,9 @@ def site(browser, built_book):
 class Visit:
     """One page in a fresh browser context, with everything that went wrong while it loaded."""
 
-    def __init__(self, browser, url: str, javascript: bool = True):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    def __init__(self, browser, url: str, javascript: bool = True, **context):
+        context = {"viewport": {"width": 1280, "height": 900}, **context}
+        self.context = browser.new_context(java_script_enabled=javascript, **context)
         self.problems: list[str] = []
         self.javascript = javascript
         self.context.route("**/*", self._only_local)
@@ -148,6 +149,279 @@ def test_chapter_page_screenshot(visit, built_book):
     opened.page.screenshot(path=str(ARTIFACTS / "chapter.png"), full_page=True)
     opened.page.screenshot(path=str(ARTIFACTS / "chapter-top.png"))  # one screenful, for the README
     assert opened.page.locator("mjx-container").count() > 0 or not with_math
+
+
+# -- the latent explorer's JavaScript on the state Python sends (no book build needed) -------------
+
+# A page that mounts vae_helpers/widgets/explorer.js on a widget's state through a minimal
+# model (get, set, on, off, save_changes), as anywidget does, with tall blocks above and below
+# so that the page can scroll. Buffers come back as DataViews at their paths, as the
+# widget managers give them.
+SHIM_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="explorer.css"></head>
+<body style="margin: 0 16px"><div style="height: 600px">text above</div><div id="root"></div>
+<div style="height: 1500px">text below</div>
+<script type="module">
+import widget from "./explorer.js";
+const saved = await (await fetch("state.json")).json();
+const state = saved.state;
+for (const { path, data } of saved.buffers) {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  let target = state;
+  for (const key of path.slice(0, -1)) target = target[key];
+  target[path[path.length - 1]] = new DataView(bytes.buffer);
+}
+const listeners = {};
+window.sent = [];
+const model = {
+  get: (name) => state[name],
+  set: (name, value) => { state[name] = value; },
+  on: (name, callback) => { (listeners[name] = listeners[name] || []).push(callback); },
+  off: () => {},
+  save_changes: () => { window.sent.push(JSON.parse(JSON.stringify({ z: state.z, t: state.t, endpoints: state.endpoints }))); },
+};
+widget.render({ model, el: document.getElementById("root") });
+</script></body></html>"""
+
+
+def _explorer_state(explorer) -> dict:
+    import base64
+
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    state, paths, buffers = _remove_buffers(explorer.get_state())
+    state = {key: value for key, value in state.items() if key not in ("_esm", "_css")}
+    encoded = [{"path": path, "data": base64.b64encode(bytes(buffer)).decode()} for path, buffer in zip(paths, buffers)]
+    return {"state": state, "buffers": encoded}
+
+
+@pytest.fixture(scope="module")
+def pretrained():
+    from vae_helpers.model import load_pretrained
+
+    return load_pretrained()
+
+
+@pytest.fixture(scope="module")
+def shim_site(tmp_path_factory, pretrained):
+    """explorer.js, its CSS and the pretrained explorer's state on 127.0.0.1; yields (URL, explorer)."""
+    import json
+
+    from vae_helpers.data import load_mnist
+    from vae_helpers.widgets.explorer import LatentExplorer
+
+    folder = tmp_path_factory.mktemp("explorer-shim")
+    widgets = REPO_ROOT / "vae_helpers" / "widgets"
+    for name in ("explorer.js", "explorer.css"):
+        shutil.copyfile(widgets / name, folder / name)
+    (_, _), (x_test, y_test) = load_mnist()
+    explorer = LatentExplorer(*pretrained, x_test, y_test)
+    (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
+    (folder / "index.html").write_text(SHIM_PAGE)
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/index.html", explorer
+    server.shutdown()
+    server.server_close()
+
+
+class Reader:
+    """The explorer in a page: where its parts are, what it shows, and how to act on it."""
+
+    def __init__(self, page):
+        self.page = page
+        page.wait_for_selector(".vae-explorer[data-state=ready]", timeout=15_000)
+        self.root = "document.querySelector('.vae-explorer')"
+
+    def api(self, expression: str):
+        return self.page.evaluate(f"{self.root}.latentExplorer.{expression}")
+
+    def next_frame(self) -> None:
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def state(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The point, the page's pixel probabilities, and the grey levels read off the digit canvas."""
+        self.next_frame()
+        z, pixels, greys = self.page.evaluate(
+            """root => {
+              const canvas = root.querySelector(".vae-explorer__digit");
+              const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+              const cell = canvas.width / 28, greys = [];
+              for (let row = 0; row < 28; row++)
+                for (let col = 0; col < 28; col++)
+                  greys.push(data[4 * (Math.floor((row + 0.5) * cell) * canvas.width + Math.floor((col + 0.5) * cell))]);
+              return [root.latentExplorer.z, root.latentExplorer.pixels, greys];
+            }""",
+            self.page.locator(".vae-explorer").element_handle(),
+        )
+        return np.array(z), np.array(pixels), np.array(greys)
+
+    def screen(self, z) -> tuple[float, float]:
+        """Where latent point z is on the screen, in CSS pixels of the viewport."""
+        box = self.page.locator(".vae-explorer__map").bounding_box()
+        x, y = self.api(f"toCanvas({z[0]}, {z[1]})")
+        scale = box["width"] / self.page.evaluate(f"{self.root}.querySelector('.vae-explorer__map').width")
+        return box["x"] + x * scale, box["y"] + y * scale
+
+    def slider(self, axis: int):
+        return self.page.locator(".vae-explorer__slider input").nth(axis)
+
+
+def _assert_shows_decoder_output(decoder, z, pixels, greys) -> None:
+    from vae_helpers.model import decode
+
+    expected = decode(decoder, z.astype(np.float32))
+    assert np.abs(pixels - expected).max() <= PIXEL_TOLERANCE
+    # The canvas holds dark ink on white, 8 bits: one grey level of rounding either way.
+    assert np.abs(greys - np.rint(255 * (1 - expected))).max() <= 1
+
+
+def _open(browser, url: str, **context) -> tuple[Visit, Reader]:
+    visit = Visit(browser, url, **context)
+    return visit, Reader(visit.page)
+
+
+def test_explorer_js_decodes_as_numpy_and_keras_at_float32_tolerance(browser, shim_site, pretrained):
+    from vae_helpers.model import decode
+    from vae_helpers.numpy_decoder import NumpyDecoder
+
+    url, explorer = shim_site
+    visit, reader = _open(browser, url)
+    z = np.random.default_rng(0).uniform(-explorer.limit, explorer.limit, size=(64, 2)).astype(np.float32)
+    decoded = np.array(reader.page.evaluate(
+        "points => points.map(([z1, z2]) => document.querySelector('.vae-explorer').latentExplorer.decode(z1, z2))",
+        z.tolist(),
+    ))
+    assert np.abs(decoded - NumpyDecoder.from_keras(pretrained[1]).decode(z)).max() <= PIXEL_TOLERANCE
+    assert np.abs(decoded - decode(pretrained[1], z)).max() <= PIXEL_TOLERANCE
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
+
+
+def test_explorer_js_dragging_the_ring_draws_the_digit_under_it(browser, shim_site, pretrained):
+    url, explorer = shim_site
+    visit, reader = _open(browser, url)
+    page = reader.page
+    page.locator(".vae-explorer").scroll_into_view_if_needed()
+    _, _, before = reader.state()
+    target = (-0.4 * explorer.limit, 0.25 * explorer.limit)
+    page.mouse.move(*reader.screen((0.0, 0.0)))
+    page.mouse.down()
+    page.mouse.move(*reader.screen(target), steps=8)
+    page.mouse.up()
+    z, pixels, greys = reader.state()
+    box = page.locator(".vae-explorer__map").bounding_box()
+    assert np.allclose(z, target, atol=3 * explorer.limit / box["width"])
+    assert np.abs(greys - before).max() > 50, "the digit did not change"
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    assert [float(reader.slider(axis).input_value()) for axis in (0, 1)] == pytest.approx(list(z), abs=0.006)
+    assert page.evaluate("window.sent.at(-1).z") == pytest.approx(list(z)), "the point was not sent back to Python"
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_explorer_js_moving_a_slider_moves_the_point_and_the_digit(browser, shim_site, pretrained, axis):
+    url, _ = shim_site
+    visit, reader = _open(browser, url)
+    page = reader.page
+    page.locator(".vae-explorer").scroll_into_view_if_needed()
+    z_before, _, before = reader.state()
+    slider = reader.slider(axis)
+    box = slider.bounding_box()
+    page.mouse.click(box["x"] + 0.85 * box["width"], box["y"] + box["height"] / 2)
+    z, pixels, greys = reader.state()
+    assert z[axis] == pytest.approx(float(slider.input_value()))
+    assert z[axis] > z_before[axis] + 1
+    assert z[1 - axis] == z_before[1 - axis]
+    assert np.abs(greys - before).max() > 50, "the digit did not change"
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    visit.close()
+
+
+def test_explorer_js_arrow_keys_interpolation_and_prior(browser, shim_site, pretrained):
+    url, explorer = shim_site
+    visit, reader = _open(browser, url)
+    page = reader.page
+    page.locator(".vae-explorer__map").focus()
+    z_before, _, _ = reader.state()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowDown")
+    z, pixels, greys = reader.state()
+    assert z == pytest.approx(z_before + np.array([0.3, -1.0]))
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    page.locator(".vae-explorer__interpolation input[type=range]").fill("0.5")
+    z, pixels, greys = reader.state()
+    a, b = explorer.endpoint_means
+    assert z == pytest.approx((a + b) / 2, abs=1e-6)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    page.locator(".vae-explorer__prior").click()
+    z_prior, pixels, greys = reader.state()
+    assert not np.allclose(z_prior, z)
+    _assert_shows_decoder_output(pretrained[1], z_prior, pixels, greys)
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
+
+
+def _swipe(visit, start: tuple[float, float], dy: float) -> None:
+    """A one-finger vertical swipe through Chromium's touch input (upwards for dy < 0)."""
+    cdp = visit.context.new_cdp_session(visit.page)
+    x, y = start
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + dy * k / 10}]})
+        visit.page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    visit.page.wait_for_timeout(300)
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3}
+
+
+def test_on_a_phone_a_swipe_on_the_map_scrolls_the_page_unless_it_starts_on_the_ring(browser, shim_site):
+    url, explorer = shim_site
+    visit, reader = _open(browser, url, **PHONE)
+    page = reader.page
+    page.evaluate("window.scrollTo(0, 400)")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+    z_before, _, _ = reader.state()
+    box = page.locator(".vae-explorer__map").bounding_box()
+    # Off the ring (a quarter of the way across, the ring sits at the centre): the page scrolls.
+    scroll = page.evaluate("window.scrollY")
+    _swipe(visit, (box["x"] + 0.25 * box["width"], box["y"] + 0.8 * box["height"]), -200)
+    assert page.evaluate("window.scrollY") > scroll + 100, "a swipe on the map did not scroll the page"
+    z_after, _, _ = reader.state()
+    assert np.array_equal(z_after, z_before), "a swipe that scrolled the page moved the point"
+    # On the ring: the swipe drags the point, the page stays.
+    scroll = page.evaluate("window.scrollY")
+    start = reader.screen(z_before)
+    _swipe(visit, start, -60)
+    z_dragged, pixels, greys = reader.state()
+    assert page.evaluate("window.scrollY") == scroll, "dragging the ring scrolled the page"
+    assert z_dragged[1] > z_before[1] + 0.5 and abs(z_dragged[0] - z_before[0]) < 0.2
+    # Sliders sit on screen under the map: one thumb reaches them without scrolling away from it.
+    slider_box = reader.slider(1).bounding_box()
+    assert slider_box["y"] + slider_box["height"] <= box["y"] + box["height"] + 844
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
+
+
+def test_explorer_js_keyboard_focus_goes_only_to_controls(browser, shim_site):
+    """Tab visits the map (arrow keys), the sliders, the button and the lists, in reading order, and nothing else."""
+    url, _ = shim_site
+    visit, reader = _open(browser, url)
+    stops = []
+    for _ in range(8):
+        reader.page.keyboard.press("Tab")
+        stops.append(reader.page.evaluate("(e => e.tagName.toLowerCase() + (e.type ? ':' + e.type : ''))(document.activeElement)"))
+    assert stops == [
+        "canvas", "input:range", "input:range", "button:button", "select:select-one", "select:select-one", "input:range", "body",
+    ]
+    visit.close()
 
 
 # -- the in-page explorer ----------------------------------------------------------------------

@@ -90,3 +90,14 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
     """Raise if two arrays that pair up entry by entry differ in shape."""
     if a.shape != b.shape:
         raise ValueError(f"{name_b} must have the same shape as {name_a}: got {a.shape} and {b.shape}")
+
+
+def check_images(x: np.ndarray, name: str, n_pixels: int = 784) -> None:
+    """Catch the common mistakes with images (unflattened, 0-255 pixels) before TensorFlow does."""
+    if x.ndim != 2 or x.shape[1] != n_pixels:
+        raise ValueError(
+            f"{name} must have shape (n_images, {n_pixels}) (flattened 28x28 images, "
+            f"load_mnist(flatten=True)): got {x.shape}"
+        )
+    if x.size and not (np.isfinite(x).all() and x.min() >= 0 and x.max() <= 1):
+        raise ValueError(f"{name} must hold pixel intensities in [0, 1] (divide by 255): got range [{x.min()}, {x.max()}]")
