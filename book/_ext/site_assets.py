@@ -9,6 +9,11 @@ MathJax's lazily loaded components included, which breaks MathJax. Third-party w
 modules (ipyevents) are copied from their installed Python packages into ``vendor/widgets/``,
 and ``static/widgets-offline.js`` points the widget manager there.
 
+anywidget's front end, which runs the ES module of every widget in ``vae_helpers.widgets``,
+comes from npm like the rest (pinned and checked by hash in ``web_packages.json``, served as
+``vendor/widgets/anywidget.js``); the build stops if the installed Python package is of
+another minor version, whose saved widget state that front end might not read.
+
 It also fixes two console errors every page had: the theme's ``default_mode`` (a template
 variable, hence ``html_context``) left empty makes sphinx-book-theme log "Got invalid theme
 mode", and sphinx-thebe's inline ``const THEBE_JS_URL = ...`` script, registered twice,
@@ -20,6 +25,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.resources
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -27,7 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from install_web_packages import VENDOR, is_installed
+from install_web_packages import PACKAGES, VENDOR, is_installed
 
 STATIC = Path(__file__).resolve().with_name("static")
 
@@ -51,12 +57,29 @@ def use_vendored_assets(app: Sphinx, config: Config) -> None:
             f"The book's JavaScript is not installed in {VENDOR}: run `make book`, or "
             "`python book/_ext/install_web_packages.py` (it needs npm once)."
         )
+    check_anywidget_version()
     config.html_extra_path = [*config.html_extra_path, str(VENDOR)]
     if str(STATIC) not in config.html_static_path:
         config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.mathjax_path = MATHJAX
     config.nb_ipywidgets_js = WIDGET_SCRIPTS
     config.html_context = {"default_mode": "auto", **config.html_context}
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def check_anywidget_version() -> None:
+    """Refuse to build when the anywidget front end served differs in minor version from the Python package."""
+    pinned = next(package["version"] for package in json.loads(PACKAGES.read_text())["packages"]
+                  if package["name"] == "anywidget")
+    installed = importlib.metadata.version("anywidget")
+    if _minor(installed) != _minor(pinned):
+        raise ConfigError(
+            f"anywidget {installed} is installed but the book serves anywidget {pinned}'s front end "
+            f"({PACKAGES.name}): pin the same minor version in both, then `make book`."
+        )
 
 
 def copy_widget_modules(app: Sphinx, exception: Exception | None) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import anywidget
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -33,6 +32,7 @@ from vae_helpers.latent import LABEL_COLOURS, plot_latent_scatter
 from vae_helpers.model import decode, encode
 from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
 from vae_helpers.plotting import digit_grid, draw_digits
+from vae_helpers.widgets._base import BookWidget
 
 __all__ = ["LATENT_DIM", "PRIOR_LIMIT", "map_limit", "LatentExplorer", "pretrained_explorer"]
 
@@ -78,7 +78,7 @@ def _grey_levels(probabilities: np.ndarray) -> bytes:
     return np.rint(255.0 * (1.0 - probabilities)).astype(np.uint8).tobytes()
 
 
-class LatentExplorer(anywidget.AnyWidget):
+class LatentExplorer(BookWidget):
     """Explore a 2-D latent space live: sliders, the decoded digit, a clickable map, interpolation.
 
     Display it as the last expression of a cell. Moving a slider, clicking or dragging on the
@@ -117,8 +117,8 @@ class LatentExplorer(anywidget.AnyWidget):
         before anything is drawn.
     """
 
-    # Text, not paths: the saved widget state then carries the code, for the static book.
-    _esm = (_HERE / "explorer.js").read_text(encoding="utf-8")
+    module = "explorer.js"
+    # Text, not a path, like _esm: the saved widget state carries the style, for the static book.
     _css = (_HERE / "explorer.css").read_text(encoding="utf-8")
 
     # Read and written by the browser.

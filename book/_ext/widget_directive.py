@@ -1,0 +1,87 @@
+"""Sphinx extension: ``{widget}``, a live widget of ``vae_helpers.widgets`` in a prose page.
+
+A notebook page shows the widgets its executed notebook displayed: myst-nb embeds their
+saved state and the Jupyter widget manager renders it. A prose page has no notebook, so
+this directive builds the widget at build time and writes the same two things into the
+page: the widget state (with ``drop_defaults=False``, so that the widget's ES module,
+``_esm``, is in it) and a view of it. The widget's own JavaScript then computes and draws
+in the page, as in JupyterLab::
+
+    ```{widget} CoinPanel
+    bias: 0.2
+    ```
+
+The argument is a class exported by :mod:`vae_helpers.widgets`; the body, if any, is a
+YAML mapping of its constructor's keyword arguments. A bad argument fails the build with
+the widget's own ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MARKER = "vae_widget"  # set on the raw node, so that the page gets the widget manager's scripts
+
+
+def _script(mime_type: str, data: dict) -> str:
+    # "</" inside a script element would end it; "<\/" is the same JSON string.
+    text = json.dumps(data).replace("</", "<\\/")
+    return f'<script type="{mime_type}">{text}</script>'
+
+
+def widget_html(widget) -> str:
+    """The state of ``widget`` (and of the widgets it holds) and one view of it, as HTML."""
+    from ipywidgets.embed import dependency_state
+
+    state = dependency_state([widget], drop_defaults=False)
+    manager_state = {"version_major": 2, "version_minor": 0, "state": state}
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return _script(WIDGET_STATE, manager_state) + _script(WIDGET_VIEW, view)
+
+
+class WidgetDirective(SphinxDirective):
+    required_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        import vae_helpers.widgets
+
+        name = self.arguments[0]
+        if name not in vae_helpers.widgets.__all__:
+            raise self.error(f"{{widget}} takes one of {', '.join(vae_helpers.widgets.__all__)}: got {name!r}")
+        kwargs = yaml.safe_load("\n".join(self.content)) or {}
+        if not isinstance(kwargs, dict):
+            raise self.error(f"the body of {{widget}} must be a YAML mapping of keyword arguments: got {kwargs!r}")
+        try:
+            widget = getattr(vae_helpers.widgets, name)(**kwargs)
+        except (TypeError, ValueError) as error:
+            raise self.error(f"{name}({kwargs}): {error}") from error
+        try:
+            html = widget_html(widget)
+        finally:
+            widget.close()
+        raw = nodes.raw("", f'<div class="vae-widget-static">{html}</div>', format="html")
+        raw[MARKER] = True
+        self.set_source_info(raw)
+        return [raw]
+
+
+def add_widget_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Give a page with a ``{widget}`` the scripts myst-nb gives a notebook page with widgets."""
+    if doctree is None or not any(node.get(MARKER) for node in doctree.findall(nodes.raw)):
+        return
+    for path, kwargs in app.config.nb_ipywidgets_js.items():
+        app.add_js_file(path, **kwargs)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("widget", WidgetDirective)
+    app.connect("html-page-context", add_widget_scripts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
