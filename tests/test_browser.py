@@ -424,161 +424,55 @@ def test_explorer_js_keyboard_focus_goes_only_to_controls(browser, shim_site):
     visit.close()
 
 
-# -- the in-page explorer ----------------------------------------------------------------------
+# -- the latent explorer in the built book ---------------------------------------------------------
+
+EXPLORER_PAGES = [EXPLORER_PAGE, "notebooks/06_latent_explorer"]
 
 
-@pytest.fixture(scope="module")
-def keras_decoder():
-    from vae_helpers.model import load_pretrained
-
-    return load_pretrained()[1]
-
-
-@pytest.fixture
-def explorer(visit, keras_decoder):
-    from vae_helpers.model import pretrained_metadata
-
-    opened = visit(EXPLORER_PAGE)
-    opened.page.wait_for_selector(".latent-explorer[data-state=ready]", timeout=10_000)
-    exported = opened.page.evaluate("window.latentExplorerData.weights_sha256")
-    assert exported == pretrained_metadata()["sha256"], "the weights changed since the book was built: rebuild it"
-    opened.page.locator(".latent-explorer").scroll_into_view_if_needed()
-    return opened
-
-
-def _next_frame(page) -> None:
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-
-
-def _state(page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The point, the page's pixel probabilities, and the grey levels read off the digit canvas."""
-    _next_frame(page)
-    z, pixels, greys = page.evaluate(
-        """() => {
-          const root = document.querySelector(".latent-explorer");
-          const canvas = root.querySelector(".latent-explorer__digit");
-          const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-          const greys = [];
-          for (let row = 0; row < 28; row++)
-            for (let col = 0; col < 28; col++)
-              greys.push(data[4 * ((row * %d + %d) * canvas.width + col * %d + %d)]);
-          return [root.latentExplorer.z, Array.from(root.latentExplorer.pixels), greys];
-        }"""
-        % (SCALE, SCALE // 2, SCALE, SCALE // 2)
-    )
-    return np.array(z), np.array(pixels), np.array(greys)
-
-
-def _assert_shows_decoder_output(keras_decoder, z, pixels, greys) -> None:
-    from vae_helpers.model import decode
-
-    expected = decode(keras_decoder, z.astype(np.float32))
-    assert np.abs(pixels - expected).max() <= PIXEL_TOLERANCE
-    # The canvas holds dark ink on white, 8 bits: one grey level of rounding either way.
-    expected_greys = np.rint(255 * (1 - expected))
-    assert np.abs(greys - expected_greys).max() <= 1
-
-
-def _slider(page, axis: int):
-    return page.locator(f".latent-explorer input[data-axis='{axis}']")
-
-
-def test_dragging_the_point_decodes_the_digit_under_it(explorer, keras_decoder):
-    page = explorer.page
-    _, _, before = _state(page)
-    limit = page.evaluate("document.querySelector('.latent-explorer').latentExplorer.limit")
-    start, target = (0.0, 0.0), (-0.4 * limit, 0.25 * limit)
-    box = page.locator(".latent-explorer__map").bounding_box()
-    ratio = page.evaluate("window.devicePixelRatio")
-
-    def screen(z):
-        x, y = page.evaluate(f"document.querySelector('.latent-explorer').latentExplorer.toCanvas({z[0]}, {z[1]})")
-        return box["x"] + x / ratio, box["y"] + y / ratio
-
-    page.mouse.move(*screen(start))
-    page.mouse.down()
-    page.mouse.move(*screen(target), steps=8)
-    page.mouse.up()
-    z, pixels, greys = _state(page)
-    css_pixel = 2 * limit / (0.85 * box["width"])  # latent units per CSS pixel, about (the plot area is most of the map)
-    assert np.allclose(z, target, atol=1.5 * css_pixel)
+@pytest.mark.parametrize("page", EXPLORER_PAGES)
+def test_dragging_on_the_books_explorer_draws_the_decoders_digit(visit, pretrained, page):
+    opened = visit(page)
+    reader = Reader(opened.page)
+    opened.page.locator(".vae-explorer").first.scroll_into_view_if_needed()
+    _, _, before = reader.state()
+    limit = reader.api("limit")
+    target = (-0.4 * limit, 0.25 * limit)
+    opened.page.mouse.move(*reader.screen(reader.api("z")))
+    opened.page.mouse.down()
+    opened.page.mouse.move(*reader.screen(target), steps=8)
+    opened.page.mouse.up()
+    z, pixels, greys = reader.state()
+    box = opened.page.locator(".vae-explorer__map").first.bounding_box()
+    assert np.allclose(z, target, atol=3 * limit / box["width"])
     assert np.abs(greys - before).max() > 50, "the digit did not change"
-    _assert_shows_decoder_output(keras_decoder, z, pixels, greys)
-    assert [float(_slider(page, axis).input_value()) for axis in (0, 1)] == pytest.approx(list(z), abs=0.006)
-
-
-@pytest.mark.parametrize("axis", [0, 1])
-def test_moving_a_slider_moves_the_point_and_the_digit(explorer, keras_decoder, axis):
-    page = explorer.page
-    z_before, _, before = _state(page)
-    slider = _slider(page, axis)
-    box = slider.bounding_box()
-    page.mouse.click(box["x"] + 0.85 * box["width"], box["y"] + box["height"] / 2)
-    z, pixels, greys = _state(page)
-    assert z[axis] == pytest.approx(float(slider.input_value()))
-    assert z[axis] > z_before[axis] + 1
-    assert z[1 - axis] == z_before[1 - axis]
-    assert np.abs(greys - before).max() > 50, "the digit did not change"
-    _assert_shows_decoder_output(keras_decoder, z, pixels, greys)
-
-
-def test_arrow_keys_move_the_point(explorer, keras_decoder):
-    page = explorer.page
-    page.locator(".latent-explorer__map").focus()
-    z_before, _, before = _state(page)
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Shift+ArrowDown")
-    z, pixels, greys = _state(page)
-    assert z == pytest.approx(z_before + np.array([0.3, -1.0]))
-    assert np.abs(greys - before).max() > 20, "the digit did not change"
-    _assert_shows_decoder_output(keras_decoder, z, pixels, greys)
-
-
-def test_page_decoder_matches_keras_across_the_map(explorer, keras_decoder):
-    from vae_helpers.model import decode
-
-    page = explorer.page
-    limit = page.evaluate("document.querySelector('.latent-explorer').latentExplorer.limit")
-    z = np.random.default_rng(0).uniform(-limit, limit, size=(64, 2)).astype(np.float32)
-    decoded = np.array(
-        page.evaluate(
-            "points => points.map(([z1, z2]) => Array.from(document.querySelector('.latent-explorer').latentExplorer.decode(z1, z2)))",
-            z.tolist(),
-        )
-    )
-    assert np.abs(decoded - decode(keras_decoder, z)).max() <= PIXEL_TOLERANCE
-
-
-def test_page_and_notebook_explorers_span_the_same_map(built_book, keras_decoder):
-    import json
-
-    from vae_helpers.data import load_mnist
-    from vae_helpers.explorer import LatentExplorer
-    from vae_helpers.model import load_pretrained
-
-    script = (built_book.html / "_static" / "latent-explorer-data.js").read_text()
-    exported = json.loads(script[script.index("{") : script.rindex("}") + 1])
-    (_, _), (x_test, y_test) = load_mnist()
-    notebook_explorer = LatentExplorer(load_pretrained()[0], keras_decoder, x_test, y_test)
-    try:
-        assert exported["limit"] == notebook_explorer.limit
-    finally:
-        notebook_explorer.close()
-
-
-def test_explorer_screenshot(explorer):
-    explorer.page.evaluate("document.querySelector('.latent-explorer').latentExplorer.setLatent(2.0, -0.5)")
-    _next_frame(explorer.page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    explorer.page.locator(".latent-explorer").screenshot(path=str(ARTIFACTS / "latent-explorer.png"))
-    explorer.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)
-
-
-def test_without_javascript_the_explorer_shows_its_fallback_image(visit):
-    opened = visit(EXPLORER_PAGE, javascript=False)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    slider = reader.slider(0)
+    slider_box = slider.bounding_box()
+    opened.page.mouse.click(slider_box["x"] + 0.8 * slider_box["width"], slider_box["y"] + slider_box["height"] / 2)
+    z, pixels, greys = reader.state()
+    assert z[0] == pytest.approx(float(slider.input_value()))
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
     assert not opened.problems, "\n".join(opened.problems)
-    image = opened.page.locator("noscript img.latent-explorer__fallback, img.latent-explorer__fallback").first
-    assert image.get_attribute("alt")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert opened.page.locator(".latent-explorer__panels").is_hidden()
+
+
+def test_the_books_explorer_carries_only_the_state_it_shows(built_book):
+    """Notebook 06's page embeds the two explorers it shows, and nothing else of size."""
+    import json
+    import re
+
+    html = (built_book.html / "notebooks" / "06_latent_explorer.html").read_text()
+    states = re.findall(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    models = {key: value for state in states for key, value in json.loads(state)["state"].items()}
+    shown = set(re.findall(r'"model_id": "([0-9a-f]+)"', html))
+    unused = {key: len(json.dumps(value)) for key, value in models.items() if key not in shown}
+    assert sum(unused.values()) < 5_000, f"state of widgets the page never shows: {unused}"
+
+
+def test_explorer_screenshot(visit):
+    opened = visit(EXPLORER_PAGE)
+    reader = Reader(opened.page)
+    reader.api("setLatent(2.0, -0.5)")
+    reader.next_frame()
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.locator(".vae-explorer").first.screenshot(path=str(ARTIFACTS / "latent-explorer.png"))
+    opened.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)

@@ -182,6 +182,7 @@ class Explorer {
     this.clipped = false;
     this.frame = 0;
     this.pending = null; // what the next frame sends back to the model
+    this.dragging = null; // the pointer that drags the point, if any
     this.browser = model.get("decoding") === "browser";
     this.decoder = this.browser ? new Decoder(model.get("decoder_layers")) : null;
     this.pixels = new Float32Array(DIGIT * DIGIT);
@@ -289,34 +290,36 @@ class Explorer {
 
     // Mouse and pen: press anywhere on the map and drag. Touch: a swipe scrolls the page,
     // unless it starts on the ring (then it drags the ring); a tap moves the point there.
+    // (Chromium sends pointerdown before touchstart, and captures a touch pointer by itself:
+    // hence the explicit `dragging`.)
+    map.addEventListener("pointerdown", (event) => {
+      const touch = event.pointerType === "touch";
+      this.tapScroll = touch ? window.scrollY : null;
+      if (touch ? this.distanceToRing(event.clientX, event.clientY) > GRAB : event.button !== 0) return;
+      this.dragging = event.pointerId;
+      map.setPointerCapture(event.pointerId);
+      map.focus({ preventScroll: true }); // the arrow keys work after a click
+      if (!touch) this.follow(event); // a finger on the ring picks it up where it is
+      event.preventDefault();
+    });
     map.addEventListener(
       "touchstart",
       (event) => {
-        const touch = event.touches[0];
-        if (event.touches.length === 1 && this.distanceToRing(touch.clientX, touch.clientY) <= GRAB) {
-          event.preventDefault(); // this touch drags the ring: the page does not scroll
-          this.touchDrag = true;
-        } else {
-          this.touchDrag = false;
-        }
+        if (this.dragging !== null) event.preventDefault(); // this touch drags the ring: the page does not scroll
       },
       { passive: false },
     );
-    map.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "touch" ? !this.touchDrag : event.button !== 0) {
-        return;
-      }
-      map.setPointerCapture(event.pointerId);
-      map.focus({ preventScroll: true }); // the arrow keys work after a click
-      this.follow(event);
-      event.preventDefault();
-    });
     map.addEventListener("pointermove", (event) => {
-      if (map.hasPointerCapture(event.pointerId)) this.follow(event);
+      if (this.dragging === event.pointerId) this.follow(event);
     });
-    // A tap (the browser sends no click after a swipe that scrolled) moves the point there.
+    for (const type of ["pointerup", "pointercancel"]) {
+      map.addEventListener(type, (event) => {
+        if (this.dragging === event.pointerId) this.dragging = null;
+      });
+    }
+    // A tap off the ring moves the point there (a swipe that scrolled the page is no tap).
     map.addEventListener("click", (event) => {
-      if (!this.touchDrag && event.pointerType === "touch") this.follow(event);
+      if (event.pointerType === "touch" && this.tapScroll === window.scrollY) this.follow(event);
     });
     map.addEventListener("keydown", (event) => {
       const s = event.shiftKey ? 10 * KEY_STEP : KEY_STEP;
