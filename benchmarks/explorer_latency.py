@@ -79,11 +79,8 @@ CANVAS_SIGNATURE = """(root) => () => {
   for (let k = 0; k < data.length; k += 4 * 7) sum = (sum * 31 + data[k]) % 1000000007;
   return sum;
 }"""
-IMAGE_SIGNATURE = """(root) => () => {
-  const images = root.querySelectorAll("img");
-  const image = images[images.length - 1];
-  return image ? image.src.length + ":" + image.src.slice(-80) : "";
-}"""
+IMAGE_SIGNATURE = """(root) => () =>
+  [...root.querySelectorAll("img")].map((image) => image.src.length + ":" + image.src.slice(-80)).join("|")"""
 
 NOTEBOOK_CELLS = [
     "import sys, types\n"
@@ -255,7 +252,10 @@ def main() -> None:
         (root / "old_explorer.py").write_text(old_explorer_source())
         import nbformat
 
-        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in NOTEBOOK_CELLS])
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(code) for code in NOTEBOOK_CELLS],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        )
         nbformat.write(notebook, root / "latency.ipynb")
         server = serve(args.book)
         with sync_playwright() as playwright, JupyterLab(root) as lab:
@@ -295,6 +295,9 @@ def main() -> None:
         "ipywidgets_lab": "ipywidgets explorer (before), JupyterLab: slider move to new digit on screen",
         "naive_lab": "naive interact + predict, JupyterLab: slider move to new digit on screen",
     }
+    missing = [key for key, values in samples.items() if not values]
+    if missing:
+        sys.exit(f"no sample for {missing}: their widgets did not change on screen")
     rows = {key: summary(labels[key], values, "screen") for key, values in samples.items()}
     rows.update(frame)
     rows.update(kernel_side(60))

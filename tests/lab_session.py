@@ -45,7 +45,7 @@ class JupyterLab:
         command = [
             str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", f"--ServerApp.token={self.token}",
-            f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
+            f"--ServerApp.root_dir={self.root}", "--ServerApp.allow_root=True", "--LabApp.expose_app_in_browser=True",
             "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
         self.log = open(home / "lab.log", "w")  # noqa: SIM115 - closed in __exit__

@@ -3,7 +3,7 @@ r"""The latent explorer (chapter 6): drag a point through a 2-D latent space, wa
 :class:`LatentExplorer` is one `anywidget <https://anywidget.dev>`_: its JavaScript module
 (``explorer.js``, beside this file) decodes and draws in the browser, so the same file runs
 in JupyterLab and in the book's static pages, and a drag never waits for Python. Python
-sends the data once, in :meth:`LatentExplorer._send_data` (the only writer of what the
+sends the data once, in ``LatentExplorer._send_data`` (the only writer of what the
 JavaScript reads; ``explorer.js`` lists the fields):
 
 - the decoder's Dense layers, float32 binary buffers (:class:`~vae_helpers.numpy_decoder.NumpyDecoder`
