@@ -254,19 +254,19 @@ class Reader:
                   greys.push(data[4 * (Math.floor((row + 0.5) * cell) * canvas.width + Math.floor((col + 0.5) * cell))]);
               return [root.latentExplorer.z, root.latentExplorer.pixels, greys];
             }""",
-            self.page.locator(".vae-explorer").element_handle(),
+            self.page.locator(".vae-explorer").first.element_handle(),
         )
         return np.array(z), np.array(pixels), np.array(greys)
 
     def screen(self, z) -> tuple[float, float]:
         """Where latent point z is on the screen, in CSS pixels of the viewport."""
-        box = self.page.locator(".vae-explorer__map").bounding_box()
+        box = self.page.locator(".vae-explorer__map").first.bounding_box()
         x, y = self.api(f"toCanvas({z[0]}, {z[1]})")
         scale = box["width"] / self.page.evaluate(f"{self.root}.querySelector('.vae-explorer__map').width")
         return box["x"] + x * scale, box["y"] + y * scale
 
     def slider(self, axis: int):
-        return self.page.locator(".vae-explorer__slider input").nth(axis)
+        return self.page.locator(".vae-explorer").first.locator(".vae-explorer__slider input").nth(axis)
 
 
 def _assert_shows_decoder_output(decoder, z, pixels, greys) -> None:
