@@ -86,14 +86,12 @@ def site(browser, built_book):
 class Visit:
     """One page in a fresh browser context, with everything that went wrong while it loaded."""
 
-    def __init__(self, browser, url: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP):
+    def __init__(self, browser, url: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP, **context):
         width, height = viewport
-        self.context = browser.new_context(
-            viewport={"width": width, "height": height},
-            java_script_enabled=javascript,
-            is_mobile=viewport == PHONE,
-            has_touch=viewport == PHONE,
-        )
+        # A phone viewport also gets touch and the mobile meta viewport; **context may override any of it.
+        options = {"viewport": {"width": width, "height": height}, "is_mobile": viewport == PHONE,
+                   "has_touch": viewport == PHONE, **context}
+        self.context = browser.new_context(java_script_enabled=javascript, **options)
         self.problems: list[str] = []
         self.javascript = javascript
         self.closed = False
@@ -291,163 +289,370 @@ def test_phone_screenshots(visit, built_book):
 # -- the in-page explorer ----------------------------------------------------------------------
 
 
+# -- the latent explorer's JavaScript on the state Python sends (no book build needed) -------------
+
+# A page that mounts vae_helpers/widgets/explorer.js on a widget's state through a minimal
+# model (get, set, on, off, save_changes), as anywidget does, with tall blocks above and below
+# so that the page can scroll. Buffers come back as DataViews at their paths, as the
+# widget managers give them.
+SHIM_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="explorer.css"></head>
+<body style="margin: 0 16px"><div style="height: 600px">text above</div><div id="root"></div>
+<div style="height: 1500px">text below</div>
+<script type="module">
+import widget from "./explorer.js";
+const saved = await (await fetch("state.json")).json();
+const state = saved.state;
+for (const { path, data } of saved.buffers) {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  let target = state;
+  for (const key of path.slice(0, -1)) target = target[key];
+  target[path[path.length - 1]] = new DataView(bytes.buffer);
+}
+const listeners = {};
+window.sent = [];
+const model = {
+  get: (name) => state[name],
+  set: (name, value) => { state[name] = value; },
+  on: (name, callback) => { (listeners[name] = listeners[name] || []).push(callback); },
+  off: () => {},
+  save_changes: () => { window.sent.push(JSON.parse(JSON.stringify({ z: state.z, t: state.t, endpoints: state.endpoints }))); },
+};
+widget.render({ model, el: document.getElementById("root") });
+</script></body></html>"""
+
+
+def _explorer_state(explorer) -> dict:
+    import base64
+
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    state, paths, buffers = _remove_buffers(explorer.get_state())
+    state = {key: value for key, value in state.items() if key not in ("_esm", "_css")}
+    encoded = [{"path": path, "data": base64.b64encode(bytes(buffer)).decode()} for path, buffer in zip(paths, buffers)]
+    return {"state": state, "buffers": encoded}
+
+
 @pytest.fixture(scope="module")
-def keras_decoder():
+def pretrained():
     from vae_helpers.model import load_pretrained
 
-    return load_pretrained()[1]
+    return load_pretrained()
 
 
-@pytest.fixture
-def explorer(visit, keras_decoder):
-    from vae_helpers.model import pretrained_metadata
+@pytest.fixture(scope="module")
+def shim_site(tmp_path_factory, pretrained):
+    """explorer.js, its CSS and the pretrained explorer's state on 127.0.0.1; yields (URL, explorer)."""
+    import json
 
-    opened = visit(EXPLORER_PAGE)
-    opened.page.wait_for_selector(".latent-explorer[data-state=ready]", timeout=10_000)
-    exported = opened.page.evaluate("window.latentExplorerData.weights_sha256")
-    assert exported == pretrained_metadata()["sha256"], "the weights changed since the book was built: rebuild it"
-    opened.page.locator(".latent-explorer").scroll_into_view_if_needed()
-    return opened
+    from vae_helpers.data import load_mnist
+    from vae_helpers.widgets.explorer import LatentExplorer
 
-
-def _next_frame(page) -> None:
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-
-
-def _state(page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The point, the page's pixel probabilities, and the grey levels read off the digit canvas."""
-    _next_frame(page)
-    z, pixels, greys = page.evaluate(
-        """() => {
-          const root = document.querySelector(".latent-explorer");
-          const canvas = root.querySelector(".latent-explorer__digit");
-          const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-          const greys = [];
-          for (let row = 0; row < 28; row++)
-            for (let col = 0; col < 28; col++)
-              greys.push(data[4 * ((row * %d + %d) * canvas.width + col * %d + %d)]);
-          return [root.latentExplorer.z, Array.from(root.latentExplorer.pixels), greys];
-        }"""
-        % (SCALE, SCALE // 2, SCALE, SCALE // 2)
-    )
-    return np.array(z), np.array(pixels), np.array(greys)
+    folder = tmp_path_factory.mktemp("explorer-shim")
+    widgets = REPO_ROOT / "vae_helpers" / "widgets"
+    for name in ("explorer.js", "explorer.css"):
+        shutil.copyfile(widgets / name, folder / name)
+    (_, _), (x_test, y_test) = load_mnist()
+    explorer = LatentExplorer(*pretrained, x_test, y_test)
+    (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
+    (folder / "index.html").write_text(SHIM_PAGE)
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/index.html", explorer
+    server.shutdown()
+    server.server_close()
 
 
-def _assert_shows_decoder_output(keras_decoder, z, pixels, greys) -> None:
+class Reader:
+    """The explorer in a page: where its parts are, what it shows, and how to act on it."""
+
+    def __init__(self, page):
+        self.page = page
+        page.wait_for_selector(".vae-explorer[data-state=ready]", timeout=15_000)
+        self.root = "document.querySelector('.vae-explorer')"
+
+    def api(self, expression: str):
+        return self.page.evaluate(f"{self.root}.latentExplorer.{expression}")
+
+    def next_frame(self) -> None:
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def state(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The point, the page's pixel probabilities, and the grey levels read off the digit canvas."""
+        self.next_frame()
+        z, pixels, greys = self.page.evaluate(
+            """root => {
+              const canvas = root.querySelector(".vae-explorer__digit");
+              const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+              const cell = canvas.width / 28, greys = [];
+              for (let row = 0; row < 28; row++)
+                for (let col = 0; col < 28; col++)
+                  greys.push(data[4 * (Math.floor((row + 0.5) * cell) * canvas.width + Math.floor((col + 0.5) * cell))]);
+              return [root.latentExplorer.z, root.latentExplorer.pixels, greys];
+            }""",
+            self.page.locator(".vae-explorer").first.element_handle(),
+        )
+        return np.array(z), np.array(pixels), np.array(greys)
+
+    def screen(self, z) -> tuple[float, float]:
+        """Where latent point z is on the screen, in CSS pixels of the viewport."""
+        box = self.page.locator(".vae-explorer__map").first.bounding_box()
+        x, y = self.api(f"toCanvas({z[0]}, {z[1]})")
+        scale = box["width"] / self.page.evaluate(f"{self.root}.querySelector('.vae-explorer__map').width")
+        return box["x"] + x * scale, box["y"] + y * scale
+
+    def slider(self, axis: int):
+        return self.page.locator(".vae-explorer").first.locator(".vae-explorer__slider input").nth(axis)
+
+
+def _assert_shows_decoder_output(decoder, z, pixels, greys) -> None:
     from vae_helpers.model import decode
 
-    expected = decode(keras_decoder, z.astype(np.float32))
+    expected = decode(decoder, z.astype(np.float32))
     assert np.abs(pixels - expected).max() <= PIXEL_TOLERANCE
     # The canvas holds dark ink on white, 8 bits: one grey level of rounding either way.
-    expected_greys = np.rint(255 * (1 - expected))
-    assert np.abs(greys - expected_greys).max() <= 1
+    assert np.abs(greys - np.rint(255 * (1 - expected))).max() <= 1
 
 
-def _slider(page, axis: int):
-    return page.locator(f".latent-explorer input[data-axis='{axis}']")
+def _open(browser, url: str, **context) -> tuple[Visit, Reader]:
+    visit = Visit(browser, url, **context)
+    return visit, Reader(visit.page)
 
 
-def test_dragging_the_point_decodes_the_digit_under_it(explorer, keras_decoder):
-    page = explorer.page
-    _, _, before = _state(page)
-    limit = page.evaluate("document.querySelector('.latent-explorer').latentExplorer.limit")
-    start, target = (0.0, 0.0), (-0.4 * limit, 0.25 * limit)
-    box = page.locator(".latent-explorer__map").bounding_box()
-    ratio = page.evaluate("window.devicePixelRatio")
+def test_explorer_js_decodes_as_numpy_and_keras_at_float32_tolerance(browser, shim_site, pretrained):
+    from vae_helpers.model import decode
+    from vae_helpers.numpy_decoder import NumpyDecoder
 
-    def screen(z):
-        x, y = page.evaluate(f"document.querySelector('.latent-explorer').latentExplorer.toCanvas({z[0]}, {z[1]})")
-        return box["x"] + x / ratio, box["y"] + y / ratio
+    url, explorer = shim_site
+    visit, reader = _open(browser, url)
+    z = np.random.default_rng(0).uniform(-explorer.limit, explorer.limit, size=(64, 2)).astype(np.float32)
+    decoded = np.array(reader.page.evaluate(
+        "points => points.map(([z1, z2]) => document.querySelector('.vae-explorer').latentExplorer.decode(z1, z2))",
+        z.tolist(),
+    ))
+    assert np.abs(decoded - NumpyDecoder.from_keras(pretrained[1]).decode(z)).max() <= PIXEL_TOLERANCE
+    assert np.abs(decoded - decode(pretrained[1], z)).max() <= PIXEL_TOLERANCE
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
 
-    page.mouse.move(*screen(start))
+
+def test_explorer_js_dragging_the_ring_draws_the_digit_under_it(browser, shim_site, pretrained):
+    url, explorer = shim_site
+    visit, reader = _open(browser, url)
+    page = reader.page
+    page.locator(".vae-explorer").scroll_into_view_if_needed()
+    _, _, before = reader.state()
+    target = (-0.4 * explorer.limit, 0.25 * explorer.limit)
+    page.mouse.move(*reader.screen((0.0, 0.0)))
     page.mouse.down()
-    page.mouse.move(*screen(target), steps=8)
+    page.mouse.move(*reader.screen(target), steps=8)
     page.mouse.up()
-    z, pixels, greys = _state(page)
-    css_pixel = 2 * limit / (0.85 * box["width"])  # latent units per CSS pixel, about (the plot area is most of the map)
-    assert np.allclose(z, target, atol=1.5 * css_pixel)
+    z, pixels, greys = reader.state()
+    box = page.locator(".vae-explorer__map").bounding_box()
+    assert np.allclose(z, target, atol=3 * explorer.limit / box["width"])
     assert np.abs(greys - before).max() > 50, "the digit did not change"
-    _assert_shows_decoder_output(keras_decoder, z, pixels, greys)
-    assert [float(_slider(page, axis).input_value()) for axis in (0, 1)] == pytest.approx(list(z), abs=0.006)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    assert [float(reader.slider(axis).input_value()) for axis in (0, 1)] == pytest.approx(list(z), abs=0.006)
+    assert page.evaluate("window.sent.at(-1).z") == pytest.approx(list(z)), "the point was not sent back to Python"
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
 
 
 @pytest.mark.parametrize("axis", [0, 1])
-def test_moving_a_slider_moves_the_point_and_the_digit(explorer, keras_decoder, axis):
-    page = explorer.page
-    z_before, _, before = _state(page)
-    slider = _slider(page, axis)
+def test_explorer_js_moving_a_slider_moves_the_point_and_the_digit(browser, shim_site, pretrained, axis):
+    url, _ = shim_site
+    visit, reader = _open(browser, url)
+    page = reader.page
+    page.locator(".vae-explorer").scroll_into_view_if_needed()
+    z_before, _, before = reader.state()
+    slider = reader.slider(axis)
     box = slider.bounding_box()
     page.mouse.click(box["x"] + 0.85 * box["width"], box["y"] + box["height"] / 2)
-    z, pixels, greys = _state(page)
+    z, pixels, greys = reader.state()
     assert z[axis] == pytest.approx(float(slider.input_value()))
     assert z[axis] > z_before[axis] + 1
     assert z[1 - axis] == z_before[1 - axis]
     assert np.abs(greys - before).max() > 50, "the digit did not change"
-    _assert_shows_decoder_output(keras_decoder, z, pixels, greys)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    visit.close()
 
 
-def test_arrow_keys_move_the_point(explorer, keras_decoder):
-    page = explorer.page
-    page.locator(".latent-explorer__map").focus()
-    z_before, _, before = _state(page)
+def test_explorer_js_arrow_keys_interpolation_and_prior(browser, shim_site, pretrained):
+    url, explorer = shim_site
+    visit, reader = _open(browser, url)
+    page = reader.page
+    page.locator(".vae-explorer__map").focus()
+    z_before, _, _ = reader.state()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Shift+ArrowDown")
-    z, pixels, greys = _state(page)
+    z, pixels, greys = reader.state()
     assert z == pytest.approx(z_before + np.array([0.3, -1.0]))
-    assert np.abs(greys - before).max() > 20, "the digit did not change"
-    _assert_shows_decoder_output(keras_decoder, z, pixels, greys)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    page.locator(".vae-explorer__interpolation input[type=range]").fill("0.5")
+    z, pixels, greys = reader.state()
+    a, b = explorer.endpoint_means
+    assert z == pytest.approx((a + b) / 2, abs=1e-6)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    page.locator(".vae-explorer__prior").click()
+    z_prior, pixels, greys = reader.state()
+    assert not np.allclose(z_prior, z)
+    _assert_shows_decoder_output(pretrained[1], z_prior, pixels, greys)
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
 
 
-def test_page_decoder_matches_keras_across_the_map(explorer, keras_decoder):
-    from vae_helpers.model import decode
-
-    page = explorer.page
-    limit = page.evaluate("document.querySelector('.latent-explorer').latentExplorer.limit")
-    z = np.random.default_rng(0).uniform(-limit, limit, size=(64, 2)).astype(np.float32)
-    decoded = np.array(
-        page.evaluate(
-            "points => points.map(([z1, z2]) => Array.from(document.querySelector('.latent-explorer').latentExplorer.decode(z1, z2)))",
-            z.tolist(),
-        )
-    )
-    assert np.abs(decoded - decode(keras_decoder, z)).max() <= PIXEL_TOLERANCE
+def _swipe(visit, start: tuple[float, float], dy: float) -> None:
+    """A one-finger vertical swipe through Chromium's touch input (upwards for dy < 0)."""
+    cdp = visit.context.new_cdp_session(visit.page)
+    x, y = start
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + dy * k / 10}]})
+        visit.page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    visit.page.wait_for_timeout(300)
 
 
-def test_page_and_notebook_explorers_span_the_same_map(built_book, keras_decoder):
-    import json
-
-    from vae_helpers.data import load_mnist
-    from vae_helpers.explorer import LatentExplorer
-    from vae_helpers.model import load_pretrained
-
-    script = (built_book.html / "_static" / "latent-explorer-data.js").read_text()
-    exported = json.loads(script[script.index("{") : script.rindex("}") + 1])
-    from vae_helpers.pretrained import pretrained_metadata
-
-    (_, _), (x_test, y_test) = load_mnist(pretrained_metadata()["data"]["source"])
-    notebook_explorer = LatentExplorer(load_pretrained()[0], keras_decoder, x_test, y_test)
-    try:
-        assert exported["limit"] == notebook_explorer.limit
-    finally:
-        notebook_explorer.close()
+PHONE_CONTEXT = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3}
 
 
-def test_explorer_screenshot(explorer):
-    explorer.page.evaluate("document.querySelector('.latent-explorer').latentExplorer.setLatent(2.0, -0.5)")
-    _next_frame(explorer.page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    explorer.page.locator(".latent-explorer").screenshot(path=str(ARTIFACTS / "latent-explorer.png"))
-    explorer.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)
+def test_on_a_phone_a_swipe_on_the_map_scrolls_the_page_unless_it_starts_on_the_ring(browser, shim_site):
+    url, explorer = shim_site
+    visit, reader = _open(browser, url, **PHONE_CONTEXT)
+    page = reader.page
+    page.evaluate("window.scrollTo(0, 400)")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+    z_before, _, _ = reader.state()
+    box = page.locator(".vae-explorer__map").bounding_box()
+    # Off the ring (a quarter of the way across, the ring sits at the centre): the page scrolls.
+    scroll = page.evaluate("window.scrollY")
+    _swipe(visit, (box["x"] + 0.25 * box["width"], box["y"] + 0.8 * box["height"]), -200)
+    assert page.evaluate("window.scrollY") > scroll + 100, "a swipe on the map did not scroll the page"
+    z_after, _, _ = reader.state()
+    assert np.array_equal(z_after, z_before), "a swipe that scrolled the page moved the point"
+    # On the ring: the swipe drags the point, the page stays.
+    scroll = page.evaluate("window.scrollY")
+    start = reader.screen(z_before)
+    _swipe(visit, start, -60)
+    z_dragged, pixels, greys = reader.state()
+    assert page.evaluate("window.scrollY") == scroll, "dragging the ring scrolled the page"
+    assert z_dragged[1] > z_before[1] + 0.5 and abs(z_dragged[0] - z_before[0]) < 0.2
+    # Sliders sit on screen under the map: one thumb reaches them without scrolling away from it.
+    slider_box = reader.slider(1).bounding_box()
+    assert slider_box["y"] + slider_box["height"] <= box["y"] + box["height"] + 844
+    assert not visit.problems, "\n".join(visit.problems)
+    visit.close()
 
 
-def test_without_javascript_the_explorer_shows_its_fallback_image(visit):
-    opened = visit(EXPLORER_PAGE, javascript=False)
+def test_explorer_js_keyboard_focus_goes_only_to_controls(browser, shim_site):
+    """Tab visits the map (arrow keys), the sliders, the button and the lists, in reading order, and nothing else."""
+    url, _ = shim_site
+    visit, reader = _open(browser, url)
+    stops = []
+    for _ in range(8):
+        reader.page.keyboard.press("Tab")
+        stops.append(reader.page.evaluate("(e => e.tagName.toLowerCase() + (e.type ? ':' + e.type : ''))(document.activeElement)"))
+    assert stops == [
+        "canvas", "input:range", "input:range", "button:button", "select:select-one", "select:select-one", "input:range", "body",
+    ]
+    visit.close()
+
+
+# -- the latent explorer in the built book ---------------------------------------------------------
+
+EXPLORER_PAGES = [EXPLORER_PAGE, "notebooks/06_latent_explorer"]
+
+
+@pytest.mark.parametrize("page", EXPLORER_PAGES)
+def test_dragging_on_the_books_explorer_draws_the_decoders_digit(visit, pretrained, page):
+    opened = visit(page)
+    reader = Reader(opened.page)
+    opened.page.locator(".vae-explorer").first.scroll_into_view_if_needed()
+    _, _, before = reader.state()
+    limit = reader.api("limit")
+    target = (-0.4 * limit, 0.25 * limit)
+    opened.page.mouse.move(*reader.screen(reader.api("z")))
+    opened.page.mouse.down()
+    opened.page.mouse.move(*reader.screen(target), steps=8)
+    opened.page.mouse.up()
+    z, pixels, greys = reader.state()
+    box = opened.page.locator(".vae-explorer__map").first.bounding_box()
+    assert np.allclose(z, target, atol=3 * limit / box["width"])
+    assert np.abs(greys - before).max() > 50, "the digit did not change"
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    slider = reader.slider(0)
+    slider_box = slider.bounding_box()
+    opened.page.mouse.click(slider_box["x"] + 0.8 * slider_box["width"], slider_box["y"] + slider_box["height"] / 2)
+    z, pixels, greys = reader.state()
+    assert z[0] == pytest.approx(float(slider.input_value()))
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
     assert not opened.problems, "\n".join(opened.problems)
-    image = opened.page.locator("noscript img.latent-explorer__fallback, img.latent-explorer__fallback").first
-    assert image.get_attribute("alt")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert opened.page.locator(".latent-explorer__panels").is_hidden()
+
+
+def test_the_books_explorer_carries_only_the_state_it_shows(built_book):
+    """Notebook 06's page embeds the two explorers it shows, and nothing else of size."""
+    import json
+    import re
+
+    html = (built_book.html / "notebooks" / "06_latent_explorer.html").read_text()
+    states = re.findall(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    models = {key: value for state in states for key, value in json.loads(state)["state"].items()}
+    shown = set(re.findall(r'"model_id": "([0-9a-f]+)"', html))
+    unused = {key: len(json.dumps(value)) for key, value in models.items() if key not in shown}
+    assert sum(unused.values()) < 5_000, f"state of widgets the page never shows: {unused}"
+
+
+def test_explorer_screenshot(visit):
+    opened = visit(EXPLORER_PAGE)
+    reader = Reader(opened.page)
+    reader.api("setLatent(2.0, -0.5)")
+    reader.next_frame()
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.locator(".vae-explorer").first.screenshot(path=str(ARTIFACTS / "latent-explorer.png"))
+    opened.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)
+
+
+# -- the latent explorer in a real JupyterLab ------------------------------------------------------
+
+
+def test_in_jupyterlab_notebook_06_runs_and_a_drag_on_the_map_reaches_python(browser, tmp_path, pretrained):
+    """Run notebook 06 in JupyterLab (on a copy: autosave must not write into the repository),
+    drag on the explorer's map, and read the point back from the kernel."""
+    from lab_session import JupyterLab, open_notebook, run_code
+
+    shutil.copytree(REPO_ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(REPO_ROOT / "benchmarks" / "results", tmp_path / "benchmarks" / "results")
+    with JupyterLab(tmp_path) as lab:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        problems = []
+        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("request", lambda request: urlparse(request.url).hostname not in (None, "127.0.0.1")
+                and request.url.startswith("http") and problems.append(f"request to another host: {request.url}"))
+        open_notebook(page, lab, "notebooks/06_latent_explorer.ipynb", timeout_ms=600_000)
+        reader = Reader(page)
+        page.locator(".vae-explorer").first.scroll_into_view_if_needed()
+        limit = reader.api("limit")
+        target = (0.3 * limit, -0.35 * limit)
+        page.mouse.move(*reader.screen(reader.api("z")))
+        page.mouse.down()
+        page.mouse.move(*reader.screen(target), steps=6)
+        page.mouse.up()
+        z, pixels, greys = reader.state()
+        box = page.locator(".vae-explorer__map").first.bounding_box()
+        assert np.allclose(z, target, atol=3 * limit / box["width"])
+        _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+        page.wait_for_timeout(500)  # the point travels to the kernel
+        in_python = run_code(page, "print(list(explorer.z), float(explorer.image.sum()))").split()
+        assert [float(value.strip("[],")) for value in in_python[:2]] == pytest.approx(list(z), abs=1e-9)
+        assert float(in_python[2]) == pytest.approx(float(pixels.sum()), rel=1e-5)
+        context.close()
+    assert not problems, "\n".join(problems)
 
 
 # -- the panels of chapters 1 and 2 (vae_helpers.widgets.panels) -------------------------------

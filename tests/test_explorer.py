@@ -1,27 +1,23 @@
-"""vae_helpers.explorer: the live latent explorer, driven as a reader would drive it.
+"""The latent explorer (vae_helpers.widgets.explorer) and its numpy decoder, driven through public methods.
 
-Each test sets a widget (slider, map click, button, dropdown) and checks what the explorer
-now shows against an independent computation: the Keras decoder (``model.decode``), the
-encoder's means, the pixel positions of the map's axes read off the map image itself.
+Python side: each test drives the widget (set_z, interpolate, set_endpoints, sample_prior, or
+its traits as the browser writes them) and checks what it now holds, and the data it sends
+the browser, against an independent computation: the Keras decoder (``model.decode``), the
+encoder's means. Browser side: ``explorer.js`` itself, run in Chromium on the state Python
+sends, must decode as Keras does, and draw it.
 """
 
-import io
-import warnings
+import json
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
 
 from vae_helpers.data import load_mnist
-from vae_helpers.explorer import (
-    LatentExplorer,
-    NumpyDecoder,
-    UnsupportedDecoderError,
-    naive_explorer,
-    time_slider_updates,
-)
 from vae_helpers.model import build_decoder, build_encoder, decode, encode, load_pretrained
+from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
+from vae_helpers.widgets.explorer import LatentExplorer, map_limit
 
 
 @pytest.fixture(scope="module")
@@ -42,193 +38,143 @@ def explorer(models, held_out):
     explorer.close()
 
 
-def png_pixels(data: bytes) -> np.ndarray:
-    """What the front end shows: the PNG bytes of an Image widget, decoded (grey levels or RGB)."""
-    image = Image.open(io.BytesIO(data))
-    return np.asarray(image.convert("RGB" if image.mode == "P" else "L"))
+def keras_image(decoder, z) -> np.ndarray:
+    return decode(decoder, np.asarray(z, dtype=np.float32)).reshape(28, 28)
 
 
-def axes_box(rgb: np.ndarray) -> tuple[float, float, float, float]:
-    """The map's axes frame found in its pixels: (left, right, top, bottom) centres of the four dark spines."""
-    dark = rgb.astype(int).sum(axis=2) < 300
-
-    def two_lines(counts):
-        lines = np.flatnonzero(counts > 0.5 * counts.max())
-        groups = np.split(lines, np.flatnonzero(np.diff(lines) > 1) + 1)
-        assert len(groups) == 2, f"expected two spines, found {len(groups)}"
-        # A spine's pixel column c spans [c, c + 1): its centre is c + 0.5.
-        return [float(np.average(group, weights=counts[group])) + 0.5 for group in groups]
-
-    left, right = two_lines(dark.sum(axis=0))
-    top, bottom = two_lines(dark.sum(axis=1))
-    return left, right, top, bottom
-
-
-def press(explorer, x, y):
-    """The message ipyevents sends for a mouse press on the map (dataX, dataY: image pixels)."""
-    explorer.map_click._handle_mouse_msg(None, {"type": "mousedown", "dataX": x, "dataY": y, "buttons": 1}, [])
-
-
-def move(explorer, x, y, buttons):
-    explorer.map_drag._handle_mouse_msg(None, {"type": "mousemove", "dataX": x, "dataY": y, "buttons": buttons}, [])
-
-
-def pixel_of(z, limit, box):
-    """Where latent z should sit on the map: linear between the spines, z2 upwards."""
-    left, right, top, bottom = box
-    return left + (z[0] + limit) / (2 * limit) * (right - left), bottom - (z[1] + limit) / (2 * limit) * (bottom - top)
+# -- the numpy decoder -------------------------------------------------------------------------
 
 
 def test_numpy_decoder_agrees_with_the_keras_decoder(models):
-    _, decoder = models
-    z = np.random.default_rng(0).uniform(-6, 6, size=(500, 2))
+    decoder = models[1]
+    z = np.random.default_rng(0).uniform(-4, 4, size=(200, 2))
     np.testing.assert_allclose(NumpyDecoder.from_keras(decoder).decode(z), decode(decoder, z), atol=1e-5, rtol=0)
-    np.testing.assert_allclose(NumpyDecoder.from_keras(decoder).decode(z[7]), decode(decoder, z[7]), atol=1e-5, rtol=0)
 
 
 def test_numpy_decoder_is_the_forward_pass_written_out():
-    kernel1, bias1 = np.array([[1.0, -2.0, 0.5]]), np.array([0.0, 1.0, -1.0])
-    kernel2, bias2 = np.array([[1.0], [1.0], [2.0]]), np.array([-0.5])
-    decoder = NumpyDecoder([(kernel1, bias1, "relu"), (kernel2, bias2, "linear")])
-    # z = 1: hidden = relu(1, -1, -0.5) = (1, 0, 0); logit = 1 - 0.5 = 0.5.
-    assert decoder.decode([1.0])[0] == pytest.approx(1 / (1 + np.exp(-0.5)))
+    w1, b1 = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([0.0, 1.0])
+    w2, b2 = np.array([[2.0], [-1.0]]), np.array([0.5])
+    twin = NumpyDecoder([(w1, b1, "relu"), (w2, b2, "linear")])
+    z = np.array([1.0, 1.0])
+    hidden = np.maximum(z @ w1 + b1, 0)  # (1.5, 2.0)
+    assert twin.decode(z) == pytest.approx(1 / (1 + np.exp(-(hidden @ w2 + b2))))
+    with pytest.raises(ValueError, match=r"layers\[1\] activation must be one of"):
+        NumpyDecoder([(w1, b1, "relu"), (w2, b2, "softmax")])
 
 
-def test_setting_the_sliders_shows_the_decoders_digit_for_that_point(explorer, models):
-    _, decoder = models
-    explorer.z1_slider.value = 1.3
-    explorer.z2_slider.value = -0.7
-    expected = decode(decoder, [1.3, -0.7]).reshape(28, 28)
-    np.testing.assert_array_equal(explorer.z, [1.3, -0.7])
-    np.testing.assert_allclose(explorer.image, expected, atol=1e-5, rtol=0)
-    shown = png_pixels(explorer.digit_view.value).astype(int)
-    assert shown.shape == (280, 280)
-    blocks = shown.reshape(28, 10, 28, 10)
-    assert (blocks == blocks[:, :1, :, :1]).all(), "each digit pixel must be a crisp 10x10 block"
-    np.testing.assert_allclose(blocks[:, 0, :, 0], 255 * (1 - expected), atol=1)
-    assert "+1.30, -0.70" in explorer.readout.value
+# -- what Python sends the browser --------------------------------------------------------------
 
 
-def test_the_map_marker_moves_to_the_point(explorer):
-    explorer.set_z([-3.0, -4.0])
-    before = png_pixels(explorer.map_view.value)
-    box = axes_box(before)
-    explorer.set_z([3.0, -3.5])
-    after = png_pixels(explorer.map_view.value)
-    changed = np.argwhere((before != after).any(axis=2))
-    new_position = np.array(pixel_of([3.0, -3.5], explorer.limit, box))
-    near_new = changed[np.hypot(*(changed[:, ::-1] + 0.5 - new_position).T) < 15]
-    assert len(near_new) > 30, "no marker drawn near the new point"
-    np.testing.assert_allclose(near_new[:, ::-1].mean(axis=0) + 0.5, new_position, atol=1.0)
-    np.testing.assert_allclose(explorer.marker, new_position, atol=1.0)
+def test_the_browser_gets_the_decoders_weights_as_float32(explorer, models):
+    twin = NumpyDecoder.from_keras(models[1])
+    assert explorer.decoding == "browser"
+    assert len(explorer.decoder_layers) == len(twin.layers)
+    for sent, (kernel, bias, activation) in zip(explorer.decoder_layers, twin.layers):
+        assert sent["activation"] == activation
+        got = np.frombuffer(sent["kernel"], "<f4").reshape(sent["inputs"], sent["outputs"])
+        np.testing.assert_array_equal(got, kernel.astype(np.float32))
+        np.testing.assert_array_equal(np.frombuffer(sent["bias"], "<f4"), bias.astype(np.float32))
 
 
-def test_a_click_on_a_digits_position_on_the_map_sets_the_sliders_there(explorer, held_out, models):
-    encoder, decoder = models
+def test_the_map_gets_every_held_out_mean_to_within_a_sixty_five_thousandth_of_its_side(explorer, models, held_out):
     images, labels = held_out
-    seven = int(np.flatnonzero(labels == 7)[0])
-    mu, _ = encode(encoder, images[[seven]])
-    box = axes_box(png_pixels(explorer.map_view.value))
-    x, y = pixel_of(mu[0], explorer.limit, box)
-    press(explorer, round(x), round(y))  # ipyevents reports whole pixels
-    latent_per_pixel = 2 * explorer.limit / (box[1] - box[0])
-    np.testing.assert_allclose([explorer.z1_slider.value, explorer.z2_slider.value], mu[0], atol=latent_per_pixel)
-    np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, explorer.z), atol=1e-5, rtol=0)
+    means = encode(models[0], images)[0]
+    codes = np.frombuffer(explorer.codes, "<u2").reshape(-1, 2) / 65535 * 2 * explorer.limit - explorer.limit
+    assert np.abs(codes - means).max() <= explorer.limit / 65535 + 1e-6
+    np.testing.assert_array_equal(np.frombuffer(explorer.code_labels, np.uint8), labels)
 
 
-def test_dragging_on_the_map_moves_the_point_only_while_the_button_is_held(explorer):
-    box = axes_box(png_pixels(explorer.map_view.value))
-    centre = pixel_of([0.0, 0.0], explorer.limit, box)
-    press(explorer, *centre)
-    for step in range(1, 6):
-        move(explorer, centre[0] + 10 * step, centre[1], buttons=1)
-    dragged = explorer.z.copy()
-    assert dragged[0] == pytest.approx(50 * 2 * explorer.limit / (box[1] - box[0]), abs=0.05)
-    move(explorer, 5, 5, buttons=0)
-    np.testing.assert_array_equal(explorer.z, dragged)
-
-
-def test_a_click_on_the_legend_does_not_move_the_point(explorer):
-    explorer.set_z([0.5, 0.5])
-    width = png_pixels(explorer.map_view.value).shape[1]
-    press(explorer, width - 20, 100)
-    np.testing.assert_array_equal(explorer.z, [0.5, 0.5])
-
-
-def test_interpolation_walks_the_line_between_two_held_out_means(explorer, held_out, models):
-    encoder, decoder = models
-    images, labels = held_out
-    a, b = int(np.flatnonzero(labels == 4)[0]), int(np.flatnonzero(labels == 9)[1])
-    explorer.start_dropdown.value, explorer.end_dropdown.value = a, b
-    mu_a, mu_b = encode(encoder, images[[a, b]])[0]
-    explorer.t_slider.value = 0.0
-    np.testing.assert_allclose(explorer.z, mu_a, atol=1e-6)
-    np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, mu_a), atol=1e-5, rtol=0)
-    explorer.t_slider.value = 1.0
-    np.testing.assert_allclose(explorer.z, mu_b, atol=1e-6)
-    np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, mu_b), atol=1e-5, rtol=0)
-    explorer.interpolate(0.25)
-    np.testing.assert_allclose(explorer.z, 0.75 * mu_a + 0.25 * mu_b, atol=1e-6)
-    assert explorer.t_slider.value == 0.25
-    np.testing.assert_allclose(explorer.strip[0].ravel(), decode(decoder, mu_a), atol=1e-5, rtol=0)
-    np.testing.assert_allclose(explorer.strip[-1].ravel(), decode(decoder, mu_b), atol=1e-5, rtol=0)
-    strip = png_pixels(explorer.strip_view.value)
-    assert strip.shape == (28 * 3, (9 * 28 + 8 * 2) * 3)
-
-
-def test_changing_an_endpoint_redraws_the_path_on_the_map(explorer, held_out):
-    _, labels = held_out
-    before = png_pixels(explorer.map_view.value)
-    explorer.end_dropdown.value = int(np.flatnonzero(labels == 7)[0])
-    assert (before != png_pixels(explorer.map_view.value)).any(axis=2).sum() > 100
-
-
-def test_the_prior_button_draws_seeded_standard_normal_points(explorer):
-    draws = np.random.default_rng(3).standard_normal((2, 2))
-    explorer.prior_button.click()
-    np.testing.assert_allclose(explorer.z, draws[0])
-    explorer.prior_button.click()
-    np.testing.assert_allclose(explorer.z, draws[1])
-
-
-def test_a_point_set_outside_the_map_is_clipped_to_its_edge(explorer, models):
-    _, decoder = models
-    limit = explorer.limit
-    explorer.set_z([100.0, -2.0 * limit])
-    np.testing.assert_array_equal(explorer.z, [limit, -limit])
-    assert explorer.clipped and "clipped" in explorer.readout.value
-    assert (explorer.z1_slider.value, explorer.z2_slider.value) == (limit, -limit)
-    np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, [limit, -limit]), atol=1e-5, rtol=0)
-    explorer.z1_slider.value = 0.0
-    assert not explorer.clipped and "clipped" not in explorer.readout.value
+def test_the_state_holds_the_numbers_and_little_else(explorer, models):
+    """The bytes the page receives: the weights at float32, 4 bytes per mean, 1 per label, a little JSON."""
+    state = explorer.get_state()
+    numbers = sum(len(layer["kernel"]) + len(layer["bias"]) for layer in state["decoder_layers"])
+    numbers += len(state["codes"]) + len(state["code_labels"])
+    weights = sum(kernel.size + bias.size for kernel, bias, _ in NumpyDecoder.from_keras(models[1]).layers)
+    assert numbers == 4 * weights + 5 * len(explorer.means)
+    binary = ("decoder_layers", "codes", "code_labels", "pixels", "strip_pixels", "_esm", "_css")
+    rest = {key: value for key, value in state.items() if key not in binary}
+    assert len(json.dumps(rest)) < 6_000
 
 
 def test_the_map_spans_every_held_out_mean_and_at_least_four_prior_standard_deviations(explorer):
     assert explorer.limit >= 4.0
     assert np.abs(explorer.means).max() <= explorer.limit
+    assert map_limit(np.array([[0.1, -9.2]])) == 10.0  # 9.2 * 1.05 = 9.66, up to the next half
+
+
+# -- driving it from Python ---------------------------------------------------------------------
+
+
+def test_set_z_shows_the_decoders_digit_for_that_point(explorer, models):
+    explorer.set_z([1.25, -0.5])
+    assert explorer.z == [1.25, -0.5]
+    np.testing.assert_allclose(explorer.image, keras_image(models[1], [1.25, -0.5]), atol=1e-5, rtol=0)
+
+
+def test_a_point_set_outside_the_map_is_clipped_to_its_edge(explorer):
+    explorer.set_z([2 * explorer.limit, -0.5])
+    assert explorer.z == [explorer.limit, -0.5] and explorer.clipped
+    explorer.set_z([0.0, 0.0])
+    assert not explorer.clipped
+
+
+def test_interpolation_walks_the_line_between_two_held_out_means(explorer, models, held_out):
+    images, labels = held_out
+    a, b = np.flatnonzero(labels == 7)[:2]
+    explorer.set_endpoints(int(a), int(b))
+    explorer.interpolate(0.25)
+    means = encode(models[0], images[[a, b]])[0]
+    np.testing.assert_allclose(explorer.z, 0.75 * means[0] + 0.25 * means[1], atol=1e-5)
+    assert explorer.t == 0.25 and explorer.endpoints == [a, b]
+    strip = explorer.strip
+    np.testing.assert_allclose(strip[0], keras_image(models[1], means[0]), atol=1e-5)
+    np.testing.assert_allclose(strip[-1], keras_image(models[1], means[1]), atol=1e-5)
+    assert {a, b} <= {candidate["index"] for candidate in explorer.candidates}
+
+
+def test_the_prior_draws_are_seeded_standard_normal_points(models, held_out):
+    first = LatentExplorer(*models, *held_out, seed=5)
+    draws = np.array([first.sample_prior() for _ in range(3)])
+    np.testing.assert_array_equal(draws, np.random.default_rng(5).standard_normal((3, 2)))
+    assert first.z == list(np.clip(draws[-1], -first.limit, first.limit))
+
+
+def test_a_point_the_browser_writes_is_what_python_reads(explorer, models):
+    """The browser writes z as a list of two floats (a drag on the map); image follows it."""
+    explorer.set_state({"z": [-1.5, 2.0]})
+    np.testing.assert_allclose(explorer.image, keras_image(models[1], [-1.5, 2.0]), atol=1e-5, rtol=0)
 
 
 def test_any_encoder_decoder_pair_of_the_right_shapes_works(held_out):
     encoder, decoder = build_encoder(seed=1), build_decoder(seed=1)
     explorer = LatentExplorer(encoder, decoder, *held_out, limit=2.5)
-    explorer.z1_slider.value = -2.0
+    explorer.set_z([-2.0, 0.0])
     np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, [-2.0, 0.0]), atol=1e-5, rtol=0)
-    assert explorer.z1_slider.max == 2.5
+    assert explorer.limit == 2.5
+    kept = np.frombuffer(explorer.code_labels, np.uint8).size
+    assert kept == int((np.abs(explorer.means) <= 2.5).all(axis=1).sum())  # the rest lie off the map
     explorer.close()
 
 
-def test_a_decoder_that_is_not_dense_layers_falls_back_to_keras(held_out):
+def test_a_decoder_that_is_not_dense_layers_decodes_in_python_and_says_so(held_out):
     z = keras.Input(shape=(2,))
     hidden = keras.layers.Dense(32, activation="relu")(z)
     logits = keras.layers.Reshape((784,))(keras.layers.Dense(784)(hidden))
     decoder = keras.Model(z, logits)
     with pytest.raises(UnsupportedDecoderError, match="Reshape"):
         NumpyDecoder.from_keras(decoder)
-    with pytest.warns(UserWarning, match="calls the Keras decoder instead"):
+    with pytest.warns(UserWarning, match="not a chain of Dense layers"):
         explorer = LatentExplorer(build_encoder(seed=0), decoder, *held_out)
-    explorer.set_z([0.3, 0.4])
-    np.testing.assert_allclose(explorer.image.ravel(), decode(decoder, [0.3, 0.4]), atol=1e-6, rtol=0)
+    assert explorer.decoding == "python" and explorer.decoder_layers == []
+    assert "Python decodes every point" in explorer.decoding_note
+    explorer.set_state({"z": [0.3, 0.4]})  # as the browser writes it
+    expected = np.rint(255 * (1 - decode(decoder, [0.3, 0.4])))
+    np.testing.assert_array_equal(np.frombuffer(explorer.pixels, np.uint8), expected)
+    assert len(explorer.strip_pixels) == 784 * explorer.strip_length
     explorer.close()
+
+
+# -- bad input: a ValueError naming the argument, before anything is drawn ----------------------
 
 
 @pytest.mark.parametrize(
@@ -238,7 +184,7 @@ def test_a_decoder_that_is_not_dense_layers_falls_back_to_keras(held_out):
         (lambda: (build_encoder(latent_dim=3), build_decoder()), r"encoder must output 2-D means.*got size 3"),
         (
             lambda: (build_encoder(), keras.Sequential([keras.Input((2,)), keras.layers.Dense(100)])),
-            r"decoder must output 784 logits.*got 100",
+            r"decoder must output 784 logits.*got size 100",
         ),
     ],
 )
@@ -254,11 +200,14 @@ def test_models_of_the_wrong_size_raise_a_clear_error(held_out, make_models, mes
         (lambda e: e.set_z([np.nan, 0.0]), r"z must be two finite numbers"),
         (lambda e: e.set_z("north"), r"z must be two numbers"),
         (lambda e: e.interpolate(np.inf), r"t must be a finite number"),
+        (lambda e: e.set_endpoints(0, 400), r"endpoints\[1\] must be an index into images, 0 to 399"),
     ],
 )
 def test_bad_points_raise_a_value_error_naming_the_argument(explorer, call, message):
+    before = list(explorer.z)
     with pytest.raises(ValueError, match=message):
         call(explorer)
+    assert explorer.z == before
 
 
 @pytest.mark.parametrize(
@@ -266,8 +215,10 @@ def test_bad_points_raise_a_value_error_naming_the_argument(explorer, call, mess
     [
         ({"limit": -1.0}, "limit must be a positive number"),
         ({"endpoints": (0, 10_000)}, r"endpoints\[1\] must be an index into images, 0 to 399"),
+        ({"endpoints": 3}, r"endpoints must be two indices into images"),
         ({"scale": 0}, "scale must be an integer >= 1"),
         ({"strip_length": 1}, "strip_length must be an integer >= 2"),
+        ({"seed": -1}, "seed must be an integer >= 0"),
     ],
 )
 def test_bad_settings_raise_a_value_error_naming_the_argument(models, held_out, kwargs, message):
@@ -275,36 +226,24 @@ def test_bad_settings_raise_a_value_error_naming_the_argument(models, held_out, 
         LatentExplorer(*models, *held_out, **kwargs)
 
 
-def test_labels_must_pair_up_with_images(models, held_out):
+def test_images_and_labels_must_be_digits_and_pair_up(models, held_out):
     images, labels = held_out
-    with pytest.raises(ValueError, match=r"labels must have shape \(400,\), one per image: got \(399,\)"):
-        LatentExplorer(*models, images, labels[:-1])
+    with pytest.raises(ValueError, match=r"labels must be 400 integers, one per image: got int64 \(399,\)"):
+        LatentExplorer(*models, images, labels[:-1].astype(np.int64))
+    with pytest.raises(ValueError, match=r"images must hold pixel intensities in \[0, 1\]"):
+        LatentExplorer(*models, 255 * images, labels)
+    with pytest.raises(ValueError, match=r"images must have shape \(n_images, 784\)"):
+        LatentExplorer(*models, images.reshape(-1, 28, 28), labels)
 
 
-def test_the_explorer_displays_as_one_widget(explorer):
-    bundle = explorer._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+# -- pictures -----------------------------------------------------------------------------------
 
 
-def test_snapshot_draws_the_same_view_as_a_static_figure(explorer):
+def test_snapshot_draws_the_current_view_with_the_packages_plots(explorer):
     explorer.set_z([1.0, 1.0])
     figure = explorer.snapshot()
-    map_panel, digit_panel, _ = figure.axes
-    np.testing.assert_array_equal(map_panel.images[0].get_array(), explorer.map_array)
+    map_panel, digit_panel, strip_panel = figure.axes
+    assert map_panel.get_xlim() == (-explorer.limit, explorer.limit)
     np.testing.assert_array_equal(digit_panel.images[0].get_array(), explorer.image)
-    import matplotlib.pyplot as plt
-
+    assert len(strip_panel.images) == 1
     plt.close(figure)
-
-
-def test_timing_reports_one_duration_per_update_and_the_naive_widget_returns_a_png(explorer, models):
-    seconds = time_slider_updates(explorer.z1_slider, lambda: explorer.digit_view.value, [0.5, -0.5, 1.5])
-    assert seconds.shape == (3,) and (seconds > 0).all()
-    naive = naive_explorer(models[1])
-    naive.children[0].value = 1.0
-    assert naive.result.startswith(b"\x89PNG")
-    with pytest.raises(ValueError, match="values must each change the image"):
-        time_slider_updates(explorer.z1_slider, lambda: explorer.digit_view.value, [1.5])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        naive.close()

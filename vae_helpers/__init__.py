@@ -10,7 +10,8 @@ importance-weighted bound) and :mod:`~vae_helpers.elbo_panel` (its panel),
 :mod:`~vae_helpers.pretrained` (the shipped weights' files, Keras-free),
 :mod:`~vae_helpers.train` (training and the shipped weights), :mod:`~vae_helpers.article`
 (the article's model in Keras 3), :mod:`~vae_helpers.latent` and :mod:`~vae_helpers.diagram`
-(chapter 5's figures), :mod:`~vae_helpers.explorer` (the live latent explorer),
+(chapter 5's figures), :mod:`~vae_helpers.widgets.explorer` (the latent explorer)
+and :mod:`~vae_helpers.numpy_decoder` (its decoder in numpy),
 :mod:`~vae_helpers.plotting`, :mod:`~vae_helpers.claims` (the book's claims, checked where they are computed).
 Import the modules you need: ``model`` imports TensorFlow, which takes seconds.
 """

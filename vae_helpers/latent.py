@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_hex
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
@@ -51,7 +52,11 @@ __all__ = [
     "sample_prior",
     "plot_prior_samples",
     "kl_per_dimension",
+    "LABEL_COLOURS",
 ]
+
+# One colour per digit label, for every map of the codes (the explorer's JavaScript reads it too).
+LABEL_COLOURS = tuple(to_hex(colour) for colour in plt.get_cmap("tab10").colors)
 
 
 def _reading_order(z1: np.ndarray, z2: np.ndarray) -> np.ndarray:
@@ -181,10 +186,10 @@ def plot_latent_scatter(
     check_axes(ax)
     check_title(title)
     ax = ax if ax is not None else plt.subplots(figsize=(6, 5))[1]
-    colours = plt.get_cmap("tab10")
     for digit in np.unique(labels):
         chosen = labels == digit
-        ax.scatter(mu[chosen, 0], mu[chosen, 1], s=6, color=colours(int(digit) % 10), label=str(digit))
+        colour = LABEL_COLOURS[int(digit) % len(LABEL_COLOURS)]
+        ax.scatter(mu[chosen, 0], mu[chosen, 1], s=6, color=colour, label=str(digit))
     ax.legend(title="digit", markerscale=2.5, fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
     if limit is not None:
         ax.set_xlim(-limit, limit)

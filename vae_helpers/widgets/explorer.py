@@ -1,0 +1,374 @@
+r"""The latent explorer (chapter 6): drag a point through a 2-D latent space, watch the digit change.
+
+:class:`LatentExplorer` is one `anywidget <https://anywidget.dev>`_: its JavaScript module
+(``explorer.js``, beside this file) decodes and draws in the browser, so the same file runs
+in JupyterLab and in the book's static pages, and a drag never waits for Python. Python
+sends the data once, in ``LatentExplorer._send_data`` (the only writer of what the
+JavaScript reads; ``explorer.js`` lists the fields):
+
+- the decoder's Dense layers, float32 binary buffers (:class:`~vae_helpers.numpy_decoder.NumpyDecoder`
+  copies them out of Keras and checks them);
+- the held-out means for the map, quantised to 16 bits on the map's square (an error of at
+  most ``limit / 65535``, far below a screen pixel), with their labels as bytes.
+
+A decoder that is not a chain of Dense layers cannot run in the browser: the explorer then
+decodes in Python and sends grey levels, and says so under the digit (and in a warning).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import traitlets
+from numpy.typing import ArrayLike
+
+from vae_helpers._validation import as_integer_at_least, as_positive_number, check_images
+from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
+from vae_helpers.latent import LABEL_COLOURS, plot_latent_scatter
+from vae_helpers.model import decode, encode
+from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
+from vae_helpers.plotting import digit_grid, draw_digits
+from vae_helpers.widgets._base import BookWidget
+
+__all__ = ["LATENT_DIM", "PRIOR_LIMIT", "map_limit", "LatentExplorer", "pretrained_explorer"]
+
+LATENT_DIM = 2
+PRIOR_LIMIT = 4.0  # the sliders reach at least 4 prior standard deviations from the origin
+_CODE_LEVELS = 65535  # the map's means as uint16 on [-limit, limit]
+_HERE = Path(__file__).parent
+
+
+def map_limit(means: np.ndarray) -> float:
+    """Half the side of the square the map and the sliders span, for latent means ``(n, 2)``.
+
+    At least ``PRIOR_LIMIT``, widened to hold every mean (an autoencoder's codes can lie far
+    out), rounded up to a multiple of 0.5.
+    """
+    reach = float(np.abs(means).max()) * 1.05
+    return max(PRIOR_LIMIT, float(np.ceil(2 * reach)) / 2)
+
+
+def _latent_size(model: keras.Model, name: str, end: str) -> int:
+    tensors = getattr(model, end, None)
+    if not tensors:
+        raise ValueError(f"{name} must be a Keras functional model with known {end}: got {type(model).__name__}")
+    return int(np.prod(tensors[0].shape[1:]))
+
+
+def _check_models(encoder: keras.Model, decoder: keras.Model) -> None:
+    expected = {
+        ("decoder", "inputs"): (LATENT_DIM, "a 2-D latent point (the explorer has two sliders and a 2-D map)"),
+        ("decoder", "outputs"): (N_PIXELS, "784 logits, one per pixel of a 28x28 image"),
+        ("encoder", "inputs"): (N_PIXELS, "784 pixels (flattened 28x28 images)"),
+        ("encoder", "outputs"): (LATENT_DIM, "2-D means (mu, log_var, z)"),
+    }
+    for (name, end), (size, what) in expected.items():
+        got = _latent_size(encoder if name == "encoder" else decoder, name, end)
+        if got != size:
+            verb = "take" if end == "inputs" else "output"
+            raise ValueError(f"{name} must {verb} {what}: got size {got}")
+
+
+def _grey_levels(probabilities: np.ndarray) -> bytes:
+    """Pixel probabilities as 8-bit grey levels, dark ink on white (255 = white)."""
+    return np.rint(255.0 * (1.0 - probabilities)).astype(np.uint8).tobytes()
+
+
+class LatentExplorer(BookWidget):
+    """Explore a 2-D latent space live: sliders, the decoded digit, a clickable map, interpolation.
+
+    Display it as the last expression of a cell. Moving a slider, clicking or dragging on the
+    map, moving the interpolation's ``t`` or pressing "Sample from the prior" moves one latent
+    point ``z``; the digit decoded there, the ring on the map and the readout follow. Code
+    drives it through :meth:`set_z`, :meth:`interpolate`, :meth:`sample_prior` and the traits
+    ``z``, ``t`` and ``endpoints``, which the browser also writes back.
+
+    Parameters
+    ----------
+    encoder, decoder
+        A Keras encoder ``(n, 784) -> (mu, log_var, z)`` and decoder ``(n, 2) -> (n, 784)``
+        logits, such as :func:`vae_helpers.model.load_pretrained` returns or
+        :func:`vae_helpers.train.train_vae` trains (any ``beta``).
+    images, labels
+        Held-out digits ``(n, 784)`` in [0, 1] and their labels ``(n,)``, integers 0-255: the map
+        shows their means ``mu``, coloured by label; the interpolation picks its endpoints among them.
+    limit
+        The sliders and the map span ``[-limit, limit]`` on both axes. Default: at least
+        ``PRIOR_LIMIT`` (4), widened to hold every held-out mean. Means outside are left off the map.
+    scale
+        Screen pixels per digit pixel.
+    endpoints
+        Indices into ``images`` of the interpolation's two digits. Default: the first held-out
+        1 and the first held-out 0.
+    seed
+        Seeds :meth:`sample_prior` (the page's button draws with the browser's generator).
+    strip_length
+        How many decodes the interpolation strip shows, from ``t = 0`` to ``t = 1``.
+
+    Raises
+    ------
+    ValueError
+        If the models do not have the shapes above, ``images`` or ``labels`` are malformed, or
+        ``limit``, ``scale``, ``endpoints``, ``seed`` or ``strip_length`` are out of range;
+        before anything is drawn.
+    """
+
+    module = "explorer.js"
+    # Text, not a path, like _esm: the saved widget state carries the style, for the static book.
+    _css = (_HERE / "explorer.css").read_text(encoding="utf-8")
+
+    # Read and written by the browser.
+    z = traitlets.List(traitlets.Float(), default_value=[0.0, 0.0], minlen=2, maxlen=2).tag(sync=True)
+    t = traitlets.Float(0.0).tag(sync=True)
+    endpoints = traitlets.List(traitlets.Int(), default_value=[0, 0], minlen=2, maxlen=2).tag(sync=True)
+    # Written once by _send_data (pixels and strip_pixels on every change when Python decodes).
+    limit = traitlets.Float(PRIOR_LIMIT).tag(sync=True)
+    scale = traitlets.Int(10).tag(sync=True)
+    strip_length = traitlets.Int(9).tag(sync=True)
+    decoding = traitlets.Unicode("browser").tag(sync=True)
+    decoding_note = traitlets.Unicode("").tag(sync=True)
+    decoder_layers = traitlets.List(traitlets.Dict()).tag(sync=True)
+    pixels = traitlets.Bytes(b"").tag(sync=True)
+    strip_pixels = traitlets.Bytes(b"").tag(sync=True)
+    codes = traitlets.Bytes(b"").tag(sync=True)
+    code_labels = traitlets.Bytes(b"").tag(sync=True)
+    label_colours = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    candidates = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        images: ArrayLike,
+        labels: ArrayLike,
+        *,
+        limit: float | None = None,
+        scale: int = 10,
+        endpoints: tuple[int, int] | None = None,
+        seed: int = 0,
+        strip_length: int = 9,
+    ):
+        _check_models(encoder, decoder)
+        images = check_images(images, "images")
+        labels = np.asarray(labels)
+        if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(f"labels must be {len(images)} integers, one per image: got {labels.dtype} {labels.shape}")
+        if labels.size and (labels.min() < 0 or labels.max() > 255):
+            raise ValueError(f"labels must lie in 0-255: got range [{labels.min()}, {labels.max()}]")
+        scale = as_integer_at_least(scale, "scale", 1)
+        strip_length = as_integer_at_least(strip_length, "strip_length", 2)
+        seed = as_integer_at_least(seed, "seed", 0)
+        if endpoints is not None:
+            endpoints = self._check_endpoints(endpoints, len(images))
+        means = encode(encoder, images)[0].astype(np.float64)
+        self.means: np.ndarray = means
+        self.labels: np.ndarray = labels
+        self.clipped = False
+        self._rng = np.random.default_rng(seed)
+        self._twin, self._decode, note = self._fast_decoder(decoder)
+        super().__init__()
+        self._send_data(
+            limit=map_limit(means) if limit is None else as_positive_number(limit, "limit"),
+            scale=scale,
+            strip_length=strip_length,
+            endpoints=self._default_endpoints() if endpoints is None else endpoints,
+            note=note,
+        )
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_endpoints(endpoints, n: int) -> list[int]:
+        try:
+            pair = list(endpoints)
+        except TypeError:
+            pair = []
+        if len(pair) != 2:
+            raise ValueError(f"endpoints must be two indices into images: got {endpoints!r}")
+        for name, index in zip(("endpoints[0]", "endpoints[1]"), pair):
+            if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
+                raise ValueError(f"{name} must be an index into images, 0 to {n - 1}: got {index!r}")
+        return [int(index) for index in pair]
+
+    @staticmethod
+    def _fast_decoder(decoder: keras.Model):
+        """The numpy twin if the decoder is a chain of Dense layers, else Keras and a note saying so."""
+        try:
+            twin = NumpyDecoder.from_keras(decoder)
+        except UnsupportedDecoderError as error:
+            note = (
+                f"This decoder is not a chain of Dense layers ({error}), so Python decodes every point and "
+                "sends its pixels: it needs a running kernel, and each move waits for it."
+            )
+            warnings.warn(note, stacklevel=4)
+            return None, lambda z: decode(decoder, z), note
+        return twin, twin.decode, ""
+
+    def _default_endpoints(self) -> list[int]:
+        firsts = {int(label): int(np.flatnonzero(self.labels == label)[0]) for label in np.unique(self.labels)}
+        if 1 in firsts and 0 in firsts:
+            return [firsts[1], firsts[0]]
+        return [0, 1] if len(self.labels) > 1 else [0, 0]
+
+    def _candidates(self, endpoints: list[int], per_label: int = 3) -> list[dict]:
+        chosen = {int(i) for label in np.unique(self.labels) for i in np.flatnonzero(self.labels == label)[:per_label]}
+        chosen |= set(endpoints)
+        order = sorted(chosen, key=lambda i: (self.labels[i], i))
+        return [{"index": i, "label": int(self.labels[i]), "mu": self.means[i].tolist()} for i in order]
+
+    def _send_data(self, *, limit: float, scale: int, strip_length: int, endpoints: list[int], note: str) -> None:
+        """Write every field the JavaScript reads (explorer.js lists them), in one update."""
+        inside = (np.abs(self.means) <= limit).all(axis=1)
+        quantised = np.rint((self.means[inside] + limit) / (2 * limit) * _CODE_LEVELS).astype("<u2")
+        layers = []
+        if self._twin is not None:
+            for kernel, bias, activation in self._twin.layers:
+                layers.append({
+                    "activation": activation, "inputs": kernel.shape[0], "outputs": kernel.shape[1],
+                    "kernel": kernel.astype("<f4").tobytes(), "bias": bias.astype("<f4").tobytes(),
+                })
+        with self.hold_sync():
+            self.limit, self.scale, self.strip_length = limit, scale, strip_length
+            self.decoding, self.decoding_note = ("browser", "") if self._twin is not None else ("python", note)
+            self.decoder_layers = layers
+            self.codes = quantised.tobytes()
+            self.code_labels = self.labels[inside].astype(np.uint8).tobytes()
+            self.label_colours = list(LABEL_COLOURS)
+            self.candidates = self._candidates(endpoints)
+            self.endpoints = endpoints
+            self.z = [0.0, 0.0]
+            self._python_pixels()
+
+    # -- Python decodes only when the browser cannot ----------------------------------------------
+
+    @traitlets.observe("z")
+    def _on_z(self, change: dict) -> None:
+        if self._twin is None:
+            self.pixels = _grey_levels(self._decode(np.asarray(change["new"])))
+
+    @traitlets.observe("endpoints")
+    def _on_endpoints(self, change: dict) -> None:
+        if self._twin is None:
+            self.strip_pixels = _grey_levels(self.strip.reshape(len(self.strip), -1))
+
+    def _python_pixels(self) -> None:
+        if self._twin is None:
+            self.pixels = _grey_levels(self._decode(np.asarray(self.z)))
+            self.strip_pixels = _grey_levels(self.strip.reshape(len(self.strip), -1))
+
+    # -- the point ----------------------------------------------------------------------------
+
+    @property
+    def endpoint_means(self) -> tuple[np.ndarray, np.ndarray]:
+        """The latent means of the interpolation's two digits, A and B."""
+        return self.means[self.endpoints[0]], self.means[self.endpoints[1]]
+
+    @property
+    def image(self) -> np.ndarray:
+        """The digit decoded at ``z``: pixel probabilities ``(28, 28)``, as the page draws them."""
+        return self._decode(np.asarray(self.z)).reshape(IMAGE_SHAPE)
+
+    @property
+    def strip(self) -> np.ndarray:
+        """The interpolation strip's decodes from A (``t = 0``) to B (``t = 1``), ``(strip_length, 28, 28)``."""
+        a, b = self.endpoint_means
+        t = np.linspace(0.0, 1.0, self.strip_length)[:, None]
+        return self._decode((1 - t) * a + t * b).reshape(-1, *IMAGE_SHAPE)
+
+    def set_z(self, z: ArrayLike) -> None:
+        """Move the point to ``z`` ``(2,)``, clipped into the map's ``[-limit, limit]`` square.
+
+        Raises
+        ------
+        ValueError
+            If ``z`` is not two finite numbers.
+        """
+        try:
+            point = np.asarray(z, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"z must be two numbers (z1, z2): got {z!r}") from error
+        if point.shape != (LATENT_DIM,) or not np.isfinite(point).all():
+            raise ValueError(f"z must be two finite numbers (z1, z2): got {point!r}")
+        inside = np.clip(point, -self.limit, self.limit)
+        self.clipped = bool((inside != point).any())
+        self.z = inside.tolist()
+
+    def sample_prior(self) -> np.ndarray:
+        r"""Move the point to a draw from the prior :math:`\mathcal{N}(0, I)` (seeded); return the draw."""
+        draw = self._rng.standard_normal(LATENT_DIM)
+        self.set_z(draw)
+        return draw
+
+    def interpolate(self, t: float) -> None:
+        r"""Move the point to :math:`(1 - t)\,\mu_A + t\,\mu_B`, ``t`` clipped into [0, 1]; the ``t`` slider follows.
+
+        Raises
+        ------
+        ValueError
+            If ``t`` is not a finite number.
+        """
+        if isinstance(t, bool) or not np.isscalar(t) or not np.isfinite(t):
+            raise ValueError(f"t must be a finite number in [0, 1]: got {t!r}")
+        t = float(np.clip(t, 0.0, 1.0))
+        a, b = self.endpoint_means
+        with self.hold_sync():
+            self.t = t
+            self.set_z((1 - t) * a + t * b)
+
+    def set_endpoints(self, a: int, b: int) -> None:
+        """Interpolate between held-out digits ``a`` and ``b`` (indices into ``images``); the point follows ``t``.
+
+        Raises
+        ------
+        ValueError
+            If ``a`` or ``b`` is not an index into ``images``.
+        """
+        pair = self._check_endpoints((a, b), len(self.means))
+        known = {candidate["index"] for candidate in self.candidates}
+        with self.hold_sync():
+            if not set(pair) <= known:
+                self.candidates = self._candidates(pair)
+            self.endpoints = pair
+            self.interpolate(self.t)
+
+    # -- pictures -----------------------------------------------------------------------------
+
+    def snapshot(self) -> plt.Figure:
+        """A static figure of the current view, drawn by the package's plotting functions: map, digit, strip."""
+        figure = plt.figure(figsize=(9.0, 5.6), layout="constrained")
+        grid = figure.add_gridspec(2, 2, width_ratios=(1.25, 0.75), height_ratios=(4.0, 1.0))
+        map_panel, digit_panel = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
+        strip_panel = figure.add_subplot(grid[1, :])
+        plot_latent_scatter(self.means, self.labels, ax=map_panel, limit=self.limit)
+        map_panel.set_title("held-out digits at their means $\\mu$", fontsize=10)
+        a, b = self.endpoint_means
+        map_panel.plot([a[0], b[0]], [a[1], b[1]], "--", color="black", linewidth=1.2)
+        for name, point in zip("AB", (a, b)):
+            map_panel.text(*point, name, fontsize=10, fontweight="bold", ha="center", va="center",
+                           bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "black"})
+        map_panel.plot(*self.z, "o", markersize=13, markerfacecolor="none", markeredgecolor="black", markeredgewidth=2)
+        draw_digits(digit_panel, self.image)
+        digit_panel.set(xticks=[], yticks=[])
+        digit_panel.set_title(f"decoded at z = ({self.z[0]:+.2f}, {self.z[1]:+.2f})", fontsize=10)
+        draw_digits(strip_panel, digit_grid(self.strip, ncols=self.strip_length, padding=2))
+        strip_panel.set_axis_off()
+        strip_panel.set_title("from A to B: t = 0 (left) to t = 1 (right)", fontsize=10)
+        return figure
+
+
+def pretrained_explorer(**settings) -> LatentExplorer:
+    """The explorer on the book's shipped VAE and the held-out digits it was trained without.
+
+    What the book's prose page shows. ``settings`` go to :class:`LatentExplorer` (``limit``,
+    ``scale``, ``endpoints``, ``seed``, ``strip_length``).
+    """
+    from vae_helpers.data import load_mnist
+    from vae_helpers.model import load_pretrained, pretrained_metadata
+
+    data = pretrained_metadata()["data"]
+    (_, _), (x_test, y_test) = load_mnist(data["source"], seed=data["split_seed"])
+    return LatentExplorer(*load_pretrained(), x_test, y_test, **settings)
