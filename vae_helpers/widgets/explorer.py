@@ -367,8 +367,10 @@ def pretrained_explorer(**settings) -> LatentExplorer:
     ``scale``, ``endpoints``, ``seed``, ``strip_length``).
     """
     from vae_helpers.data import load_mnist
-    from vae_helpers.model import load_pretrained, pretrained_metadata
+    from vae_helpers.model import load_pretrained
+    from vae_helpers.pretrained import pretrained_metadata
 
     data = pretrained_metadata()["data"]
-    (_, _), (x_test, y_test) = load_mnist(data["source"], seed=data["split_seed"])
+    # The official split is fixed; only the bundled one has a seed.
+    (_, _), (x_test, y_test) = load_mnist(data["source"], seed=data.get("split_seed", 0))
     return LatentExplorer(*load_pretrained(), x_test, y_test, **settings)
