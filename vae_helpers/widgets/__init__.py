@@ -31,9 +31,10 @@ The contract between Python and JavaScript, for every widget here:
   (``vendor/widgets/anywidget.js``). Without a kernel, ``save_changes`` sends nothing and
   the module's own maths keeps the plot in step.
 
-Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2).
+Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.elbo` (chapter 3).
 """
 
+from vae_helpers.widgets.elbo import ElboPanel
 from vae_helpers.widgets.panels import CoinPanel, DistributionPanel, GaussianKLPanel
 
-__all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel"]
+__all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel", "ElboPanel"]
