@@ -4,11 +4,14 @@ References: scipy.stats (multivariate normal, entropies), numerical integration 
 grid), Monte Carlo with its standard error, and hand-worked cases.
 """
 
+import json
+
 import numpy as np
 import pytest
 from scipy import integrate, stats
 from scipy.special import expit
 
+from conftest import REPO_ROOT, run_es_module
 from vae_helpers.bounds import (
     LinearGaussian,
     aggregate_log_density,
@@ -23,7 +26,6 @@ from vae_helpers.bounds import (
     reconstruction_floor,
 )
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
@@ -385,53 +387,89 @@ def test_pixel_helpers_reject_bad_images(function):
         function(np.full((1, 784), 2.0))
 
 
-# --- the panel ------------------------------------------------------------------------------------
+# --- the panel (vae_helpers.widgets.elbo) --------------------------------------------------------
+
+ELBO_JS = REPO_ROOT / "vae_helpers" / "widgets" / "elbo.js"
 
 
-def test_elbo_panel_sliders_drive_the_bound_and_the_gap():
-    from vae_helpers.elbo_panel import PANEL_MODEL, PANEL_X, ElboPanel
+def test_elbo_panel_mu_and_sigma_drive_the_bound_and_the_gap():
+    from vae_helpers.widgets import ElboPanel
+    from vae_helpers.widgets.elbo import PANEL_MODEL, PANEL_X
 
     panel = ElboPanel(mu=0.0, sigma=1.0)
-    before = bytes(panel.image.value)
     W, b, s = PANEL_MODEL.weight, PANEL_MODEL.bias, PANEL_MODEL.noise_std
     log_marginal = stats.multivariate_normal(b, W @ W.T + s**2 * np.eye(2)).logpdf(PANEL_X)
 
-    panel.mu_slider.value = -1.0
-    panel.sigma_slider.value = 0.4
+    panel.mu, panel.sigma = -1.0, 0.4
 
-    assert (panel.mu, panel.sigma) == (-1.0, 0.4)
     q = stats.norm(-1.0, 0.4)
     elbo, _ = integrate.quad(lambda z: q.pdf(z) * (PANEL_MODEL.log_joint(PANEL_X, np.array([z])) - q.logpdf(z)), -8, 6)
-    assert panel.terms.elbo == pytest.approx(elbo, abs=1e-8)
-    assert panel.terms.log_marginal == pytest.approx(log_marginal, abs=1e-12)
-    assert panel.terms.elbo + panel.terms.gap == pytest.approx(log_marginal, abs=1e-10)
-    np.testing.assert_allclose(panel.q_line.get_ydata(), q.pdf(panel.z))
-    assert panel.evidence_bar.get_height() == pytest.approx(-log_marginal)
-    assert panel.gap_bar.get_y() == pytest.approx(-log_marginal)
-    assert panel.gap_bar.get_height() == pytest.approx(panel.terms.gap)
-    assert panel.bound_label.get_text() == f"{-panel.terms.elbo:.2f}"
-    assert bytes(panel.image.value) != before and bytes(panel.image.value).startswith(PNG_SIGNATURE)
+    assert panel.elbo == pytest.approx(elbo, abs=1e-8)
+    assert panel.log_marginal == pytest.approx(log_marginal, abs=1e-12)
+    assert panel.elbo + panel.gap == pytest.approx(log_marginal, abs=1e-10)
+    assert panel.terms.elbo == panel.elbo and panel.terms.gap == panel.gap
+    np.testing.assert_allclose(panel.q_density, q.pdf(panel.z))
+    # What the page computes from: the model's numbers, sent as traits.
+    state = panel.get_state()
+    assert state["weight"] == [1.5, -0.8] and state["bias"] == [0.0, 0.0] and state["x"] == [2.0, -1.0]
+    assert state["noise_std"] == 1.0 and (state["mu"], state["sigma"]) == (-1.0, 0.4)
+    assert state["_esm"] == ELBO_JS.read_text()
 
 
 def test_elbo_panel_gap_closes_at_the_posterior():
-    from vae_helpers.elbo_panel import ElboPanel
+    from vae_helpers.widgets import ElboPanel
 
     panel = ElboPanel()
     gaps = []
-    for mu in (-1.0, 0.0, round(panel.posterior_mean, 2)):
-        panel.mu_slider.value = mu
-        panel.sigma_slider.value = round(panel.posterior_sigma, 2)
-        gaps.append(panel.terms.gap)
-    assert gaps[0] > gaps[1] > gaps[2] >= 0 and gaps[2] < 1e-3
+    for mu in (-1.0, 0.0, panel.posterior_mean):
+        panel.mu, panel.sigma = mu, panel.posterior_sigma
+        gaps.append(panel.gap)
+    assert gaps[0] > gaps[1] > gaps[2] >= 0 and gaps[2] < 1e-12
     np.testing.assert_allclose(panel.posterior_density, stats.norm.pdf(panel.z, panel.posterior_mean, panel.posterior_sigma))
 
 
 @pytest.mark.parametrize("kwargs, match", [({"mu": 5.0}, "mu"), ({"sigma": 0.0}, "sigma"), ({"sigma": "1"}, "sigma")])
 def test_elbo_panel_rejects_bad_arguments(kwargs, match):
-    from vae_helpers.elbo_panel import ElboPanel
+    from vae_helpers.widgets import ElboPanel
 
     with pytest.raises(ValueError, match=match):
         ElboPanel(**kwargs)
+
+
+def test_elbo_panel_rejects_a_bad_sigma_set_by_code():
+    from vae_helpers.widgets import ElboPanel
+
+    panel = ElboPanel(sigma=0.5)
+    with pytest.raises(ValueError, match="sigma"):
+        panel.sigma = 2.5
+    assert panel.sigma == 0.5
+
+
+# The page's maths, value by value against LinearGaussian, on the panel's model and on others.
+JS_MODELS = [
+    ([1.5, -0.8], [0.0, 0.0], 1.0, [2.0, -1.0]),
+    ([0.3, 2.0, -1.1], [0.5, -0.2, 1.0], 0.7, [1.2, 3.0, -0.4]),
+    ([4.0], [1.0], 0.2, [-2.0]),
+]
+JS_QS = [(0.0, 1.0), (-1.0, 0.4), (2.95, 0.1), (-3.0, 2.0)]
+
+
+@pytest.mark.parametrize("weight, bias, noise_std, x", JS_MODELS)
+def test_the_page_computes_the_elbo_the_gap_and_log_p_x_as_vae_helpers_bounds(weight, bias, noise_std, x):
+    got = run_es_module(
+        ELBO_JS,
+        f"const [w, b, s, x] = {json.dumps([weight, bias, noise_std, x])}; const qs = {json.dumps(JS_QS)};"
+        "return {terms: qs.map(([mu, sigma]) => m.elboTerms(w, b, s, x, mu, sigma)), posterior: m.posterior(w, b, s, x)};",
+    )
+    model = LinearGaussian(weight=np.array(weight)[:, None], bias=bias, noise_std=noise_std)
+    for (mu, sigma), terms in zip(JS_QS, got["terms"]):
+        expected = model.elbo_terms(x, [mu], [[sigma**2]])
+        for js_name, name in [("logMarginal", "log_marginal"), ("elbo", "elbo"), ("gap", "gap"),
+                              ("expectedLogLikelihood", "expected_log_likelihood"), ("klToPrior", "kl_to_prior")]:
+            assert terms[js_name] == pytest.approx(getattr(expected, name), abs=1e-9), (mu, sigma, name)
+    mean, cov = model.posterior(x)
+    assert got["posterior"]["mean"] == pytest.approx(mean[0], abs=1e-12)
+    assert got["posterior"]["sigma"] == pytest.approx(np.sqrt(cov[0, 0]), abs=1e-12)
 
 
 def test_the_toy_model_and_the_panel_do_not_load_tensorflow():
@@ -439,6 +477,6 @@ def test_the_toy_model_and_the_panel_do_not_load_tensorflow():
     import subprocess
     import sys
 
-    code = "import sys, vae_helpers.bounds, vae_helpers.elbo_panel; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    code = "import sys, vae_helpers.bounds, vae_helpers.widgets.elbo; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

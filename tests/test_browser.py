@@ -655,13 +655,15 @@ def test_in_jupyterlab_notebook_06_runs_and_a_drag_on_the_map_reaches_python(bro
     assert not problems, "\n".join(problems)
 
 
-# -- the panels of chapters 1 and 2 (vae_helpers.widgets.panels) -------------------------------
+# -- the panels of chapters 1-3 (vae_helpers.widgets.panels and vae_helpers.widgets.elbo) --------
 
 PANEL_PAGES = {
     "book/01_information_theory": ["coin", "distributions"],
     "notebooks/01_information_theory": ["coin", "distributions"],
     "book/02_kl_gaussians": ["gaussian_kl"],
     "notebooks/02_kl_gaussians": ["gaussian_kl"],
+    "book/03_elbo": ["elbo"],
+    "notebooks/03_elbo": ["elbo"],
 }
 PANEL_TIMEOUT = 20_000  # milliseconds for the widget manager to render a page's panels
 CLOSED_FORM_TOLERANCE = 1e-9
@@ -687,7 +689,7 @@ def _panel_view(panel) -> dict:
 
 def _python_panel(kind: str, inputs: list):
     """The Python panel for the inputs the page shows (the Gaussian panel: 1,000 draws of seed 0, as both pages)."""
-    from vae_helpers.widgets import CoinPanel, DistributionPanel, GaussianKLPanel
+    from vae_helpers.widgets import CoinPanel, DistributionPanel, ElboPanel, GaussianKLPanel
 
     values = {}
     for trait, index, value in inputs:
@@ -700,6 +702,8 @@ def _python_panel(kind: str, inputs: list):
     if kind == "distributions":
         p, q = ([weights[i] for i in sorted(weights)] for weights in (values["p_weights"], values["q_weights"]))
         return DistributionPanel(p=p, q=q)
+    if kind == "elbo":
+        return ElboPanel(mu=values["mu"], sigma=values["sigma"])
     return GaussianKLPanel(mu=values["mu"], sigma=values["sigma"], n_samples=1000, seed=0)
 
 

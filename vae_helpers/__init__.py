@@ -2,8 +2,8 @@
 
 One module per concept, in chapter order: :mod:`~vae_helpers.info` (information
 theory), :mod:`~vae_helpers.gaussian` (KL between Gaussians), :mod:`~vae_helpers.widgets`
-(the widgets: chapters 1-2's panels), :mod:`~vae_helpers.bounds` (the ELBO and the
-importance-weighted bound) and :mod:`~vae_helpers.elbo_panel` (its panel),
+(the widgets: the panels of chapters 1-3), :mod:`~vae_helpers.bounds` (the ELBO and the
+importance-weighted bound),
 :mod:`~vae_helpers.reparameterization` (gradients through sampling), :mod:`~vae_helpers.data`
 (MNIST; :mod:`~vae_helpers.mnist_files` fetches and checks the official files,
 :mod:`~vae_helpers.idx` reads them), :mod:`~vae_helpers.model` (the Keras VAE),

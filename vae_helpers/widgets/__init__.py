@@ -31,13 +31,14 @@ The contract between Python and JavaScript, for every widget here:
   (``vendor/widgets/anywidget.js``). Without a kernel, ``save_changes`` sends nothing and
   the module's own maths keeps the plot in step.
 
-Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.explorer`
-(chapter 6's latent explorer; it imports Keras, so it loads only when asked for).
+Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.elbo` (chapter 3),
+:mod:`~vae_helpers.widgets.explorer` (chapter 6's latent explorer; it imports Keras, so it loads only when asked for).
 """
 
+from vae_helpers.widgets.elbo import ElboPanel
 from vae_helpers.widgets.panels import CoinPanel, DistributionPanel, GaussianKLPanel
 
-__all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel", "LatentExplorer", "pretrained_explorer"]
+__all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel", "ElboPanel", "LatentExplorer", "pretrained_explorer"]
 
 
 def __getattr__(name: str):
