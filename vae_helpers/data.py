@@ -58,7 +58,7 @@ def default_source() -> str:
     Raises
     ------
     ValueError
-        If ``VAE_BOOK_DATA`` is set to something other than one of :data:`SOURCES`.
+        If ``VAE_BOOK_DATA`` is set to something other than one of ``SOURCES``.
     """
     source = os.environ.get(SOURCE_VARIABLE) or "mnist"
     if source not in SOURCES:
