@@ -516,7 +516,7 @@ def _swipe(visit, start: tuple[float, float], dy: float) -> None:
     visit.page.wait_for_timeout(300)
 
 
-PHONE_CONTEXT = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3}
+PHONE_CONTEXT = {"viewport": PHONE, "device_scale_factor": 3}  # Visit adds touch and the mobile viewport for PHONE
 
 
 def test_on_a_phone_a_swipe_on_the_map_scrolls_the_page_unless_it_starts_on_the_ring(browser, shim_site):

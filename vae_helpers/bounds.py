@@ -471,8 +471,9 @@ def prior_holes(mu: ArrayLike, log_var: ArrayLike, n_draws: int = 2000, ratio: f
 def reconstruction_floor(x: ArrayLike) -> np.ndarray:
     r"""The smallest binary cross-entropy any decoder can reach on images ``x``, per image, in nats.
 
-    .. math:: \min_{\hat x} -\sum_j \big[x_j \log \hat x_j + (1 - x_j) \log(1 - \hat x_j)\big]
-              = \sum_j H(x_j), \qquad H(t) = -t \log t - (1 - t)\log(1 - t)
+    .. math:: \min_{\hat x} -\sum_j \big[x_j \log \hat x_j + (1 - x_j) \log(1 - \hat x_j)\big] = \sum_j H(x_j),
+
+    .. math:: H(t) = -t \log t - (1 - t)\log(1 - t)
 
     The minimum is at :math:`\hat x = x`: the targets' own binary entropy. It is 0 for
     images of 0s and 1s only, and positive for every grey pixel.
