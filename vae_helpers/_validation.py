@@ -192,3 +192,10 @@ def check_title(title) -> None:
     """Refuse a title that is not a string or ``None``."""
     if title is not None and not isinstance(title, str):
         raise ValueError(f"title must be a string or None: got {type(title).__name__} {title!r}")
+
+
+def as_number_in_range(value: float, name: str, low: float, high: float) -> float:
+    """Return ``value`` as a ``float`` if it is one real number (not a bool) in ``[low, high]``: a slider's value."""
+    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"{name} must be a number in [{low:g}, {high:g}]: got {value!r}")
+    return float(value)

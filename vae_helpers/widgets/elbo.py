@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 import traitlets
 
+from vae_helpers._validation import as_number_in_range
 from vae_helpers.bounds import LinearGaussian
 from vae_helpers.gaussian import normal_pdf
 from vae_helpers.widgets._base import BookWidget
-from vae_helpers.widgets.panels import _check_number
 
 __all__ = ["ElboPanel", "PANEL_MODEL", "PANEL_X"]
 
@@ -83,8 +83,8 @@ class ElboPanel(BookWidget):
     q_density = traitlets.Any(read_only=True)
 
     def __init__(self, mu: float = 0.0, sigma: float = 1.0) -> None:
-        mu = _check_number(mu, "mu", *self.MU_RANGE)
-        sigma = _check_number(sigma, "sigma", *self.SIGMA_RANGE)
+        mu = as_number_in_range(mu, "mu", *self.MU_RANGE)
+        sigma = as_number_in_range(sigma, "sigma", *self.SIGMA_RANGE)
         super().__init__()
         self.model, self.observation = PANEL_MODEL, PANEL_X
         self.set_trait("weight", self.model.weight[:, 0].tolist())
@@ -102,11 +102,11 @@ class ElboPanel(BookWidget):
 
     @traitlets.validate("mu")
     def _valid_mu(self, proposal) -> float:
-        return _check_number(proposal["value"], "mu", *self.MU_RANGE)
+        return as_number_in_range(proposal["value"], "mu", *self.MU_RANGE)
 
     @traitlets.validate("sigma")
     def _valid_sigma(self, proposal) -> float:
-        return _check_number(proposal["value"], "sigma", *self.SIGMA_RANGE)
+        return as_number_in_range(proposal["value"], "sigma", *self.SIGMA_RANGE)
 
     @traitlets.observe("mu", "sigma")
     def _update(self, change=None) -> None:

@@ -31,18 +31,12 @@ from collections.abc import Sequence
 import numpy as np
 import traitlets
 
-from vae_helpers._validation import as_float_array, as_integer_at_least, check_base
+from vae_helpers._validation import as_float_array, as_integer_at_least, as_number_in_range, check_base
 from vae_helpers.gaussian import kl_monte_carlo, kl_to_standard_normal, normal_pdf
 from vae_helpers.info import cross_entropy, entropy, kl_divergence
 from vae_helpers.widgets._base import BookWidget
 
 __all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel"]
-
-
-def _check_number(value: float, name: str, low: float, high: float) -> float:
-    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number in [{low:g}, {high:g}]: got {value!r}")
-    return float(value)
 
 
 class _Panel(BookWidget):
@@ -76,7 +70,7 @@ class CoinPanel(_Panel):
     entropy = traitlets.Float(read_only=True)
 
     def __init__(self, bias: float = 0.2, base: float = 2) -> None:
-        bias = _check_number(bias, "bias", 0, 1)
+        bias = as_number_in_range(bias, "bias", 0, 1)
         base = check_base(base)
         super().__init__()
         self.set_trait("base", base)
@@ -85,7 +79,7 @@ class CoinPanel(_Panel):
 
     @traitlets.validate("bias")
     def _valid_bias(self, proposal) -> float:
-        return _check_number(proposal["value"], "bias", 0, 1)
+        return as_number_in_range(proposal["value"], "bias", 0, 1)
 
     @traitlets.observe("bias")
     def _update(self, change=None) -> None:
@@ -216,8 +210,8 @@ class GaussianKLPanel(_Panel):
     kl_standard_error = traitlets.Float(read_only=True)
 
     def __init__(self, mu: float = 1.0, sigma: float = 0.5, n_samples: int = 1000, seed: int = 0) -> None:
-        mu = _check_number(mu, "mu", -3, 3)
-        sigma = _check_number(sigma, "sigma", 0.1, 3)
+        mu = as_number_in_range(mu, "mu", -3, 3)
+        sigma = as_number_in_range(sigma, "sigma", 0.1, 3)
         self.n_samples = as_integer_at_least(n_samples, "n_samples", 2)
         self.seed = as_integer_at_least(seed, "seed", 0)
         super().__init__()
@@ -231,11 +225,11 @@ class GaussianKLPanel(_Panel):
 
     @traitlets.validate("mu")
     def _valid_mu(self, proposal) -> float:
-        return _check_number(proposal["value"], "mu", -3, 3)
+        return as_number_in_range(proposal["value"], "mu", -3, 3)
 
     @traitlets.validate("sigma")
     def _valid_sigma(self, proposal) -> float:
-        return _check_number(proposal["value"], "sigma", 0.1, 3)
+        return as_number_in_range(proposal["value"], "sigma", 0.1, 3)
 
     @traitlets.observe("mu", "sigma")
     def _update(self, change=None) -> None:
