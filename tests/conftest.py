@@ -28,9 +28,15 @@ class BookBuild:
 
 
 def build_book(source: Path, output: Path, *extra: str) -> BookBuild:
-    """Run ``jupyter-book build`` as ``make book`` does, into ``output`` (a cold execution cache)."""
+    """Run ``jupyter-book build`` as ``make book`` does, into ``output`` (a cold execution cache).
+
+    The kernels start without ``TF_CPP_MIN_LOG_LEVEL``, as a reader's JupyterLab does, and the
+    build reports any stderr a cell writes (``execute.stderr_output: warn``, an error under
+    ``-W``): so a build that succeeds shows that no cell of any notebook writes to stderr.
+    """
     command = [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(output), "-W", "--keep-going", *extra]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=3600, env=environment)
     return BookBuild(result.returncode, result.stdout + result.stderr, output / "_build" / "html")
 
 

@@ -78,23 +78,3 @@ def test_the_kernel_warning_options_make_the_books_own_warnings_errors(tmp_path)
             warnings.warn_explicit("inherited", DeprecationWarning, "x.py", 1, module="jupyter_client.session")
         assert [str(item.message) for item in caught] == ["library noise"]
 
-
-TENSORFLOW_START_UP = (
-    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
-    "I0000 00:00:1796162170.477207   23719 port.cc:153] oneDNN custom operations are on. You may see slightly "
-    "different numerical results due to floating-point round-off errors from different computation orders. "
-    "To turn them off, set the environment variable `TF_ENABLE_ONEDNN_OPTS=0`.\n"
-    "I0000 00:00:1796160048.703343   18346 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use "
-    "available CPU instructions in performance-critical operations.\n"
-    "To enable the following instructions: AVX2 AVX512F AVX512_VNNI FMA, in other operations, rebuild "
-    "TensorFlow with the appropriate compiler flags.\n"
-)
-
-
-def test_only_the_understood_library_lines_are_taken_off_a_cells_stderr():
-    assert strict_warnings.without_understood_noise(TENSORFLOW_START_UP) == ""
-    warning = "/x/numpy/_core/fromnumeric.py:3824: RuntimeWarning: Mean of empty slice\n  return _methods._mean(a)\n"
-    assert strict_warnings.without_understood_noise(TENSORFLOW_START_UP + warning) == warning
-    # A TensorFlow line that is not one of the understood ones stays, to be seen and reported.
-    error = "E0000 00:00:1796160048.703343   18346 cuda_executor.cc:1] failed call to cuInit\n"
-    assert strict_warnings.without_understood_noise(error + TENSORFLOW_START_UP) == error

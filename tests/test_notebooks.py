@@ -1,12 +1,10 @@
 """The notebooks: committed clean, quiet where TensorFlow starts, and a raising cell fails the book build."""
 
-import os
 import re
 import shutil
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from conftest import NOTEBOOKS, REPO_ROOT, build_book
 
@@ -108,32 +106,17 @@ def test_the_configuration_stops_the_build_at_a_failing_cell_and_shows_stderr():
 
 # -- quiet notebooks -------------------------------------------------------------------------
 
-IMPORT_CELL = re.compile(r"^(import|from) \S+", re.MULTILINE)
-TRAINING_CELL = re.compile(r"\btrain_(article_)?vae\(")
-
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["05_keras_vae.ipynb", "06_latent_explorer.ipynb"])
-def test_import_and_training_cells_write_nothing_to_stderr(name):
-    # As a reader's JupyterLab runs them: a kernel started without TF_CPP_MIN_LOG_LEVEL.
-    notebook = nbformat.read(REPO_ROOT / "notebooks" / name, as_version=4)
-    watched = [
-        index
-        for index, cell in enumerate(notebook.cells)
-        if cell.cell_type == "code" and (IMPORT_CELL.search(cell.source) or TRAINING_CELL.search(cell.source))
+def test_no_cell_of_any_notebook_writes_to_stderr(built_book):
+    # The cold build's kernels ran as a reader's JupyterLab runs them, without
+    # TF_CPP_MIN_LOG_LEVEL (conftest.build_book), and the build turns any stderr into an error.
+    assert built_book.returncode == 0, built_book.log[-5000:]
+    assert "stderr was found in the cell outputs" not in built_book.log
+    imports_tensorflow = re.compile(r"^(import|from) (keras|tensorflow)\b", re.MULTILINE)
+    tensorflow_users = [
+        path.name
+        for path in NOTEBOOKS
+        if any(imports_tensorflow.search(cell.source) for cell in nbformat.read(path, as_version=4).cells)
     ]
-    training = [index for index in watched if TRAINING_CELL.search(notebook.cells[index].source)]
-    assert training, f"{name} has no training cell any more: the test would check nothing"
-    notebook.cells = notebook.cells[: watched[-1] + 1]  # what follows the last watched cell need not run
-    environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
-    client = NotebookClient(notebook, timeout=1800, resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}})
-    client.execute(env=environment)
-    written = {
-        index: "".join(
-            output.get("text", "") for output in notebook.cells[index].outputs if output.get("name") == "stderr"
-        )
-        for index in watched
-    }
-    noisy = {index: text for index, text in written.items() if text}
-    report = (f"cell {index}:\n{notebook.cells[index].source[:200]}\nwrote:\n{text}" for index, text in noisy.items())
-    assert not noisy, "\n".join(report)
+    assert len(tensorflow_users) >= 3, f"only {tensorflow_users} import TensorFlow: the build would check little"
