@@ -38,22 +38,22 @@ __all__ = [
     "use_book_style",
 ]
 
-#: CSS px: the width of a chapter's figure on a 390 px wide phone (a notebook page's output is 358).
+#: The width in CSS px of a chapter's figure on a 390 px wide phone (a notebook page's output is 358).
 PHONE_COLUMN_PX = 342
-#: CSS px: the smallest a figure's text (tick labels, legends) may render on a phone.
+#: The smallest size in CSS px at which a figure's text (tick labels, legends) may render on a phone.
 SMALLEST_TEXT_PX = 9
-#: Points: the smallest type in the book's figures.
+#: The smallest type in the book's figures, in points.
 SMALLEST_TEXT_PT = 11.0
-#: Inches: the widest saved image whose :data:`SMALLEST_TEXT_PT` text renders at :data:`SMALLEST_TEXT_PX` on a phone (5.81).
+#: The widest saved image, in inches, whose :data:`SMALLEST_TEXT_PT` text renders at :data:`SMALLEST_TEXT_PX` on a phone (5.81).
 MAX_IMAGE_INCHES = SMALLEST_TEXT_PT / 72 * PHONE_COLUMN_PX / SMALLEST_TEXT_PX
 _PAD_INCHES = 0.1  # the margin a tight crop leaves around what the figure draws
-#: Inches: the widest figure, whose tight crop adds a margin on each side (:data:`MAX_IMAGE_INCHES`, less the margins and 2 %).
+#: The widest figure, in inches, whose tight crop adds a margin on each side (:data:`MAX_IMAGE_INCHES`, less the margins and 2 %).
 MAX_WIDTH_INCHES = 5.5
 #: The ``tEXt`` keyword of a PNG's smallest text, in the image's pixels.
 TEXT_SIZE_KEY = "vae_helpers:smallest_text_px"
 
-#: matplotlib settings: every text at :data:`SMALLEST_TEXT_PT` or more (matplotlib's defaults go down to
-#: 8.3 pt, a "small" legend), and figures :data:`MAX_WIDTH_INCHES` wide unless told otherwise.
+#: The book's matplotlib settings. Every text at :data:`SMALLEST_TEXT_PT` or more (matplotlib's defaults go down
+#: to 8.3 pt, a "small" legend), and figures :data:`MAX_WIDTH_INCHES` wide unless told otherwise.
 BOOK_STYLE = {
     "figure.dpi": 100,
     "savefig.pad_inches": _PAD_INCHES,
