@@ -166,12 +166,59 @@ def _pages_with_math(built_book) -> list[str]:
     return [page for page in toc_files() if 'class="math' in (built_book.html / f"{page}.html").read_text()]
 
 
+# A figure's smallest text (tick labels, legends) must render at this size or more, in CSS px.
+# Read at about 30 cm, 9 CSS px on a phone looks as large as 12-13 px on a laptop at 50-60 cm:
+# the size of matplotlib's default tick labels on a laptop screen.
+SMALLEST_FIGURE_TEXT_PX = 9
+TEXT_SIZE_KEY = b"vae_helpers:smallest_text_px"  # what vae_helpers.figures writes into each PNG it draws
+# Pages whose figures are drawn by code this test does not yet hold to the rule (the explorer's
+# snapshot, 9 inches wide, in vae_helpers/widgets/explorer.py, and notebook 06 without
+# vae_helpers.figures.use_book_style()). Each must still fail the check: when it passes, drop it here.
+FIGURES_NOT_YET_LEGIBLE = {"book/06_latent_explorer", "notebooks/06_latent_explorer"}
+FIGURES = """() => [...document.querySelectorAll("figure img, .cell_output img")]
+  .filter(img => img.getBoundingClientRect().width > 0)
+  .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width, natural: img.naturalWidth}))"""
+
+
+def _png_text(png: bytes) -> dict[bytes, bytes]:
+    """The tEXt entries of a PNG file (keyword -> text), read from its chunks."""
+    entries, offset = {}, 8  # after the 8-byte signature: length, type, data, CRC per chunk
+    while png[:8] == b"\x89PNG\r\n\x1a\n" and offset + 8 <= len(png):
+        length, kind = int.from_bytes(png[offset:offset + 4], "big"), png[offset + 4:offset + 8]
+        if kind == b"tEXt":
+            keyword, _, text = png[offset + 8:offset + 8 + length].partition(b"\0")
+            entries[keyword] = text
+        offset += 12 + length
+    return entries
+
+
+def _illegible_figures(opened: Visit) -> list[str]:
+    """Each figure on the page whose smallest text renders below SMALLEST_FIGURE_TEXT_PX, or whose PNG does not say."""
+    problems = []
+    for image in opened.page.evaluate(FIGURES):
+        name = image["src"].rsplit("/", 1)[-1]
+        recorded = _png_text(opened.page.request.get(image["src"]).body()).get(TEXT_SIZE_KEY)
+        if recorded is None:
+            problems.append(f"{name} does not record its smallest text (drawn without vae_helpers.figures.use_book_style())")
+            continue
+        rendered = float(recorded) * image["shown"] / image["natural"]
+        if rendered < SMALLEST_FIGURE_TEXT_PX:
+            problems.append(f"{name}'s smallest text, {float(recorded):.1f} px in the image, renders at {rendered:.1f} CSS px "
+                            f"(the image is shown {image['shown']:.0f} px wide of {image['natural']})")
+    return problems
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("page", toc_files() + EXTRA_PAGES)
-def test_no_page_is_wider_than_the_screen(visit, page, viewport):
+def test_no_page_is_wider_than_the_screen_and_every_figure_is_legible(visit, page, viewport):
     opened = visit(page, viewport=VIEWPORTS[viewport])
     width, screen = opened.page.evaluate("document.scrollingElement.scrollWidth"), VIEWPORTS[viewport][0]
     assert width <= screen, f"{page} is {width} px wide on a {screen} px screen: it scrolls sideways"
+    problems = _illegible_figures(opened)
+    if page in FIGURES_NOT_YET_LEGIBLE:
+        assert problems, f"every figure of {page} is legible now: remove it from FIGURES_NOT_YET_LEGIBLE"
+        pytest.xfail(f"{page}: " + "; ".join(problems))
+    assert not problems, f"on {page} at {screen} px:\n" + "\n".join(problems)
 
 
 # For each display equation: whether it is wider than MathJax's container (its scrolling box),
@@ -268,8 +315,11 @@ def test_tab_lands_on_no_math_expression_except_one_to_scroll(visit, built_book,
         opened.close()
 
 
+SMALL_PHONE = (320, 568)  # the narrowest phones in use: there, a figure drawn for 390 px shows below half its width
+
+
 def test_shrunken_figures_link_to_their_full_size(visit):
-    opened = visit("book/05_keras_vae", viewport=PHONE)
+    opened = visit("book/05_keras_vae", viewport=SMALL_PHONE)
     images = opened.page.evaluate(
         """() => [...document.querySelectorAll("figure img, .cell_output img")].map(img => ({
           src: img.src, shown: img.clientWidth, natural: img.naturalWidth,

@@ -154,3 +154,28 @@ def test_kl_per_dimension_adds_up_to_the_kl_term(encoder):
     per_dimension = kl_per_dimension(encoder, x)
     assert per_dimension.shape == (2,)
     assert per_dimension.sum() == pytest.approx(per_image.mean(), rel=1e-5)
+
+
+def test_beta_comparison_draws_one_row_per_beta_with_its_codes_and_prior_draws(decoder):
+    from vae_helpers.latent import plot_beta_comparison
+
+    rng = np.random.default_rng(2)
+    labels = np.array([3, 1, 4, 1, 5, 9, 2, 6] * 5)
+    means = {0.0: 20 * rng.standard_normal((40, 2)), 1.0: rng.standard_normal((40, 2))}
+    figure = plot_beta_comparison(means, {0.0: decoder, 1.0: decoder}, labels, n=20, seed=3)
+    codes, samples = figure.axes[0::2], figure.axes[1::2]
+    assert [ax.get_title() for ax in codes] == ["β = 0: test codes", "β = 1: test codes"]
+    for ax, mu in zip(codes, means.values()):
+        drawn = np.concatenate([group.get_offsets() for group in ax.collections])
+        np.testing.assert_array_equal(drawn[np.lexsort(drawn.T)], mu[np.lexsort(mu.T)])
+        circle = ax.patches[0]
+        assert circle.get_radius() == 2 and tuple(circle.center) == (0, 0)
+        assert ax.get_legend() is None
+    assert len(figure.legends) == 1  # the colours, once, for every row
+    assert [text.get_text() for text in figure.legends[0].get_texts()] == ["1", "2", "3", "4", "5", "6", "9"]
+    for ax in samples:  # four rows of five digits: the same prior draws for each decoder
+        grid = ax.images[0].get_array()
+        assert grid.shape == (4 * 29 - 1, 5 * 29 - 1)
+        np.testing.assert_allclose(grid[29:57, :28], sample_prior(decoder, 20, seed=3)[5].reshape(28, 28), rtol=1e-5)
+    with pytest.raises(ValueError, match="same betas"):
+        plot_beta_comparison(means, {1.0: decoder}, labels)

@@ -12,7 +12,8 @@ importance-weighted bound),
 (the article's model in Keras 3), :mod:`~vae_helpers.latent` and :mod:`~vae_helpers.diagram`
 (chapter 5's figures), :mod:`~vae_helpers.widgets.explorer` (the latent explorer)
 and :mod:`~vae_helpers.numpy_decoder` (its decoder in numpy),
-:mod:`~vae_helpers.plotting`, :mod:`~vae_helpers.claims` (the book's claims, checked where they are computed).
+:mod:`~vae_helpers.plotting`, :mod:`~vae_helpers.figures` (type sizes and widths that stay legible
+on a phone), :mod:`~vae_helpers.claims` (the book's claims, checked where they are computed).
 Import the modules you need: ``model`` imports TensorFlow, which takes seconds.
 """
 

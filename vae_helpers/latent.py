@@ -11,13 +11,17 @@ is the decoded manifold with the usual axes (:math:`z_1` right, :math:`z_2` up).
 - :func:`manifold`: the decoded grid as one image; :func:`plot_manifold` draws it.
 - :func:`plot_latent_scatter`: held-out posterior means coloured by label.
 - :func:`reconstruct`, :func:`plot_reconstructions`, :func:`sample_prior`, :func:`plot_prior_samples`.
+- :func:`plot_beta_comparison`: one row per model (per value of β): its codes beside its prior draws.
 - :func:`kl_per_dimension`: how much each latent dimension is used (posterior collapse).
 
 Every ``plot_*`` function draws into ``ax`` (a new figure when ``ax`` is ``None``) and
-returns the figure.
+returns the figure. A new figure is at most :data:`~vae_helpers.figures.MAX_WIDTH_INCHES`
+wide, so that its text stays legible on a phone (:mod:`vae_helpers.figures`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,6 +41,7 @@ from vae_helpers._validation import (
     check_title,
 )
 from vae_helpers.data import IMAGE_SHAPE
+from vae_helpers.figures import MAX_WIDTH_INCHES
 from vae_helpers.gaussian import kl_to_standard_normal
 from vae_helpers.model import check_decoder, check_encoder, decode, encode
 from vae_helpers.plotting import digit_grid, draw_digits, show_digit_grid
@@ -51,12 +56,14 @@ __all__ = [
     "plot_reconstructions",
     "sample_prior",
     "plot_prior_samples",
+    "plot_beta_comparison",
     "kl_per_dimension",
     "LABEL_COLOURS",
 ]
 
 # One colour per digit label, for every map of the codes (the explorer's JavaScript reads it too).
 LABEL_COLOURS = tuple(to_hex(colour) for colour in plt.get_cmap("tab10").colors)
+_ROW_LABELS_INCHES = 1.3  # "reconstruction" beside a row of digits, at the book's type size
 
 
 def _reading_order(z1: np.ndarray, z2: np.ndarray) -> np.ndarray:
@@ -139,7 +146,7 @@ def plot_manifold(decoder, points: ArrayLike, ax: Axes | None = None, title: str
     check_title(title)
     image = manifold(decoder, points)
     n = image.shape[0] // IMAGE_SHAPE[0]
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 6))[1]
+    ax = ax if ax is not None else plt.subplots(figsize=(MAX_WIDTH_INCHES, MAX_WIDTH_INCHES), layout="constrained")[1]
     draw_digits(ax, image)
     centres = (np.arange(n) + 0.5) * IMAGE_SHAPE[0]
     step = max(1, n // 7)
@@ -160,17 +167,20 @@ def plot_latent_scatter(
     ax: Axes | None = None,
     title: str | None = None,
     limit: float | None = None,
+    legend: bool = True,
 ) -> Figure:
     r"""Scatter 2-D latent points (posterior means :math:`\mu`, from :func:`~vae_helpers.model.encode`), coloured by digit.
 
     ``limit``, if given, fixes both axes to :math:`[-\text{limit}, \text{limit}]`, so that
-    scatters of different models compare at the same scale.
+    scatters of different models compare at the same scale. ``legend=False`` leaves out the
+    legend of the digits' colours (a figure of several scatters shows it once).
 
     Raises
     ------
     ValueError
         If ``mu`` is not ``(n, 2)`` finite numbers, ``labels`` are not ``n`` digits 0-9,
-        ``limit`` is not a positive number, ``ax`` not an ``Axes`` or ``title`` not a string.
+        ``limit`` is not a positive number, ``legend`` not a bool, ``ax`` not an ``Axes`` or ``title``
+        not a string.
     """
     mu = as_finite_array(mu, "mu")
     labels = as_finite_array(labels, "labels")
@@ -181,16 +191,19 @@ def plot_latent_scatter(
     if labels.size and not (np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() <= 9):
         raise ValueError(f"labels must be digits, integers 0-9: got values from {labels.min()} to {labels.max()}")
     labels = labels.astype(int)
+    if not isinstance(legend, bool):
+        raise ValueError(f"legend must be True or False: got {legend!r}")
     if limit is not None:
         limit = as_positive_number(limit, "limit", " (half the side of the square shown)")
     check_axes(ax)
     check_title(title)
-    ax = ax if ax is not None else plt.subplots(figsize=(6, 5))[1]
+    ax = ax if ax is not None else plt.subplots(figsize=(MAX_WIDTH_INCHES, 4.8), layout="constrained")[1]
     for digit in np.unique(labels):
         chosen = labels == digit
         colour = LABEL_COLOURS[int(digit) % len(LABEL_COLOURS)]
         ax.scatter(mu[chosen, 0], mu[chosen, 1], s=6, color=colour, label=str(digit))
-    ax.legend(title="digit", markerscale=2.5, fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+    if legend:
+        ax.legend(title="digit", markerscale=2.5, loc="center left", bbox_to_anchor=(1.0, 0.5))
     if limit is not None:
         ax.set_xlim(-limit, limit)
         ax.set_ylim(-limit, limit)
@@ -231,7 +244,9 @@ def plot_reconstructions(encoder, decoder, x: ArrayLike, ax: Axes | None = None,
     if len(x) == 0:
         raise ValueError("x must hold at least one image: got shape (0, 784)")
     grid = digit_grid(np.concatenate([x, reconstruct(encoder, decoder, x)]), ncols=len(x))
-    ax = ax if ax is not None else plt.subplots(figsize=(0.6 * len(x), 1.5))[1]
+    # At most 0.6 inches a digit, narrower when the row and its labels would not fit MAX_WIDTH_INCHES.
+    size = min(0.6, (MAX_WIDTH_INCHES - _ROW_LABELS_INCHES) / len(x))
+    ax = ax if ax is not None else plt.subplots(figsize=(_ROW_LABELS_INCHES + size * len(x), 2.5 * size))[1]
     draw_digits(ax, grid)
     ax.set_xticks([])
     ax.set_yticks([IMAGE_SHAPE[0] / 2, 1.5 * IMAGE_SHAPE[0] + 1], ["original", "reconstruction"])
@@ -274,6 +289,42 @@ def plot_prior_samples(
     check_title(title)
     as_positive_integer(ncols, "ncols")
     return show_digit_grid(sample_prior(decoder, n, seed=seed), ncols=ncols, title=title, ax=ax)
+
+
+def plot_beta_comparison(
+    means: Mapping[float, ArrayLike], decoders: Mapping, labels: ArrayLike, n: int = 20, seed: int = 0
+) -> Figure:
+    r"""One row per value of :math:`\beta`: the codes (left) and the decoder's means at ``n`` prior draws (right).
+
+    ``means`` maps each :math:`\beta` to that model's posterior means ``(m, 2)`` of the images
+    labelled ``labels``; ``decoders`` maps the same :math:`\beta` to its decoder. Each map has
+    its own axis range and the circle of radius 2 dashed (the prior puts 86 % of its mass
+    inside it); the digits' colours are in one legend above the rows. The prior draws are
+    the same ``seed`` for every model, five digits to a row. One column of rows, so that the
+    figure keeps its type size on a phone as on a laptop.
+
+    Raises
+    ------
+    ValueError
+        If ``means`` is empty or its keys differ from those of ``decoders``, or as
+        :func:`plot_latent_scatter` and :func:`plot_prior_samples`.
+    """
+    if not isinstance(means, Mapping) or not isinstance(decoders, Mapping) or not means:
+        raise ValueError(f"means and decoders must be non-empty mappings from beta: got {type(means).__name__} and {type(decoders).__name__}")
+    if list(means) != list(decoders):
+        raise ValueError(f"means and decoders must have the same betas in the same order: got {list(means)} and {list(decoders)}")
+    n = as_positive_integer(n, "n")
+    figure = plt.figure(figsize=(MAX_WIDTH_INCHES, 0.6 + 3.0 * len(means)), layout="constrained")
+    grid = figure.add_gridspec(len(means), 2, width_ratios=(3.0, 2.3))
+    for row, (beta, mu) in enumerate(means.items()):
+        codes, samples = figure.add_subplot(grid[row, 0]), figure.add_subplot(grid[row, 1])
+        plot_latent_scatter(mu, labels, ax=codes, title=f"β = {beta:g}: test codes", legend=False)
+        codes.add_patch(plt.Circle((0, 0), 2, fill=False, linestyle="--", color="gray"))
+        plot_prior_samples(decoders[beta], n=n, ncols=5, seed=seed, ax=samples, title="decoded prior draws")
+    handles, names = codes.get_legend_handles_labels()
+    figure.legend(handles, names, title="digit", loc="outside upper center", ncols=len(names), markerscale=2.5,
+                  handletextpad=0.0, columnspacing=0.7)
+    return figure
 
 
 def kl_per_dimension(encoder, x: ArrayLike) -> np.ndarray:

@@ -161,7 +161,8 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
 
     ``history`` is what :func:`train_vae` returns (or its ``.history`` dict). Held-out
     curves are drawn when the run had ``x_test`` (``val_`` metrics), and a fourth panel
-    shows the learning rate when the history has one.
+    shows the learning rate when the history has one. The panels sit two to a row, in reading
+    order, so that the figure is no wider than :data:`~vae_helpers.figures.MAX_WIDTH_INCHES`.
 
     Raises
     ------
@@ -170,6 +171,8 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
     """
     import matplotlib.pyplot as plt
 
+    from vae_helpers.figures import MAX_WIDTH_INCHES
+
     curves = history if isinstance(history, dict) else getattr(history, "history", None)
     if not isinstance(curves, dict):
         raise ValueError(f"history must be what train_vae returns (a keras History) or its .history dict: got {type(history).__name__}")
@@ -177,7 +180,10 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
         raise ValueError(f"history must hold a 'loss' per epoch: got keys {sorted(curves)}")
     epochs = np.arange(1, len(curves["loss"]) + 1)
     has_rate = "learning_rate" in curves
-    figure, axes = plt.subplots(1, 3 + has_rate, figsize=(3.4 * (3 + has_rate), 3.2))
+    figure, axes = plt.subplots(2, 2, figsize=(MAX_WIDTH_INCHES, 5.2), layout="constrained")
+    axes = axes.ravel()
+    if not has_rate:
+        axes[3].remove()
     for ax, name, label in zip(axes, ("loss", "reconstruction_loss", "kl_loss"), ("total (-ELBO)", "reconstruction", "KL")):
         ax.plot(epochs, curves[name], label="training")
         if f"val_{name}" in curves:
@@ -189,10 +195,10 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
         axes[3].set_title("learning rate (end of epoch)")
         axes[3].set_xlabel("epoch")
     axes[0].set_ylabel("nats per image")
+    axes[2].set_ylabel("nats per image")
     axes[0].legend()
     if title:
         figure.suptitle(title)
-    figure.tight_layout()
     return figure
 
 
