@@ -16,6 +16,7 @@ import http.server
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import numpy as np
@@ -140,12 +141,10 @@ def visit(browser, site):
 
 
 @pytest.mark.parametrize("page", toc_files() + EXTRA_PAGES)
-def test_page_loads_only_local_files_without_errors_and_typesets_its_maths(visit, page):
-    opened = visit(page)
-    assert not opened.problems, "\n".join(opened.problems)
-    math = opened.page.locator(".math").count()
-    typeset = opened.page.locator(".math mjx-container").count()
-    assert typeset == math, f"{math - typeset} of {math} formulas on {page} were not typeset"
+def test_page_loads_only_local_files_without_errors_and_typesets_its_maths(read, page):
+    reading = read(page, "desktop")
+    assert not reading.problems, "\n".join(reading.problems)
+    assert reading.typeset == reading.math, f"{reading.math - reading.typeset} of {reading.math} formulas on {page} were not typeset"
 
 
 def test_chapter_page_screenshot(visit, built_book):
@@ -210,11 +209,10 @@ def _illegible_figures(opened: Visit) -> list[str]:
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("page", toc_files() + EXTRA_PAGES)
-def test_no_page_is_wider_than_the_screen_and_every_figure_is_legible(visit, page, viewport):
-    opened = visit(page, viewport=VIEWPORTS[viewport])
-    width, screen = opened.page.evaluate("document.scrollingElement.scrollWidth"), VIEWPORTS[viewport][0]
-    assert width <= screen, f"{page} is {width} px wide on a {screen} px screen: it scrolls sideways"
-    problems = _illegible_figures(opened)
+def test_no_page_is_wider_than_the_screen_and_every_figure_is_legible(read, page, viewport):
+    reading, screen = read(page, viewport), VIEWPORTS[viewport][0]
+    assert reading.width <= screen, f"{page} is {reading.width} px wide on a {screen} px screen: it scrolls sideways"
+    problems = reading.illegible_figures
     if page in FIGURES_NOT_YET_LEGIBLE:
         assert problems, f"every figure of {page} is legible now: remove it from FIGURES_NOT_YET_LEGIBLE"
         pytest.xfail(f"{page}: " + "; ".join(problems))
@@ -249,13 +247,11 @@ MARKED = """() => [...document.querySelectorAll("div.math > mjx-container")]
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_every_display_equation_fits_or_shows_that_it_scrolls(visit, built_book, viewport):
+def test_every_display_equation_fits_or_shows_that_it_scrolls(read, built_book, viewport):
     overflowing = 0
     for page in _pages_with_math(built_book):
-        opened = visit(page, viewport=VIEWPORTS[viewport])
-        opened.page.add_style_tag(content=NO_FADE_ANIMATION)  # read each fade's end state, not a step of its transition
-        opened.page.wait_for_function(MARKED % "math-more-right")  # reading.js marks the boxes once MathJax is done
-        for equation in opened.page.evaluate(EQUATIONS):
+        reading = read(page, viewport)
+        for equation in reading.equations:
             where = f"{page}: {equation['tex']!r}"
             assert equation["insideBox"], f"{where} sticks out of its box"
             if not equation["overflows"]:
@@ -266,15 +262,10 @@ def test_every_display_equation_fits_or_shows_that_it_scrolls(visit, built_book,
             assert equation["moreRight"], f"{where} is wider than its box and nothing shows that more lies to the right"
             assert not equation["moreLeft"], f"{where} says more lies to the left before any scroll"
         # Scrolled to the end, the hint moves to the other side.
-        opened.page.evaluate(
-            "document.querySelectorAll('div.math > mjx-container').forEach(s => s.scrollLeft = s.scrollWidth)"
-        )
-        opened.page.wait_for_function(MARKED % "math-more-left")  # after the scroll events
-        for equation in opened.page.evaluate(EQUATIONS):
+        for equation in reading.equations_scrolled_to_the_end:
             if equation["overflows"]:
                 where = f"{page}: {equation['tex']!r}, scrolled to its end"
                 assert not equation["moreRight"] and equation["moreLeft"], where
-        opened.close()
     if viewport == "phone":
         assert overflowing > 0, "no equation is wider than a phone: this test checks nothing there"
 
@@ -299,20 +290,75 @@ def _tab_stops(page, most: int = 400, batch: int = 10) -> list[dict]:
     return page.evaluate(TAB_ROUND)
 
 
+@dataclass
+class Reading:
+    """What one visit to a page at one screen size saw: the reading tests' evidence."""
+
+    problems: list[str]
+    math: int  # formulas on the page
+    typeset: int  # of which MathJax typeset
+    width: int  # the page's scroll width, CSS px
+    illegible_figures: list[str]
+    equations: list[dict]  # EQUATIONS as the page opens
+    equations_scrolled_to_the_end: list[dict]
+    tab_stops: list[dict]
+    screenshot: bytes | None  # the full page (phones only)
+
+
+def _read_page(opened: Visit, page: str, viewport: str) -> Reading:
+    # Each page is opened once per screen size for every reading test (the walk over all pages
+    # is the slowest part of the suite); what changes the page (Tab, scrolling) comes last.
+    has_math = opened.page.locator(".math").count() > 0
+    if has_math:
+        opened.page.add_style_tag(content=NO_FADE_ANIMATION)  # read each fade's end state, not a step of its transition
+        opened.page.wait_for_function(MARKED % "math-more-right")  # reading.js marks the boxes once MathJax is done
+    width = opened.page.evaluate("document.scrollingElement.scrollWidth")
+    figures = _illegible_figures(opened)
+    math, typeset = opened.page.locator(".math").count(), opened.page.locator(".math mjx-container").count()
+    equations = opened.page.evaluate(EQUATIONS)
+    screenshot = None
+    if viewport == "phone":
+        folder = ARTIFACTS / "phone"
+        folder.mkdir(parents=True, exist_ok=True)
+        screenshot = opened.page.screenshot(path=str(folder / f"{page.replace('/', '-')}.png"), full_page=True)
+    stops, scrolled = [], []
+    if has_math:
+        stops = _tab_stops(opened.page)
+        opened.page.evaluate("document.querySelectorAll('div.math > mjx-container').forEach(s => s.scrollLeft = s.scrollWidth)")
+        opened.page.wait_for_function(MARKED % "math-more-left")  # after the scroll events
+        scrolled = opened.page.evaluate(EQUATIONS)
+    return Reading(list(opened.problems), math, typeset, width, figures, equations, scrolled, stops, screenshot)
+
+
+@pytest.fixture(scope="module")
+def read(browser, site):
+    """``read(page, viewport)``: the page's Reading, from one visit per page and screen size."""
+    readings: dict[tuple[str, str], Reading] = {}
+
+    def reading(page: str, viewport: str) -> Reading:
+        if (page, viewport) not in readings:
+            opened = Visit(browser, f"{site}{page}.html", viewport=VIEWPORTS[viewport])
+            try:
+                readings[page, viewport] = _read_page(opened, page, viewport)
+            finally:
+                opened.close()
+        return readings[page, viewport]
+
+    return reading
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_tab_lands_on_no_math_expression_except_one_to_scroll(visit, built_book, viewport):
+def test_tab_lands_on_no_math_expression_except_one_to_scroll(read, built_book, viewport):
     # MathJax makes every formula a Tab stop unless told otherwise (_config.yml). An equation
     # wider than its box is a scrolling region, which Chromium lets the keyboard reach so that
     # the arrow keys can scroll it: that one Tab stop has something to do.
     for page in _pages_with_math(built_book):
-        opened = visit(page, viewport=VIEWPORTS[viewport])
-        stops = _tab_stops(opened.page)
+        stops = read(page, viewport).tab_stops
         assert stops, f"Tab reaches nothing on {page}"
         idle = [stop for stop in stops if stop["math"] and not stop["scrolls"]]
         assert not idle, f"Tab lands on {len(idle)} math expressions with nothing to do on {page}, e.g. {idle[0]}"
         if viewport == "desktop":
             assert not any(stop["math"] for stop in stops), f"a formula on {page} is a Tab stop on a laptop screen"
-        opened.close()
 
 
 SMALL_PHONE = (320, 568)  # the narrowest phones in use: there, a figure drawn for 390 px shows below half its width
@@ -333,14 +379,10 @@ def test_shrunken_figures_link_to_their_full_size(visit):
         assert opened.page.request.get(image["link"]).ok
 
 
-def test_phone_screenshots(visit, built_book):
+def test_phone_screenshots(read):
     """One full page per chapter at 390 x 844, for a person to look at (test-artifacts/phone/)."""
-    folder = ARTIFACTS / "phone"
-    folder.mkdir(parents=True, exist_ok=True)
     for page in toc_files():
-        opened = visit(page, viewport=PHONE)
-        png = opened.page.screenshot(path=str(folder / f"{page.replace('/', '-')}.png"), full_page=True)
-        opened.close()
+        png = read(page, "phone").screenshot
         assert int.from_bytes(png[16:20], "big") == PHONE[0], f"{page}: the full page is wider than the phone"
 
 
