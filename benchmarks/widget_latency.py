@@ -1,28 +1,38 @@
-"""Time the panels of chapters 1-2 as a reader feels them: from a pointer move on a slider to new pixels.
+"""From the pointer event to new pixels on screen: every widget of the book, in JupyterLab and in a static page, in one run.
 
-Headless Chromium (Playwright) drags one slider of each panel (the coin's bias, p(a) of the
-two distributions, mu of the Gaussian KL) in ``N_MOVES`` mouse moves, in two homes, in one run:
+Headless Chromium (Playwright) drags each widget as a reader would, in alternating rounds:
 
-- JupyterLab (tests/lab_harness.py: a real server on 127.0.0.1 and a kernel), where a notebook
-  shows the old panels (ipywidgets + matplotlib, the module as it was before the anywidget
-  panels, taken from git history with ``git show`` at run time) and the new ones
-  (``vae_helpers.widgets``, anywidget);
-- the static page, built as the book builds a prose page (``book/_ext/widget_directive.py``,
-  the book's vendored widget manager and anywidget front end), where the old panels are
-  pictures that no kernel redraws.
+- the book's widgets (``vae_helpers.widgets``, anywidgets that compute and draw in the
+  browser): the coin, two-distributions and Gaussian KL panels (chapters 1-2), the ELBO panel
+  (chapter 3), each moved by one slider, and the latent explorer (chapter 6), dragged on its map;
+- the widgets they replaced, taken from git history at run time: the ipywidgets + matplotlib
+  panels (``vae_helpers/panels.py`` before its removal), the ipywidgets explorer (``git show
+  6ae8a33:vae_helpers/explorer.py``) and the naive explorer (``interact`` + ``decoder.predict``
+  + a new figure), each moved by a slider;
 
-For each move the page records when the pointer event reaches the page (a capturing listener
-on the document: the time Chromium spends queueing input for the next frame is the same for
-any widget and is left out), then the time the panel's pixels changed: the last canvas drawing call after the event (new panels) or the change of the
-image's ``src`` (old panels, a MutationObserver), and the next animation frame after that.
-It prints the median and 95th percentile per panel, home and implementation, and writes
-them to ``benchmarks/results/widget_latency.json``, the one source the README and chapters
-quote. Needs Debian's ``chromium`` and ``book/_vendor`` (``make book`` installs it).
-Run: ``.venv/bin/python benchmarks/widget_latency.py``.
+in two homes: JupyterLab (tests/lab_harness.py: a real server on 127.0.0.1 and a kernel, one
+notebook showing all of them) and a static page built as the book builds a prose page (the
+widget state written by ``book/_ext/widget_directive.py``, the book's vendored widget manager,
+anywidget's front end and ``widgets-offline.js``), where the old widgets have no kernel.
+
+One measure for all: from the pointer event's ``timeStamp`` (when the browser received the
+input) to the first display frame whose pixels differ (any canvas or image of the widget),
+taken in that frame's ResizeObserver step, which comes after every animation-frame callback
+and layout, just before paint. Also recorded: how long the event waited in Chromium before
+the page saw it (Chromium hands pointer moves to the page at the start of a display frame),
+the rest (from the page seeing the event to the pixels: the widget's part), the browser's
+decode + draw of one explorer frame, and the
+kernel's part of one slider move of the two kernel explorers (in this process).
+
+Results go to ``benchmarks/results/widget_latency.json``, the one source the README and
+chapter 6 quote; the script also prints the README's table. Needs Debian's ``chromium`` and
+``book/_vendor`` (``make book`` installs it). Run it on a quiet machine (the load average
+goes into the JSON): ``.venv/bin/python benchmarks/widget_latency.py`` (about 5 minutes).
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
 import http.server
 import importlib.util
@@ -35,116 +45,201 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from pathlib import Path
 
-import nbformat
-import numpy as np
-from playwright.sync_api import sync_playwright
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO_ROOT / "tests"), str(REPO_ROOT / "book" / "_ext")]
-from lab_harness import JupyterLab  # noqa: E402
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "book" / "_ext")]
+import lab_harness  # noqa: E402
 from widget_directive import widget_html  # noqa: E402
 
-RESULTS = REPO_ROOT / "benchmarks" / "results" / "widget_latency.json"
-VENDOR = REPO_ROOT / "book" / "_vendor"
-OLD_MODULE = "vae_helpers/panels.py"
-N_MOVES = 20
-STEP_PIXELS = 6  # per move: at least one slider step on every panel's slider
-UPDATE_TIMEOUT = 3000  # milliseconds to wait for new pixels after a move
+RESULTS = REPO / "benchmarks" / "results" / "widget_latency.json"
+VENDOR = REPO / "book" / "_vendor"
+OLD_PANELS = "vae_helpers/panels.py"  # the ipywidgets + matplotlib panels, as they were before their removal
+OLD_EXPLORER_COMMIT = "6ae8a33"  # the last commit with the ipywidgets explorer
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-PANELS = {  # name: (constructor call, the new panel's slider, the old panel's slider index)
-    "coin": ("CoinPanel(bias=0.2)", 'input[data-trait="bias"]', 0),
-    "distributions": ("DistributionPanel()", 'input[data-trait="p_weights"][data-index="0"]', 0),
-    "gaussian_kl": ("GaussianKLPanel(mu=-2.0, sigma=0.5)", 'input[data-trait="mu"]', 0),
-}
+STEP_PIXELS = 6  # per slider move: at least one step of every slider
+NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in the static page)
 
-# Injected into every page before its own scripts: time stamps of pointer events and of new pixels.
+# name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
+PANELS = {
+    "coin": ("CoinPanel(bias=0.2)", 'input[data-trait="bias"]', "CoinPanel(bias=0.2)"),
+    "distributions": ("DistributionPanel()", 'input[data-trait="p_weights"][data-index="0"]', "DistributionPanel()"),
+    "gaussian_kl": ("GaussianKLPanel(mu=-2.0, sigma=0.5)", 'input[data-trait="mu"]', "GaussianKLPanel(mu=-2.0, sigma=0.5)"),
+    "elbo": ("ElboPanel(mu=-1.0, sigma=0.4)", 'input[data-trait="mu"]', None),
+}
+TITLES = {"coin": "coin entropy (ch. 1)", "distributions": "two distributions (ch. 1)",
+          "gaussian_kl": "Gaussian KL (ch. 2)", "elbo": "ELBO (ch. 3)", "explorer": "latent explorer (ch. 6)"}
+
+# Injected into every page before its own scripts. `arm(root)` remembers what the widget
+# shows; the next pointer event starts the clock (its timeStamp), and from then on every
+# display frame is checked in its ResizeObserver step, after the frame's animation callbacks
+# and layout: the first frame whose pixels differ stops the clock.
 PROBE = """(() => {
-  const probe = window.__latency = { pointer: 0, pixels: [], };
-  for (const type of ["pointerdown", "pointermove"])
-    document.addEventListener(type, () => { probe.pointer = performance.now(); }, true);
-  const context = CanvasRenderingContext2D.prototype;
-  for (const name of ["fill", "stroke", "fillRect", "fillText", "clearRect", "drawImage", "putImageData"]) {
-    const original = context[name];
-    context[name] = function (...args) {
-      const result = original.apply(this, args);
-      probe.pixels.push(performance.now());
-      return result;
-    };
-  }
-  new MutationObserver((records) => {
-    if (records.some((record) => record.target.tagName === "IMG")) probe.pixels.push(performance.now());
-  }).observe(document, { attributes: true, attributeFilter: ["src"], subtree: true });
-  // Resolves with [pointer -> last pixel change, pointer -> next frame], or null if nothing changed.
-  probe.result = (timeout) => new Promise((resolve) => {
-    const start = performance.now();
-    const check = () => {
-      const after = probe.pixels.filter((t) => t >= probe.pointer);
-      if (after.length) {
-        // Drawing happens in one task; the frame after it shows it.
-        const last = Math.max(...after);
-        requestAnimationFrame((frame) => resolve([last - probe.pointer, Math.max(frame, last) - probe.pointer]));
-      } else if (performance.now() - start > timeout) resolve(null);
-      else setTimeout(check, 1);
-    };
-    check();
+  const probe = window.__latency = { armed: false };
+  const signature = (root) => {
+    let sum = 0;
+    for (const canvas of root.querySelectorAll("canvas")) {
+      if (!canvas.width || !canvas.height) continue;
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let k = 0; k < data.length; k += 4) sum = (sum * 31 + data[k] + 7 * data[k + 1] + 13 * data[k + 2]) % 2147483647;
+    }
+    return sum + "|" + [...root.querySelectorAll("img")].map((image) => image.src.length + image.src.slice(-64)).join("|");
+  };
+  let sentinel = null, wide = false;
+  const nextFrame = () => requestAnimationFrame(() => {
+    wide = !wide;
+    sentinel.style.width = wide ? "2px" : "1px";
   });
+  const frame = () => {
+    if (!probe.armed || probe.start === null) return;
+    const now = performance.now();
+    if (signature(probe.root) !== probe.before) probe.finish([now - probe.start, probe.queue]);
+    else nextFrame();
+  };
+  const started = (event) => {
+    if (!probe.armed || probe.start !== null) return;
+    probe.start = event.timeStamp;
+    probe.queue = performance.now() - event.timeStamp;
+    nextFrame();
+  };
+  for (const type of ["pointerdown", "pointermove"]) window.addEventListener(type, started, true);
+  probe.arm = (root) => {
+    if (!sentinel) {
+      sentinel = document.createElement("div");
+      sentinel.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;visibility:hidden;pointer-events:none";
+      document.body.append(sentinel);
+      new ResizeObserver(frame).observe(sentinel);
+    }
+    probe.root = root;
+    probe.before = signature(root);
+    probe.start = null;
+    probe.armed = true;
+    probe.done = new Promise((resolve) => { probe.finish = (result) => { probe.armed = false; resolve(result); }; });
+  };
+  // [pointer event to new pixels on screen, time the event waited before the page saw it], or null.
+  probe.result = (timeout) => Promise.race([probe.done, new Promise((resolve) => setTimeout(() => {
+    probe.armed = false;
+    resolve(null);
+  }, timeout))]);
 })();"""
+
+
+def git_show(revision: str, path: str) -> str:
+    return subprocess.run(["git", "show", f"{revision}:{path}"], cwd=REPO, check=True, capture_output=True,
+                          text=True).stdout
 
 
 def old_panels_source() -> str:
     """The ipywidgets + matplotlib panels as they were before the anywidget ones (from git history)."""
-    deleting = subprocess.run(["git", "rev-list", "-n", "1", "HEAD", "--", OLD_MODULE], cwd=REPO_ROOT,
+    deleting = subprocess.run(["git", "rev-list", "-n", "1", "HEAD", "--", OLD_PANELS], cwd=REPO,
                               capture_output=True, text=True, check=True).stdout.strip()
-    revision = f"{deleting}^" if deleting else "HEAD"
-    return subprocess.run(["git", "show", f"{revision}:{OLD_MODULE}"], cwd=REPO_ROOT,
-                          capture_output=True, text=True, check=True).stdout
+    return git_show(f"{deleting}^" if deleting else "HEAD", OLD_PANELS)
 
 
-def drag(page, slider, n_moves: int, start: float) -> dict:
-    """Press on the slider at ``start`` (a fraction of its width), move right then back; time each move's new pixels."""
-    slider.scroll_into_view_if_needed()
-    box = slider.bounding_box()
-    x, y = box["x"] + start * box["width"], box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.evaluate("window.__latency.result(%d)" % UPDATE_TIMEOUT)  # the press itself may move the value
-    pixels, frames, missed = [], [], 0
-    for move in range(1, n_moves + 1):
-        page.mouse.move(x + STEP_PIXELS * min(move, n_moves - move), y)  # right, then back
-        result = page.evaluate("window.__latency.result(%d)" % UPDATE_TIMEOUT)
+def load_module(name: str, path: Path) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def without_ipyevents() -> None:
+    """The old explorer imports ipyevents for its map; the benchmark moves its slider only."""
+    try:
+        import ipyevents  # noqa: F401
+    except ImportError:
+        sys.modules["ipyevents"] = types.SimpleNamespace(Event=None)
+
+
+class Series:
+    """One widget in one home: where it is on the page and how a reader moves it."""
+
+    def __init__(self, key: str, widget: str, home: str, implementation: str, page, root: str, control: str,
+                 moves: int, timeout_ms: int):
+        self.key, self.widget, self.home, self.implementation = key, widget, home, implementation
+        self.page, self.root, self.control = page, page.locator(root).first, control
+        self.moves, self.timeout_ms = moves, timeout_ms
+        self.to_screen: list[float] = []
+        self.queue: list[float] = []
+        self.misses = 0
+
+    def _measure(self, move) -> None:
+        self.page.evaluate("root => window.__latency.arm(root)", self.root.element_handle())
+        move()
+        result = self.page.evaluate(f"window.__latency.result({self.timeout_ms})")
         if result is None:
-            missed += 1
-            if missed == 3 and not pixels:
-                break  # nothing redraws it (a picture in a static page): no need to wait out every move
+            self.misses += 1
         else:
-            pixels.append(result[0])
-            frames.append(result[1])
-    page.mouse.up()
-    return {"to_pixels_ms": pixels, "to_frame_ms": frames, "moves": len(pixels) + missed, "no_update": missed}
+            self.to_screen.append(result[0])
+            self.queue.append(result[1])
+
+    def drag(self, rng: np.random.Generator) -> None:
+        self.page.bring_to_front()
+        self.root.scroll_into_view_if_needed()
+        page, moves = self.page, self.moves if self.to_screen or not self.misses else NEVER_MOVES
+        if self.control == "map":  # the explorer: press on the map's centre, then move to random points of it
+            box = self.root.locator(".vae-explorer__map").bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.down()
+            for _ in range(moves):
+                x, y = rng.uniform(0.15, 0.85, size=2)
+                self._measure(lambda: page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"]))
+        else:  # a slider: hold it and move right, then back, a few pixels a move
+            control = self.root.locator(self.control).first
+            control.scroll_into_view_if_needed()
+            box = control.bounding_box()
+            start = 0.3 if self.implementation == "anywidget" else 0.5
+            x, y = box["x"] + start * box["width"], box["y"] + box["height"] / 2
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.wait_for_timeout(300)  # the press itself may move the value: let it settle
+            for move in range(1, moves + 1):
+                self._measure(lambda: page.mouse.move(x + STEP_PIXELS * min(move, moves - move + 1), y))
+                if self.misses >= NEVER_MOVES and not self.to_screen:
+                    break  # nothing redraws it (an old widget in the static page)
+        page.mouse.up()
+        page.wait_for_timeout(200)
+
+    def row(self) -> dict:
+        label = f"{TITLES[self.widget]}, {self.implementation}, {self.home}"
+        row = {"label": label, "widget": self.widget, "home": self.home, "implementation": self.implementation,
+               "what": "screen", "moves_without_new_pixels": self.misses}
+        if not self.to_screen:
+            return {**row, "median_ms": None, "p95_ms": None, "n": 0}
+        after_queue = np.subtract(self.to_screen, self.queue)  # from the page seeing the event to the pixels
+        return {**row, **summary(self.to_screen), "in_queue_median_ms": round(float(np.median(self.queue)), 2),
+                "page_to_screen_median_ms": round(float(np.median(after_queue)), 2)}
 
 
-def summary(times: list[float]) -> dict:
-    if not times:
-        return {"median": None, "p95": None}
-    return {"median": float(np.median(times)), "p95": float(np.percentile(times, 95))}
+def summary(milliseconds: list[float]) -> dict:
+    values = np.asarray(milliseconds)
+    return {"median_ms": round(float(np.median(values)), 2), "p95_ms": round(float(np.percentile(values, 95)), 2),
+            "n": int(values.size)}
 
 
-def static_page(folder: Path, old_panels) -> None:
-    """A page like the book's prose pages: the vendored scripts and the embedded state of every panel."""
-    import vae_helpers.widgets as new_panels
+def static_page(folder: Path, old_panels: types.ModuleType, data: tuple) -> None:
+    """A page like the book's prose pages: the vendored scripts and the embedded state of every widget."""
+    import vae_helpers.widgets as widgets
 
     shutil.copytree(VENDOR / "vendor", folder / "vendor")
     (folder / "_static").mkdir()
-    shutil.copy(REPO_ROOT / "book" / "_ext" / "static" / "widgets-offline.js", folder / "_static")
+    shutil.copy(REPO / "book" / "_ext" / "static" / "widgets-offline.js", folder / "_static")
     body = []
-    for name, (call, _, _) in PANELS.items():
-        new = eval(call, vars(new_panels))
-        old = eval(call, vars(old_panels))
-        old.widget.add_class(f"old-{name}")
-        body += [f'<h2>{name}</h2><div>{widget_html(new)}</div>', f"<div>{widget_html(old.widget)}</div>"]
+    for name, (call, _, old_call) in PANELS.items():
+        body.append(f"<h2>{name}</h2><div>{widget_html(eval(call, vars(widgets)))}</div>")
+        if old_call:
+            old = eval(old_call, vars(old_panels))
+            old.widget.add_class(f"old-{name}")
+            body.append(f"<div>{widget_html(old.widget)}</div>")
+    body.append(f"<h2>explorer</h2><div>{widget_html(widgets.LatentExplorer(*data))}</div>")
     scripts = ('<script src="vendor/requirejs/require.js"></script><script src="_static/widgets-offline.js"></script>'
                '<script src="vendor/html-manager/embed-amd.js" data-jupyter-widgets-cdn="vendor/widgets/"></script>')
     (folder / "index.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'>{scripts}</head>"
@@ -153,10 +248,34 @@ def static_page(folder: Path, old_panels) -> None:
 
 def lab_notebook(path: Path) -> None:
     cells = [
-        "from vae_helpers.widgets import CoinPanel, DistributionPanel, GaussianKLPanel\nimport old_panels",
+        "import sys, types\n"
+        "try:\n    import ipyevents\n"
+        "except ImportError:  # the old explorer's map listener; the benchmark moves its slider only\n"
+        "    sys.modules['ipyevents'] = types.SimpleNamespace(Event=None)\n"
+        "import old_explorer, old_panels\n"
+        "from vae_helpers.data import load_mnist\n"
+        "from vae_helpers.model import load_pretrained\n"
+        "from vae_helpers.widgets import CoinPanel, DistributionPanel, ElboPanel, GaussianKLPanel, LatentExplorer\n"
+        "(_, _), (x_test, y_test) = load_mnist()\n"
+        "encoder, decoder = load_pretrained()",
         *[f"new_{name} = {call}\nnew_{name}" for name, (call, _, _) in PANELS.items()],
-        *[f"old_{name} = old_panels.{call}\nold_{name}.widget.add_class('old-{name}')\nold_{name}"
-          for name, (call, _, _) in PANELS.items()],
+        "explorer = LatentExplorer(encoder, decoder, x_test, y_test)\nexplorer",
+        *[f"old_{name} = old_panels.{old}\nold_{name}.widget.add_class('old-{name}')\nold_{name}.widget"
+          for name, (_, _, old) in PANELS.items() if old],
+        "old = old_explorer.LatentExplorer(encoder, decoder, x_test, y_test)\n"
+        "old.widget.add_class('old-explorer')\nold.widget",
+        # The naive explorer as a reader writes it: a new inline figure per change.
+        "import matplotlib.pyplot as plt, numpy as np\n"
+        "from ipywidgets import FloatSlider, interactive\n"
+        "from scipy.special import expit\n"
+        "def show(z1=0.0, z2=0.0):\n"
+        "    logits = decoder.predict(np.array([[z1, z2]], dtype=np.float32), verbose=0)\n"
+        "    plt.figure(figsize=(3, 3))\n"
+        "    plt.imshow(expit(logits).reshape(28, 28), cmap='gray_r', vmin=0, vmax=1)\n"
+        "    plt.axis('off')\n"
+        "    plt.show()\n"
+        "naive = interactive(show, z1=FloatSlider(min=-4, max=4, step=0.01), z2=FloatSlider(min=-4, max=4, step=0.01))\n"
+        "naive.add_class('naive-explorer')\nnaive",
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     # Without a kernelspec JupyterLab asks which kernel to start.
@@ -164,38 +283,110 @@ def lab_notebook(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def measure(page, home: str) -> dict:
-    results = {}
-    for name, (_, new_slider, old_index) in PANELS.items():
-        new = page.locator(f".vae-panel--{name}[data-state=ready]").first
-        new.wait_for(timeout=60_000)
-        old = page.locator(f".old-{name}").first
-        old.wait_for(timeout=60_000)
-        results[name] = {
-            "anywidget": drag(page, new.locator(new_slider), N_MOVES, start=0.3),
-            "ipywidgets + matplotlib": drag(page, old.locator(".noUi-handle").nth(old_index), N_MOVES, start=0.5),
-        }
-        for implementation, measured in results[name].items():
-            print(f"  {home:10s} {name:14s} {implementation:24s} {summary(measured['to_pixels_ms'])['median']}")
-    return results
+def series_for(page, home: str, moves: int) -> list[Series]:
+    timeout = 1_000 if home == "static page" else 5_000
+    found = []
+    for name, (_, slider, old) in PANELS.items():
+        found.append(Series(f"{name}_{'lab' if home == 'JupyterLab' else 'static'}", name, home, "anywidget", page,
+                            f".vae-panel--{name}[data-state=ready]", slider, moves, timeout))
+        if old:
+            found.append(Series(f"{name}_{'lab' if home == 'JupyterLab' else 'static'}_ipywidgets", name, home,
+                                "ipywidgets + matplotlib", page, f".old-{name}", ".noUi-handle", moves, timeout))
+    suffix = "lab" if home == "JupyterLab" else "static"
+    found.append(Series(f"explorer_{suffix}", "explorer", home, "anywidget", page, ".vae-explorer[data-state=ready]",
+                        "map", moves, timeout))
+    if home == "JupyterLab":
+        found += [
+            Series("explorer_lab_ipywidgets", "explorer", home, "ipywidgets, numpy decoder, PNG", page,
+                   ".old-explorer", ".widget-slider .noUi-handle", moves, timeout),
+            Series("explorer_lab_naive", "explorer", home, "interact + decoder.predict + new figure", page,
+                   ".naive-explorer", ".widget-slider .noUi-handle", moves, timeout),
+        ]
+    return found
+
+
+def kernel_side(old_explorer: types.ModuleType, data: tuple, n: int) -> dict:
+    """The kernel's part of one slider move of the two kernel explorers, in this process."""
+    encoder, decoder, x_test, y_test = data
+    old = old_explorer.LatentExplorer(encoder, decoder, x_test, y_test)
+    naive = old_explorer.naive_explorer(decoder)
+    values = np.random.default_rng(1).uniform(-3, 3, size=n)
+    ours = old_explorer.time_slider_updates(old.z1_slider, lambda: old.digit_view.value, values)
+    theirs = old_explorer.time_slider_updates(naive.children[0], lambda: naive.result, values[: max(5, n // 4)])
+    return {
+        "explorer_kernel_ipywidgets": {"label": "ipywidgets explorer: kernel side (slider value to PNG bytes)",
+                                       "what": "kernel", **summary(list(1e3 * ours))},
+        "explorer_kernel_naive": {"label": "naive interact + predict: kernel side (slider value to PNG bytes)",
+                                  "what": "kernel", **summary(list(1e3 * theirs))},
+    }
+
+
+def browser_frame(page, n: int) -> dict:
+    """The explorer's own work for one frame: decode and draw, in the page."""
+    times = page.evaluate(
+        """(n) => {
+          const explorer = document.querySelector(".vae-explorer").latentExplorer, times = [];
+          for (let k = 0; k < n; k++) {
+            const z1 = Math.sin(k) * 3, z2 = Math.cos(1.7 * k) * 3, start = performance.now();
+            explorer.renderAt(z1, z2);
+            times.push(performance.now() - start);
+          }
+          return times;
+        }""",
+        n,
+    )
+    return {"explorer_render": {"label": "latent explorer: decode + draw one frame in the browser", "what": "browser",
+                                **summary(times)}}
+
+
+def readme_table(rows: dict) -> str:
+    def cell(key: str) -> str:
+        row = rows.get(key)
+        if row is None:
+            return "-"
+        return "never: no kernel" if row["median_ms"] is None else f"{row['median_ms']:.1f} ms"
+
+    lines = ["| widget | JupyterLab, anywidget | static page, anywidget | JupyterLab, before | static page, before |",
+             "| --- | --- | --- | --- | --- |"]
+    for name in [*PANELS, "explorer"]:
+        before = f"{name}_lab_ipywidgets"
+        lines.append(f"| {TITLES[name]} | {cell(f'{name}_lab')} | {cell(f'{name}_static')} | {cell(before)} | "
+                     f"{cell(f'{name}_static_ipywidgets') if name != 'explorer' else '-'} |")
+    naive = rows["explorer_lab_naive"]["median_ms"]
+    lines.append(f"| latent explorer, naive `interact` + `predict` | - | - | {naive:.0f} ms | - |")
+    return "\n".join(lines)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=20, help="moves per widget per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
         sys.exit("Needs Debian's chromium: apt-get install chromium")
     if not (VENDOR / ".installed").is_file():
         sys.exit("Needs book/_vendor: run `make book` (or python book/_ext/install_web_packages.py) first.")
+    from playwright.sync_api import sync_playwright
+
+    load_at_start = os.getloadavg()
+    rng = np.random.default_rng(args.seed)
     work = Path(tempfile.mkdtemp(prefix="widget-latency-"))
-    old_file = work / "old_panels.py"
-    old_file.write_text(old_panels_source())
-    spec = importlib.util.spec_from_file_location("old_panels", old_file)
-    old_panels = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(old_panels)
+    (work / "old_panels.py").write_text(old_panels_source())
+    (work / "old_explorer.py").write_text(git_show(OLD_EXPLORER_COMMIT, "vae_helpers/explorer.py"))
+    without_ipyevents()
+    old_panels = load_module("old_panels", work / "old_panels.py")
+    old_explorer = load_module("old_explorer", work / "old_explorer.py")
 
     site = work / "site"
     site.mkdir()
-    static_page(site, old_panels)
+    from vae_helpers.data import load_mnist
+    from vae_helpers.model import load_pretrained
+
+    (_, _), (x_test, y_test) = load_mnist()
+    data = (*load_pretrained(), x_test, y_test)  # as the notebook loads them
+    static_page(site, old_panels, data)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     http.server.SimpleHTTPRequestHandler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -203,62 +394,69 @@ def main() -> None:
 
     notebook = work / "widget_latency.ipynb"
     lab_notebook(notebook)
-    lab = JupyterLab.start([notebook])
-    shutil.copy(old_file, lab.folder / "notebooks" / "old_panels.py")
-    results = {}
+    lab_harness.KERNEL_TIMEOUT = 600_000  # Run All imports TensorFlow and builds two explorers
+    lab = lab_harness.JupyterLab.start([notebook])
+    for name in ("old_panels.py", "old_explorer.py"):
+        shutil.copy(work / name, lab.folder / "notebooks" / name)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             version = browser.version
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(PROBE)
-            page.goto(f"http://127.0.0.1:{server.server_port}/index.html", wait_until="load")
-            results["static page"] = measure(page, "static")
-            page.close()
-
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(PROBE)
-            lab.open(page, notebook.name)
-            lab.run_all(page)
-            results["JupyterLab"] = measure(page, "JupyterLab")
+            pages = []
+            for _ in range(2):  # one context (and renderer process) per home
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.add_init_script(PROBE)
+                pages.append(context.new_page())
+            static, in_lab = pages
+            static.goto(f"http://127.0.0.1:{server.server_port}/index.html", wait_until="load")
+            static.wait_for_selector(".vae-explorer[data-state=ready]", timeout=120_000)
+            lab.open(in_lab, notebook.name)
+            lab.run_all(in_lab)
+            in_lab.wait_for_selector(".vae-explorer[data-state=ready]", timeout=120_000)
+            in_lab.wait_for_selector(".old-explorer img", timeout=120_000)
+            every = series_for(static, "static page", args.moves) + series_for(in_lab, "JupyterLab", args.moves)
+            for round_ in range(args.rounds):
+                for series in every:
+                    series.drag(rng)
+                print(f"round {round_ + 1}/{args.rounds}: " + ", ".join(
+                    f"{s.key} {np.median(s.to_screen):.1f}" for s in every if s.to_screen), flush=True)
+            frame = browser_frame(static, 300)
             browser.close()
     finally:
         lab.stop()
         server.shutdown()
-        shutil.rmtree(work, ignore_errors=True)
-
-    table = {home: {name: {implementation: {"pointer_to_pixels_ms": summary(m["to_pixels_ms"]),
-                                            "pointer_to_next_frame_ms": summary(m["to_frame_ms"]),
-                                            "moves": m["moves"], "moves_without_update": m["no_update"]}
-                           for implementation, m in panels.items()}
-                    for name, panels in homes.items()}
-             for home, homes in results.items()}
-    output = {
-        "what": "one slider move to new pixels (median and p95 over the moves that updated), "
-                f"{N_MOVES} mouse moves per panel; benchmarks/widget_latency.py",
+    rows = {series.key: series.row() for series in every}
+    missing = [s.key for s in every if not s.to_screen and not (s.home == "static page" and s.implementation != "anywidget")]
+    if missing:
+        sys.exit(f"no sample for {missing}: their widgets did not change on screen")
+    rows.update(frame)
+    rows.update(kernel_side(old_explorer, data, 60))
+    shutil.rmtree(work, ignore_errors=True)
+    load_at_end = os.getloadavg()
+    result = {
+        "about": __doc__.splitlines()[0],
+        "how": "headless Chromium (Playwright), software rendering; from the pointer event's timeStamp to the "
+               "ResizeObserver step of the first display frame whose canvas or image pixels differ; "
+               f"{args.rounds} rounds of {args.moves} moves per widget; kernel side in this process; "
+               "benchmarks/widget_latency.py",
         "chromium": version,
-        "machine": f"{platform.machine()}, {platform.system()}, headless, software rendering",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average": {"at_start_1_5_15_min": [round(v, 2) for v in load_at_start],
+                         "at_end_1_5_15_min": [round(v, 2) for v in load_at_end]},
         "date": time.strftime("%Y-%m-%d"),
-        "load_average_1_min_at_end": os.getloadavg()[0],
-        "cpus": os.cpu_count(),
-        "results": table,
+        "rows": rows,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(output, indent=2) + "\n")
-
-    print(f"\nChromium {version}, headless; {N_MOVES} moves per slider; milliseconds, median (p95); "
-          f"load average {output['load_average_1_min_at_end']:.1f} on {output['cpus']} CPUs\n")
-    print(f"{'home':12s} {'panel':14s} {'implementation':24s} {'to pixels':>18s} {'to next frame':>18s} {'no update':>10s}")
-    for home, homes in table.items():
-        for name, panels in homes.items():
-            for implementation, row in panels.items():
-                cells = []
-                for key in ("pointer_to_pixels_ms", "pointer_to_next_frame_ms"):
-                    value = row[key]
-                    cells.append("never" if value["median"] is None else f"{value['median']:.2f} ({value['p95']:.2f})")
-                print(f"{home:12s} {name:14s} {implementation:24s} {cells[0]:>18s} {cells[1]:>18s} "
-                      f"{row['moves_without_update']:>4d}/{row['moves']}")
-    print(f"\nWritten to {RESULTS.relative_to(REPO_ROOT)}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"\nChromium {version}, headless; load average {load_at_start[0]:.1f} at the start, "
+          f"{load_at_end[0]:.1f} at the end\n")
+    for row in rows.values():
+        median = "never" if row["median_ms"] is None else f"{row['median_ms']:8.2f} ms"
+        queue = (f"   in queue {row['in_queue_median_ms']:5.2f}, then {row['page_to_screen_median_ms']:5.2f} ms"
+                 if "in_queue_median_ms" in row else "")
+        print(f"{row['label']:<78} median {median:>11}   p95 {row.get('p95_ms')}   (n={row['n']}){queue}")
+    print("\n" + readme_table(rows))
+    print(f"\nwritten to {RESULTS.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

@@ -78,18 +78,25 @@ def built_book(tmp_path_factory) -> BookBuild:
     return build_book(REPO_ROOT, tmp_path_factory.mktemp("book"))
 
 
-def run_es_module(module: Path, body: str):
+def run_es_module(module: Path | str, body: str):
     """Run ``body`` (a JavaScript function body that sees the module as ``m``) in Node.js; return its JSON result.
 
-    For the pure functions a widget's ES module exports (vae_helpers/widgets/*.js). Skipped
-    without Node.js, which ``make book`` needs anyway.
+    For the pure functions a widget's ES module exports: ``module`` is its file, or its text
+    (a widget's ``_esm``, as the page gets it). Skipped without Node.js, which ``make book``
+    needs anyway.
     """
     import json
     import shutil
+    import tempfile
 
     node = shutil.which("node")
     if node is None:
         pytest.skip("no node on the PATH: install Node.js 18 or newer")
+    if isinstance(module, str):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "module.mjs"
+            path.write_text(module, encoding="utf-8")
+            return run_es_module(path, body)
     script = f"import * as m from {json.dumps(module.resolve().as_uri())};\n" \
              f"const result = (() => {{ {body} }})();\n" \
              "process.stdout.write(JSON.stringify(result, (key, value) =>" \

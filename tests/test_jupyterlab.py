@@ -15,11 +15,15 @@ from test_browser import browser  # noqa: F401  (the module-wide Chromium)
 
 pytestmark = pytest.mark.slow
 WIDGET_TIMEOUT = 60_000  # milliseconds: the panel renders once Run All reaches its cell
+NOTEBOOK = "01_information_theory.ipynb"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def lab_page(browser, jupyterlab):  # noqa: F811
-    """A browser page for JupyterLab that refuses requests to other hosts and records them."""
+    """Notebook 01 opened and run in JupyterLab, in a browser page that refuses requests to other hosts and records them.
+
+    One page for the module: opening and running a notebook is most of a test's time.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     off_site: list[str] = []
 
@@ -34,6 +38,8 @@ def lab_page(browser, jupyterlab):  # noqa: F811
     context.route("**/*", only_local)
     page = context.new_page()
     page.off_site = off_site
+    jupyterlab.open(page, NOTEBOOK)
+    jupyterlab.run_all(page)
     yield page
     context.close()
 
@@ -43,9 +49,7 @@ def _wait_for(page, function: str, argument=None) -> None:
 
 
 def test_the_coin_panel_follows_its_slider_and_the_kernel_reads_it_back(jupyterlab, lab_page):
-    notebook = "01_information_theory.ipynb"
-    jupyterlab.open(lab_page, notebook)
-    jupyterlab.run_all(lab_page)
+    notebook = NOTEBOOK
     panel = lab_page.locator(".vae-panel--coin[data-state=ready]").first
     panel.wait_for(timeout=WIDGET_TIMEOUT)
     panel.scroll_into_view_if_needed()
@@ -84,4 +88,50 @@ def test_the_coin_panel_follows_its_slider_and_the_kernel_reads_it_back(jupyterl
     jupyterlab.kernel_execute("coin.bias = 0.5", notebook)
     _wait_for(lab_page, "(output) => output.dataset.value === '1'", readout.element_handle())
     assert slider.input_value() == "0.5"
+    assert not lab_page.off_site, lab_page.off_site
+
+
+def test_the_elbo_panel_follows_a_drag_and_code_and_agrees_with_the_kernel(jupyterlab, lab_page):
+    """Chapter 3's panel in a cell added to notebook 01's running kernel (notebook 03 would import Keras: a minute)."""
+    lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-InputPrompt").last.click()
+    lab_page.keyboard.press("Escape")
+    lab_page.keyboard.press("b")  # a new cell below, as a reader adds one
+    lab_page.keyboard.press("Enter")
+    lab_page.keyboard.insert_text("from vae_helpers.widgets import ElboPanel; elbo = ElboPanel(mu=-1.0, sigma=0.4); elbo")
+    lab_page.keyboard.press("Shift+Enter")
+    panel = lab_page.locator(".vae-panel--elbo[data-state=ready]").first
+    panel.wait_for(timeout=WIDGET_TIMEOUT)
+    panel.scroll_into_view_if_needed()
+
+    def shown() -> dict:
+        return {quantity: float(panel.locator(f"output[data-quantity={quantity}]").get_attribute("data-value"))
+                for quantity in ("elbo", "gap", "log_marginal")}
+
+    def in_kernel() -> dict:
+        return {quantity: float(jupyterlab.kernel_eval(f"elbo.{quantity}", NOTEBOOK)) for quantity in shown()}
+
+    assert shown() == pytest.approx(in_kernel(), abs=1e-9)
+    # Drag mu's slider from 30 % to 70 % of its track: the page redraws, and Python hears of it.
+    slider = panel.locator('input[data-trait="mu"]')
+    box = slider.bounding_box()
+    lab_page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + box["height"] / 2)
+    lab_page.mouse.down()
+    lab_page.mouse.move(box["x"] + 0.7 * box["width"], box["y"] + box["height"] / 2, steps=8)
+    lab_page.mouse.up()
+    mu = float(slider.get_attribute("data-value"))
+    assert 0.5 < mu < 1.5  # 70 % of [-3, 3]
+    for _ in range(50):
+        if float(jupyterlab.kernel_eval("elbo.mu", NOTEBOOK)) == mu:
+            break
+        lab_page.wait_for_timeout(100)
+    assert float(jupyterlab.kernel_eval("elbo.mu", NOTEBOOK)) == mu
+    assert shown() == pytest.approx(in_kernel(), abs=1e-9)
+
+    # And code moves sigma: the page's panel follows and still agrees with vae_helpers.bounds.
+    readout = panel.locator("output[data-quantity=elbo]")
+    before = readout.get_attribute("data-value")
+    jupyterlab.kernel_execute("elbo.sigma = 1.2", NOTEBOOK)
+    _wait_for(lab_page, "([output, before]) => output.dataset.value !== before", [readout.element_handle(), before])
+    assert panel.locator('input[data-trait="sigma"]').get_attribute("data-value") == "1.2"
+    assert shown() == pytest.approx(in_kernel(), abs=1e-9)
     assert not lab_page.off_site, lab_page.off_site

@@ -9,12 +9,16 @@ The contract between Python and JavaScript, for every widget here:
   Python class derives from ``vae_helpers.widgets._base.BookWidget`` and names it
   (``module = "NAME.js"``); its text becomes the ``_esm`` trait, so the saved widget state
   carries the code. The module is self-contained (no imports: anywidget loads it from a
-  string) and exports ``default { render }``, where ``render({ model, el })`` builds all of
+  string): the panels share their plotting, controls and sending in ``_panel.js``, whose
+  text ``_esm`` holds in front of theirs (``module = ("_panel.js", "NAME.js")``). It
+  exports ``default { render }``, where ``render({ model, el })`` builds all of
   its own markup inside ``el`` (Python writes no HTML) and returns a clean-up function. It
   also exports its pure functions by name, so the tests run them against the Python ones.
 - **Traits are the only channel.** A trait tagged ``sync=True`` is the data the JavaScript
   reads (``model.get(name)``) and, for the reader's inputs, writes (``model.set(name, value)``
   then ``model.save_changes()``); it listens with ``model.on("change:NAME", callback)``.
+  A widget draws in the input handler and calls ``save_changes`` once the frame is drawn, so
+  that the pixels never wait for the message to Python.
   Quantities Python computes for code and tests (entropies, divergences) are read-only
   traits that are *not* synchronised: the page computes its own, and the tests check that
   both agree. Each module documents its traits in its Python module's docstring.

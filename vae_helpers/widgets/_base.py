@@ -26,15 +26,18 @@ def module_source(filename: str) -> str:
 class BookWidget(anywidget.AnyWidget):
     """An anywidget whose front end is the ES module named by the subclass's ``module`` attribute.
 
-    Subclasses write ``module = "name.js"``; the text goes into ``_esm`` (a string, not a
-    path, so that the saved widget state carries the code and the static book can run it).
+    Subclasses write ``module = "name.js"``, or a tuple of files whose texts are joined in
+    that order into one module (``("_panel.js", "panels.js")``: the parts the panels share,
+    then the panel's own). The text goes into ``_esm`` (a string, not a path, so that the
+    saved widget state carries the code and the static book can run it).
     """
 
-    module: str = ""
+    module: str | tuple[str, ...] = ""
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         # Only where `module` is written: ipywidgets subclasses each instance's class to add
         # traits, and `_esm` is a trait there.
         if "module" in cls.__dict__:
-            cls._esm = module_source(cls.module)
+            files = (cls.module,) if isinstance(cls.module, str) else cls.module
+            cls._esm = "\n".join(module_source(filename) for filename in files)

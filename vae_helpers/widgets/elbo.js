@@ -2,19 +2,13 @@
 // Run by anywidget in JupyterLab and in the static book; the contract with Python (trait names,
 // what the page shows) is in elbo.py's docstring. The maths below is vae_helpers.bounds'
 // LinearGaussian for one latent dimension; the tests check it value by value.
-// The drawing helpers are those of panels.js: a module anywidget loads from a string cannot import.
+// The parts it shares with panels.js (normalPdf, makeCanvas, axes, line, slider, readout, row,
+// update) are in _panel.js, which comes before this text in the module.
 
 // ---- maths (pure functions, exported for the tests) ----------------------------------------
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
 function dot(a, b) {
   return a.reduce((sum, ai, i) => sum + ai * b[i], 0);
-}
-
-export function normalPdf(z, mu, sigma) {
-  const u = (z - mu) / sigma;
-  return Math.exp(-0.5 * (LOG_2PI + 2 * Math.log(sigma)) - 0.5 * u * u);
 }
 
 /** Mean and standard deviation of p(z | x) for p(z) = N(0, 1), p(x | z) = N(w z + b, s² I). */
@@ -61,66 +55,9 @@ export function elboTerms(weight, bias, noiseStd, x, mu, sigma) {
 
 // ---- drawing -------------------------------------------------------------------------------
 
-const PRIOR_COLOR = "#1f77b4";
-const Q_COLOR = "#ff7f0e";
 const POSTERIOR_COLOR = "#2ca02c";
 const GAP_COLOR = "#d62728";
 const EVIDENCE_COLOR = "#7f7f7f";
-const FONT = "12px sans-serif";
-
-function makeCanvas(parent, width, height, label) {
-  const canvas = document.createElement("canvas");
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  canvas.style.width = `${width}px`;
-  canvas.style.maxWidth = "100%";
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", label);
-  parent.append(canvas);
-  const context = canvas.getContext("2d");
-  context.scale(ratio, ratio);
-  return { context, width, height, left: 48, right: 10, top: 12, bottom: 34 };
-}
-
-/** Clear the plot, draw its axes, and return functions mapping data to canvas coordinates. */
-function axes(plot, xRange, yRange, xLabel, yLabel) {
-  const { context: c, width, height, left, right, top, bottom } = plot;
-  c.clearRect(0, 0, width, height);
-  const sx = (x) => left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * (width - left - right);
-  const sy = (y) => height - bottom - ((y - yRange[0]) / (yRange[1] - yRange[0])) * (height - top - bottom);
-  c.strokeStyle = "#444";
-  c.lineWidth = 1;
-  c.beginPath();
-  c.moveTo(left, top);
-  c.lineTo(left, height - bottom);
-  c.lineTo(width - right, height - bottom);
-  c.stroke();
-  c.fillStyle = "#222";
-  c.font = FONT;
-  c.textAlign = "center";
-  c.textBaseline = "alphabetic";
-  c.fillText(xLabel, (left + width - right) / 2, height - 4);
-  c.save();
-  c.translate(12, (top + height - bottom) / 2);
-  c.rotate(-Math.PI / 2);
-  c.fillText(yLabel, 0, 0);
-  c.restore();
-  c.textAlign = "right";
-  c.textBaseline = "middle";
-  for (const y of [yRange[0], (yRange[0] + yRange[1]) / 2, yRange[1]]) c.fillText(y.toFixed(2), left - 4, sy(y));
-  return { sx, sy };
-}
-
-function line(c, xs, ys, sx, sy, color, width = 2, dash = []) {
-  c.strokeStyle = color;
-  c.lineWidth = width;
-  c.setLineDash(dash);
-  c.beginPath();
-  xs.forEach((x, i) => (i === 0 ? c.moveTo(sx(x), sy(ys[i])) : c.lineTo(sx(x), sy(ys[i]))));
-  c.stroke();
-  c.setLineDash([]);
-}
 
 function legend(plot, entries, x0) {
   const c = plot.context;
@@ -133,62 +70,6 @@ function legend(plot, entries, x0) {
     c.fillStyle = "#222";
     c.fillText(name, x0 + 16, 20 + 16 * i);
   });
-}
-
-// ---- controls and readouts (as panels.js) --------------------------------------------------
-
-function slider(parent, { label, trait, min, max, step, value, onInput }) {
-  const row = document.createElement("label");
-  row.className = "vae-panel__control";
-  row.style.cssText = "display:flex;align-items:center;gap:0.5em;margin:0.15em 0;font:14px sans-serif";
-  const name = document.createElement("span");
-  name.textContent = label;
-  name.style.minWidth = "4.5em";
-  const input = document.createElement("input");
-  Object.assign(input, { type: "range", min, max, step });
-  input.value = String(value);
-  input.style.width = "12em";
-  // JupyterLab takes arrow keys for its own shortcuts unless told not to: keep them for the slider.
-  input.setAttribute("data-lm-suppress-shortcuts", "true");
-  input.dataset.trait = trait;
-  const shown = document.createElement("span");
-  shown.style.cssText = "min-width:3em;font-variant-numeric:tabular-nums";
-  row.append(name, input, shown);
-  parent.append(row);
-  input.addEventListener("input", () => onInput(Number(input.value)));
-  return {
-    show(current) {
-      input.value = String(current);
-      input.dataset.value = String(current); // the trait's value: input.value is rounded to the step
-      shown.textContent = current.toFixed(2);
-    },
-  };
-}
-
-function readout(parent, quantity) {
-  const output = document.createElement("output");
-  output.className = "vae-panel__readout";
-  output.dataset.quantity = quantity;
-  output.style.cssText = "display:block;font:14px sans-serif;font-variant-numeric:tabular-nums";
-  parent.append(output);
-  return {
-    show(text, value) {
-      output.textContent = text;
-      output.dataset.value = String(value);
-    },
-  };
-}
-
-function row(parent) {
-  const div = document.createElement("div");
-  div.style.cssText = "display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start";
-  parent.append(div);
-  return div;
-}
-
-function update(model, name, value) {
-  model.set(name, value);
-  model.save_changes();
 }
 
 // ---- the panel -----------------------------------------------------------------------------
@@ -228,10 +109,10 @@ function render({ model, el }) {
     const q = zs.map((z) => normalPdf(z, m, s));
     const top = 1.1 * Math.max(...q, ...posteriorDensity);
     let { sx, sy } = axes(left, [-4, 4], [0, top], "z", "density");
-    line(left.context, zs, prior, sx, sy, PRIOR_COLOR);
+    line(left.context, zs, prior, sx, sy, P_COLOR);
     line(left.context, zs, posteriorDensity, sx, sy, POSTERIOR_COLOR);
     line(left.context, zs, q, sx, sy, Q_COLOR);
-    legend(left, [["prior p(z)", PRIOR_COLOR], ["posterior p(z | x)", POSTERIOR_COLOR], ["q = N(μ, σ²)", Q_COLOR]],
+    legend(left, [["prior p(z)", P_COLOR], ["posterior p(z | x)", POSTERIOR_COLOR], ["q = N(μ, σ²)", Q_COLOR]],
       left.width - 140);
 
     const evidence = -terms.logMarginal;

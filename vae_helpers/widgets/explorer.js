@@ -13,7 +13,7 @@
 //   limit, strip_length, scale
 // What it reads and writes: z ([z1, z2]), t, endpoints ([index A, index B]).
 //
-// Input events only move z; the decode and the drawing run once per display frame.
+// An input event moves z and draws at once (at most once per display frame); Python hears of it after the frame.
 // The root element gets a `latentExplorer` property that the tests and the benchmark use.
 
 const KEY_STEP = 0.1; // latent units per arrow key press; Shift multiplies by 10
@@ -181,7 +181,7 @@ class Explorer {
     this.t = model.get("t");
     this.clipped = false;
     this.frame = 0;
-    this.pending = null; // what the next frame sends back to the model
+    this.pending = null; // what Python hears of after the frame
     this.dragging = null; // the pointer that drags the point, if any
     this.browser = model.get("decoding") === "browser";
     this.decoder = this.browser ? new Decoder(model.get("decoder_layers")) : null;
@@ -361,14 +361,32 @@ class Explorer {
     this.moveTo(this.fromClient(event.clientX, event.clientY), this.view.map);
   }
 
-  /* Draw at the next display frame, once however many events came; `source` (a control being moved) is left alone. */
+  /* Draw now, at most once per display frame; `source` (a control being moved) is left alone.
+   * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
+   * is in that frame. Events that come before the frame is drawn are drawn together in its
+   * animation callback, and Python hears of the new point after the frame, off the reader's path. */
   schedule(source) {
     this.source = source;
-    if (this.frame) return;
+    if (this.frame) {
+      this.dirty = true;
+      return;
+    }
+    this.render();
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.render();
+      if (this.dirty) {
+        this.dirty = false;
+        this.render();
+      }
+      this.sending = setTimeout(() => this.send(), 0);
     });
+  }
+
+  send() {
+    if (!this.pending) return;
+    for (const [name, value] of Object.entries(this.pending)) this.model.set(name, value);
+    this.pending = null;
+    this.model.save_changes();
   }
 
   // -- drawing
@@ -392,11 +410,6 @@ class Explorer {
     text += `\nnearest held-out digit: ${this.nearestLabel(z)}`;
     if (this.view.readout.textContent !== text) this.view.readout.textContent = text;
     this.view.readout.dataset.value = JSON.stringify(z);
-    if (this.pending) {
-      for (const [name, value] of Object.entries(this.pending)) this.model.set(name, value);
-      this.pending = null;
-      this.model.save_changes();
-    }
   }
 
   drawDigit(pixels, canvas, left, side) {
@@ -547,6 +560,7 @@ class Explorer {
 
   destroy() {
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.sending);
     this.resizeObserver.disconnect();
     for (const [name, handler] of Object.entries(this.onModel)) this.model.off(name, handler);
   }
