@@ -61,6 +61,9 @@ class JupyterLab:
         root.mkdir()
         for notebook in notebooks:
             shutil.copy(notebook, root / notebook.name)
+        # What the notebooks read beside themselves: the benchmarks' figures they quote.
+        results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+        shutil.copytree(results, folder / "benchmarks" / "results")
         environment = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(folder / "config"),
@@ -120,15 +123,15 @@ class JupyterLab:
             page.wait_for_timeout(500)  # not time.sleep: Playwright must keep serving the page's routes
         self._wait_idle(page)
 
-    def run_all(self, page) -> None:
-        """Run > Run All Cells, then wait until every cell has run and the kernel is idle."""
+    def run_all(self, page, timeout_ms: float | None = None) -> None:
+        """Run > Run All Cells, then wait (``timeout_ms``, default KERNEL_TIMEOUT) until every cell has run and the kernel is idle."""
         page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()  # the menu acts on the active notebook
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
         self._wait(page, """() => {
               const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
               return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""", "every cell to run")
+            }""", "every cell to run", timeout_ms)
         self._wait_idle(page)
 
     def _wait_idle(self, page) -> None:
@@ -137,10 +140,10 @@ class JupyterLab:
               return status && status.getAttribute('data-status') === 'idle';
             }""", "the kernel to be idle")
 
-    def _wait(self, page, condition: str, what: str) -> None:
+    def _wait(self, page, condition: str, what: str, timeout_ms: float | None = None) -> None:
         """Wait for a JavaScript condition; on time-out, keep a screenshot and the server's log for the reader."""
         try:
-            page.wait_for_function(condition, timeout=KERNEL_TIMEOUT)
+            page.wait_for_function(condition, timeout=timeout_ms or KERNEL_TIMEOUT)
         except Exception as error:
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "jupyterlab-timeout.png"))

@@ -716,45 +716,6 @@ def test_explorer_screenshot(visit):
     opened.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)
 
 
-# -- the latent explorer in a real JupyterLab ------------------------------------------------------
-
-
-def test_in_jupyterlab_notebook_06_runs_and_a_drag_on_the_map_reaches_python(browser, tmp_path, pretrained):
-    """Run notebook 06 in JupyterLab (on a copy: autosave must not write into the repository),
-    drag on the explorer's map, and read the point back from the kernel."""
-    from lab_session import JupyterLab, open_notebook, run_code
-
-    shutil.copytree(REPO_ROOT / "notebooks", tmp_path / "notebooks")
-    shutil.copytree(REPO_ROOT / "benchmarks" / "results", tmp_path / "benchmarks" / "results")
-    with JupyterLab(tmp_path) as lab:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        problems = []
-        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("request", lambda request: urlparse(request.url).hostname not in (None, "127.0.0.1")
-                and request.url.startswith("http") and problems.append(f"request to another host: {request.url}"))
-        open_notebook(page, lab, "notebooks/06_latent_explorer.ipynb", timeout_ms=600_000)
-        reader = Reader(page)
-        page.locator(".vae-explorer").first.scroll_into_view_if_needed()
-        limit = reader.api("limit")
-        target = (0.3 * limit, -0.35 * limit)
-        page.mouse.move(*reader.screen(reader.api("z")))
-        page.mouse.down()
-        page.mouse.move(*reader.screen(target), steps=6)
-        page.mouse.up()
-        z, pixels, greys = reader.state()
-        box = page.locator(".vae-explorer__map").first.bounding_box()
-        assert np.allclose(z, target, atol=3 * limit / box["width"])
-        _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
-        page.wait_for_timeout(500)  # the point travels to the kernel
-        in_python = run_code(page, "print(list(explorer.z), float(explorer.image.sum()))").split()
-        assert [float(value.strip("[],")) for value in in_python[:2]] == pytest.approx(list(z), abs=1e-9)
-        assert float(in_python[2]) == pytest.approx(float(pixels.sum()), rel=1e-5)
-        context.close()
-    assert not problems, "\n".join(problems)
-
-
 # -- the panels of chapters 1-3 (vae_helpers.widgets.panels and vae_helpers.widgets.elbo) --------
 
 PANEL_PAGES = {

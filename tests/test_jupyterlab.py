@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
 from scipy import stats
 
-from test_browser import browser  # noqa: F401  (the module-wide Chromium)
+from test_browser import Reader, _assert_shows_decoder_output, browser, pretrained  # noqa: F401  (browser, pretrained: fixtures)
 
 pytestmark = pytest.mark.slow
 WIDGET_TIMEOUT = 60_000  # milliseconds: the panel renders once Run All reaches its cell
@@ -134,4 +135,39 @@ def test_the_elbo_panel_follows_a_drag_and_code_and_agrees_with_the_kernel(jupyt
     _wait_for(lab_page, "([output, before]) => output.dataset.value !== before", [readout.element_handle(), before])
     assert panel.locator('input[data-trait="sigma"]').get_attribute("data-value") == "1.2"
     assert shown() == pytest.approx(in_kernel(), abs=1e-9)
+    assert not lab_page.off_site, lab_page.off_site
+
+
+TENSORFLOW_NOTEBOOK_TIMEOUT = 600_000  # milliseconds: Run All imports TensorFlow and builds the explorers
+
+
+def test_in_jupyterlab_notebook_06_runs_and_a_drag_on_the_map_reaches_python(jupyterlab, lab_page, pretrained):  # noqa: F811
+    """Run notebook 06 in the same JupyterLab, drag on the explorer's map, and read the point back from the kernel."""
+    notebook = "06_latent_explorer.ipynb"
+    problems = []
+    lab_page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    lab_page.on("pageerror", lambda error: problems.append(str(error)))
+    jupyterlab.open(lab_page, notebook)
+    jupyterlab.run_all(lab_page, TENSORFLOW_NOTEBOOK_TIMEOUT)
+    explorer = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .vae-explorer").first
+    explorer.scroll_into_view_if_needed()
+    reader = Reader(lab_page)
+    limit = reader.api("limit")
+    target = (0.3 * limit, -0.35 * limit)
+    lab_page.mouse.move(*reader.screen(reader.api("z")))
+    lab_page.mouse.down()
+    lab_page.mouse.move(*reader.screen(target), steps=6)
+    lab_page.mouse.up()
+    z, pixels, greys = reader.state()
+    box = explorer.locator(".vae-explorer__map").first.bounding_box()
+    assert np.allclose(z, target, atol=3 * limit / box["width"])
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    for _ in range(50):  # the point travels to the kernel after the frame
+        in_python = [float(value) for value in jupyterlab.kernel_eval("[*map(float, explorer.z)]", notebook).strip("[]").split(",")]
+        if in_python == pytest.approx(list(z), abs=1e-9):
+            break
+        lab_page.wait_for_timeout(100)
+    assert in_python == pytest.approx(list(z), abs=1e-9)
+    assert float(jupyterlab.kernel_eval("float(explorer.image.sum())", notebook)) == pytest.approx(float(pixels.sum()), rel=1e-5)
+    assert not problems, "\n".join(problems)
     assert not lab_page.off_site, lab_page.off_site
