@@ -38,7 +38,8 @@ PRETRAINED_DIR = Path(__file__).with_name("weights")
 PRETRAINED_METADATA = "metadata.json"
 WEIGHTS_STEM = "vae_mnist_2d"
 RETRAIN_COMMAND = "python -m vae_helpers.train"
-SHIPPED_BETAS = (0.0, 1.0, 10.0)  # the betas of the shipped models; 1 is the book's VAE
+#: The betas of the shipped models; 1 is the book's VAE.
+SHIPPED_BETAS = (0.0, 1.0, 10.0)
 _REQUIRED = {"weights_file": str, "sha256": str, "data": dict, "training": dict}
 
 

@@ -129,9 +129,12 @@ function buildPad(explorer) {
   const legend = element("legend");
   legend.textContent = "Model (the map, the decoder and the encoder change together)";
   switcher.append(legend);
+  const group = `vae-model-${Math.random().toString(36).slice(2)}`; // one radio group per explorer on the page
   const radios = names.map((name, k) => {
     const label = element("label");
-    const radio = element("input", "", { type: "radio", name: `vae-model-${Math.random().toString(36).slice(2)}`, value: String(k), "data-trait": "model_index" });
+    const radio = element("input", "", {
+      type: "radio", name: group, value: String(k), "data-trait": "model_index",
+    });
     label.append(radio, " " + name);
     switcher.append(label);
     return radio;
@@ -231,8 +234,9 @@ class EncoderPad {
     this.drawing = null;
     this.usable = explorer.browser && this.model.get("encoder_layers").length > 0;
     this.fields = [
-      { name: this.model.get("model_name"), encoder_layers: this.model.get("encoder_layers"), decoder_layers: this.model.get("decoder_layers"),
-        limit: this.model.get("limit"), codes: this.model.get("codes"), code_labels: this.model.get("code_labels"), candidates: this.model.get("candidates") },
+      Object.fromEntries(
+        ["encoder_layers", "decoder_layers", "limit", "codes", "code_labels", "candidates"].map((name) => [name, this.model.get(name)]),
+      ),
       ...this.model.get("models"),
     ];
     this.encoders = new Map(); // model index -> its Dense chain, made when first shown
@@ -269,7 +273,9 @@ class EncoderPad {
       Object.assign(explorer, readCodes({ get: (name) => fields[name] }));
       explorer.candidates = new Map(fields.candidates.map((c) => [c.index, c]));
       const step = String(10 ** Math.floor(Math.log10(fields.limit / 200)));
-      for (const { input } of explorer.view.sliders) Object.assign(input, { min: String(-fields.limit), max: String(fields.limit), step });
+      for (const { input } of explorer.view.sliders) {
+        Object.assign(input, { min: String(-fields.limit), max: String(fields.limit), step });
+      }
       explorer.modelIndex = index;
       explorer.drawBackground();
       explorer.stripDirty = true;
@@ -353,8 +359,16 @@ class EncoderPad {
     context.moveTo(points[0][0], points[0][1]);
     for (const [x, y] of points.slice(1)) context.lineTo(x, y);
     context.stroke();
-    const alpha = context.getImageData(0, 0, PAD, PAD).data;
-    for (let k = 0; k < this.ink.length; k++) this.ink[k] = alpha[4 * k + 3] / 255;
+    // Read back only the rectangle the stroke can have touched.
+    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
+    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
+    if (right > left && bottom > top) {
+      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
+      for (let r = top; r < bottom; r++) {
+        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
+      }
+    }
     this.update();
   }
 
@@ -407,12 +421,13 @@ class EncoderPad {
     const eps = this.epsilons[this.epsilons.length - 1];
     const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
     this.posterior = { mu, logVar, sigma, z };
-    const decoder = this.explorer.decoder;
-    const reconstruction = reconstructionLoss(this.x, decoder.forward(z));
+    const decoder = this.explorer.decoder, logits = decoder.forward(z);
+    const reconstruction = reconstructionLoss(this.x, logits);
     const kl = klToStandardNormal(mu, logVar);
+    for (let k = 0; k < logits.length; k++) this.pixels[k] = 1 / (1 + Math.exp(-logits[k])); // one decoder pass for z
+    this.explorer.drawDigit(this.pixels, view.atZ, 0, view.atZ.width);
     this.explorer.drawDigit(this.x, view.seen, 0, view.seen.width);
     this.explorer.drawDigit(decoder.decode(mu, this.pixels), view.atMu, 0, view.atMu.width);
-    this.explorer.drawDigit(decoder.decode(z, this.pixels), view.atZ, 0, view.atZ.width);
     const show = (output, value, text) => {
       output.textContent = text;
       output.dataset.value = JSON.stringify(value);
@@ -425,7 +440,8 @@ class EncoderPad {
     show(view.outputs.total, reconstruction + kl, `${numberText(reconstruction + kl)} nats`);
     view.outputs.iw.textContent = "\u2014 (press the button)";
     view.outputs.iw.dataset.value = "";
-    view.status.textContent = `${this.epsilons.length} sample${this.epsilons.length > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
+    const n = this.epsilons.length;
+    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
     this.explorer.drawMap();
   }
 

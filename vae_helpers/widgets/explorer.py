@@ -45,16 +45,19 @@ from vae_helpers.plotting import digit_grid, draw_digits
 from vae_helpers.pretrained import SHIPPED_BETAS, beta_folder
 from vae_helpers.widgets._base import BookWidget, module_source
 
-__all__ = ["LATENT_DIM", "PRIOR_LIMIT", "HALF_PRECISION_TOLERANCE", "half_precision", "half_precision_errors", "map_limit", "LatentExplorer", "pretrained_explorer"]
+__all__ = [
+    "LATENT_DIM", "PRIOR_LIMIT", "HALF_PRECISION_TOLERANCE", "half_precision", "half_precision_errors", "map_limit",
+    "LatentExplorer", "pretrained_explorer", "beta_name", "switchable_layers",
+]
 
 LATENT_DIM = 2
 PRIOR_LIMIT = 4.0  # the sliders reach at least 4 prior standard deviations from the origin
 _CODE_LEVELS = 65535  # the map's means as uint16 on [-limit, limit]
 _PAD_DIGITS_PER_LABEL = 2  # held-out digits the pad's list offers, per label
-# The models the explorer switches to travel at float16 when, at their held-out means, neither
-# the decodes (float16 decoder) nor the decodes at the means (float16 encoder) move a pixel
-# probability by more than this from float32's; else at float32 (tested in test_encoder).
-HALF_PRECISION_TOLERANCE = 0.02  # 5 grey levels of 255
+#: The models the explorer switches to travel at float16 when, at their held-out means, neither
+#: the decodes (float16 decoder) nor the decodes at the means (float16 encoder) move a pixel
+#: probability by more than this (5 grey levels of 255) from float32's; else at float32.
+HALF_PRECISION_TOLERANCE = 0.02
 _HERE = Path(__file__).parent
 
 
@@ -116,6 +119,25 @@ def half_precision_errors(encoder: NumpyDecoder, decoder: NumpyDecoder, images: 
     half_means = half_precision(encoder).logits(images)[:, :LATENT_DIM]
     pixels = decoder.decode(means)
     return float(np.abs(half_precision(decoder).decode(means) - pixels).max()), float(np.abs(decoder.decode(half_means) - pixels).max())
+
+
+def switchable_layers(encoder: keras.Model, decoder: keras.Model, images: np.ndarray) -> tuple[list[dict], list[dict]]:
+    """The decoder's and the encoder's layers as the page gets them for a model it switches to.
+
+    Each half travels at float16 when :func:`half_precision_errors` on ``images`` stays within
+    :data:`HALF_PRECISION_TOLERANCE`, else at float32.
+
+    Raises
+    ------
+    UnsupportedDecoderError
+        If either half is not a chain of Dense layers.
+    """
+    decoder_twin, encoder_twin = NumpyDecoder.from_keras(decoder), NumpyDecoder.from_keras_encoder(encoder)
+    errors = half_precision_errors(encoder_twin, decoder_twin, np.asarray(images, dtype=np.float64))
+    return tuple(
+        _layers(twin, "<f2" if error <= HALF_PRECISION_TOLERANCE else "<f4")
+        for twin, error in zip((decoder_twin, encoder_twin), errors)
+    )
 
 
 def _quantised_codes(means: np.ndarray, labels: np.ndarray, limit: float) -> tuple[bytes, bytes]:
@@ -321,14 +343,12 @@ class LatentExplorer(BookWidget):
         means = encode(encoder, self._images)[0].astype(np.float64)
         limit = map_limit(means)
         codes, code_labels = _quantised_codes(means, self.labels, limit)
-        decoder_twin, encoder_twin = self._fast_decoder(decoder)[0], _encoder_twin(encoder)
-        if decoder_twin is None or encoder_twin is None:
-            raise ValueError(f"models[{name!r}] must be an encoder and a decoder made of Dense layers, to run in the page")
         entry = {"name": name, "limit": limit, "codes": codes, "code_labels": code_labels,
                  "candidates": self._candidates(endpoints, means=means)}
-        errors = half_precision_errors(encoder_twin, decoder_twin, self._images)
-        for key, twin, error in zip(("decoder_layers", "encoder_layers"), (decoder_twin, encoder_twin), errors):
-            entry[key] = _layers(twin, "<f2" if error <= HALF_PRECISION_TOLERANCE else "<f4")
+        try:
+            entry["decoder_layers"], entry["encoder_layers"] = switchable_layers(encoder, decoder, self._images)
+        except UnsupportedDecoderError as error:
+            raise ValueError(f"models[{name!r}] must be an encoder and a decoder made of Dense layers: {error}") from error
         return entry
 
     def _send_data(
