@@ -284,3 +284,26 @@ def test_an_empty_pad_draws_nothing_and_says_so(page):
     assert values and all(value.startswith("\u2014") for value in values)
     assert page.locator(".vae-encoder__iw button").is_disabled()
     assert no_nan_on_the_page(page)
+
+
+def test_a_finger_draws_on_the_pad_and_does_not_scroll_the_page(page):
+    """Touch events as a phone sends them (Chrome DevTools Protocol): the stroke draws a 1, the page stays put."""
+    context = page.context.browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    phone = context.new_page()
+    try:
+        phone.goto(page.url)
+        phone.wait_for_selector(".vae-explorer[data-state=ready]", timeout=20_000)
+        pad_box = phone.locator(".vae-encoder__pad")
+        pad_box.scroll_into_view_if_needed()
+        box, scrolled = pad_box.bounding_box(), phone.evaluate("window.scrollY")
+        cdp = context.new_cdp_session(phone)
+        points = [(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * v) for v in np.linspace(0.12, 0.88, 12)]
+        for kind, point in [("touchStart", points[0])] + [("touchMove", p) for p in points[1:]] + [("touchEnd", None)]:
+            touches = [] if point is None else [{"x": point[0], "y": point[1], "id": 1}]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touches})
+        assert phone.evaluate("window.scrollY") == scrolled
+        mu = pad(phone, "posterior")["mu"]
+        neighbours = pad(phone, f"nearestLabels({mu[0]}, {mu[1]}, 25)")
+        assert np.bincount(neighbours, minlength=10).argmax() == 1, neighbours
+    finally:
+        context.close()
