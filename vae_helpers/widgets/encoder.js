@@ -285,12 +285,11 @@ class EncoderPad {
 
   listen() {
     const { pad, clear, pick, resample, iwButton, radios } = this.view;
-    const at = (event) => {
-      const rect = pad.getBoundingClientRect();
-      return [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
-    };
+    let rect = null; // the pad's box, measured once per stroke: no layout read on every move
+    const at = (event) => [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
     pad.addEventListener("pointerdown", (event) => {
       if (!this.usable || (event.pointerType === "mouse" && event.button !== 0)) return;
+      rect = pad.getBoundingClientRect();
       this.drawing = event.pointerId;
       pad.setPointerCapture(event.pointerId);
       if (this.view.pick.value !== "") this.clearInk(); // a held-out digit was shown: start afresh
@@ -428,6 +427,7 @@ class EncoderPad {
     this.explorer.drawDigit(this.pixels, view.atZ, 0, view.atZ.width);
     this.explorer.drawDigit(this.x, view.seen, 0, view.seen.width);
     this.explorer.drawDigit(decoder.decode(mu, this.pixels), view.atMu, 0, view.atMu.width);
+    this.explorer.drawMap(); // before the text below changes: drawing reads no layout then
     const show = (output, value, text) => {
       output.textContent = text;
       output.dataset.value = JSON.stringify(value);
@@ -442,7 +442,6 @@ class EncoderPad {
     view.outputs.iw.dataset.value = "";
     const n = this.epsilons.length;
     view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
-    this.explorer.drawMap();
   }
 
   /* The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:

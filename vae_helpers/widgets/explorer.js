@@ -230,12 +230,16 @@ class Explorer {
   }
 
   // -- geometry: the plot area in canvas pixels (the backing store follows CSS size and devicePixelRatio)
+  // Kept until the next resize: reading clientWidth in an input handler, after the page's text
+  // changed, would force the browser to lay the whole page out again there and then.
   plotArea() {
     const canvas = this.view.map;
+    if (this.area && this.area.width === canvas.width) return this.area;
     const scale = canvas.width / (canvas.clientWidth || canvas.width);
     const margin = MARGIN * scale;
     const size = Math.min(canvas.width - 1.5 * margin, canvas.height - 1.5 * margin);
-    return { left: margin, top: margin / 2, size, scale };
+    this.area = { left: margin, top: margin / 2, size, scale, width: canvas.width };
+    return this.area;
   }
 
   toCanvas(z) {
@@ -468,6 +472,7 @@ class Explorer {
   }
 
   resize() {
+    this.area = null;
     const canvas = this.view.map, ratio = window.devicePixelRatio || 1;
     const size = Math.round((canvas.clientWidth || 400) * ratio);
     if (canvas.width !== size || !this.backgroundDrawn) {
