@@ -219,6 +219,18 @@ class Series:
                 "page_to_screen_median_ms": round(float(np.median(after_queue)), 2)}
 
 
+def serve(folder: Path) -> http.server.ThreadingHTTPServer:
+    """``folder`` served on a free port of 127.0.0.1 by a quiet threaded server (``server.server_port``)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def summary(milliseconds: list[float]) -> dict:
     values = np.asarray(milliseconds)
     return {"median_ms": round(float(np.median(values)), 2), "p95_ms": round(float(np.percentile(values, 95)), 2),
@@ -387,10 +399,7 @@ def main() -> None:
     (_, _), (x_test, y_test) = load_mnist()
     data = (*load_pretrained(), x_test, y_test)  # as the notebook loads them
     static_page(site, old_panels, data)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(site)
 
     notebook = work / "widget_latency.ipynb"
     lab_notebook(notebook)

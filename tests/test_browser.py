@@ -450,11 +450,11 @@ def shim_site(tmp_path_factory, pretrained):
     from vae_helpers.widgets.explorer import LatentExplorer
 
     folder = tmp_path_factory.mktemp("explorer-shim")
-    widgets = REPO_ROOT / "vae_helpers" / "widgets"
-    for name in ("explorer.js", "explorer.css"):
-        shutil.copyfile(widgets / name, folder / name)
     (_, _), (x_test, y_test) = load_mnist()
     explorer = LatentExplorer(*pretrained, x_test, y_test)
+    # The widget's module and style as the page gets them: explorer.js with encoder.js after it.
+    (folder / "explorer.js").write_text(explorer._esm)
+    (folder / "explorer.css").write_text(explorer._css)
     (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
     (folder / "index.html").write_text(SHIM_PAGE)
     handler = functools.partial(_QuietHandler, directory=str(folder))
@@ -649,15 +649,20 @@ def test_on_a_phone_a_swipe_on_the_map_scrolls_the_page_unless_it_starts_on_the_
 
 
 def test_explorer_js_keyboard_focus_goes_only_to_controls(browser, shim_site):
-    """Tab visits the map (arrow keys), the sliders, the button and the lists, in reading order, and nothing else."""
+    """Tab visits the map (arrow keys), the sliders, the button, the pad's controls and the lists, in reading order, and nothing else.
+
+    The pad's Resample and Estimate buttons are disabled while the pad is empty, so Tab skips them.
+    """
     url, _ = shim_site
     visit, reader = _open(browser, url)
     stops = []
-    for _ in range(8):
+    for _ in range(11):
         reader.page.keyboard.press("Tab")
         stops.append(reader.page.evaluate("(e => e.tagName.toLowerCase() + (e.type ? ':' + e.type : ''))(document.activeElement)"))
     assert stops == [
-        "canvas", "input:range", "input:range", "button:button", "select:select-one", "select:select-one", "input:range", "body",
+        "canvas", "input:range", "input:range", "button:button",
+        "button:button", "select:select-one", "select:select-one",  # the pad: Clear, a held-out digit, K
+        "select:select-one", "select:select-one", "input:range", "body",
     ]
     visit.close()
 

@@ -85,13 +85,15 @@ def test_the_map_gets_every_held_out_mean_to_within_a_sixty_five_thousandth_of_i
 
 
 def test_the_state_holds_the_numbers_and_little_else(explorer, models):
-    """The bytes the page receives: the weights at float32, 4 bytes per mean, 1 per label, a little JSON."""
+    """The bytes the page receives: both halves' weights at float32, 4 bytes per mean, 1 per label, the pad's digits, a little JSON."""
     state = explorer.get_state()
-    numbers = sum(len(layer["kernel"]) + len(layer["bias"]) for layer in state["decoder_layers"])
-    numbers += len(state["codes"]) + len(state["code_labels"])
-    weights = sum(kernel.size + bias.size for kernel, bias, _ in NumpyDecoder.from_keras(models[1]).layers)
-    assert numbers == 4 * weights + 5 * len(explorer.means)
-    binary = ("decoder_layers", "codes", "code_labels", "pixels", "strip_pixels", "_esm", "_css")
+    layers = state["decoder_layers"] + state["encoder_layers"]
+    numbers = sum(len(layer["kernel"]) + len(layer["bias"]) for layer in layers)
+    numbers += len(state["codes"]) + len(state["code_labels"]) + len(state["pad_digits"])
+    twins = NumpyDecoder.from_keras(models[1]), NumpyDecoder.from_keras_encoder(models[0])
+    weights = sum(kernel.size + bias.size for twin in twins for kernel, bias, _ in twin.layers)
+    assert numbers == 4 * weights + 5 * len(explorer.means) + 784 * len(explorer.pad_choices)
+    binary = ("decoder_layers", "encoder_layers", "codes", "code_labels", "pad_digits", "pixels", "strip_pixels", "_esm", "_css")
     rest = {key: value for key, value in state.items() if key not in binary}
     assert len(json.dumps(rest)) < 6_000
 

@@ -1,5 +1,9 @@
 r"""The decoder's Dense layers run in numpy: the twin of the Keras decoder that the latent explorer uses.
 
+The encoder is such a chain too once its two heads, ``mu`` and ``log_var``, are read as one
+Dense layer of ``2 * latent_dim`` outputs: :meth:`NumpyDecoder.from_keras_encoder` copies it,
+and its :meth:`~NumpyDecoder.logits` are then ``[mu, log_var]``.
+
 :class:`NumpyDecoder` computes :math:`h \mapsto f(h W + b)` layer by layer, then the sigmoid,
 exactly like :func:`vae_helpers.model.decode`, for one latent point in microseconds. The
 explorer's JavaScript computes the same layers in the browser from the same weights
@@ -21,6 +25,8 @@ if TYPE_CHECKING:
     import keras
 
 __all__ = ["ACTIVATIONS", "NumpyDecoder", "UnsupportedDecoderError"]
+
+ENCODER_HEADS = ("mu", "log_var")  # the names build_encoder gives the two heads
 
 ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "linear": lambda x: x,
@@ -85,25 +91,54 @@ class NumpyDecoder:
 
         from vae_helpers.model import decode
 
-        layers = []
-        for layer in decoder.layers:
-            if isinstance(layer, keras.layers.InputLayer):
-                continue
-            activation = layer.get_config().get("activation") if isinstance(layer, keras.layers.Dense) else None
-            if not isinstance(activation, str) or activation not in ACTIVATIONS:
-                raise UnsupportedDecoderError(
-                    f"decoder must consist of Dense layers with a {sorted(ACTIVATIONS)} activation: "
-                    f"got layer {layer.name!r} ({type(layer).__name__}, activation {activation!r})"
-                )
-            weights = [keras.ops.convert_to_numpy(w) for w in layer.weights]
-            bias = weights[1] if layer.use_bias else np.zeros(weights[0].shape[1])
-            layers.append((weights[0], bias, activation))
+        layers = [_dense_weights(layer, "decoder") for layer in decoder.layers if not isinstance(layer, keras.layers.InputLayer)]
         twin = cls(layers)
         z = np.random.default_rng(seed).uniform(-3, 3, size=(16, twin.latent_dim))
         difference = float(np.abs(twin.decode(z) - decode(decoder, z)).max())
         if not difference <= tolerance:
             raise UnsupportedDecoderError(
                 f"decoder's Dense layers, run in order, differ from the model by {difference:.2g} "
+                f"(tolerance {tolerance:g}): the layers do not form a simple chain"
+            )
+        return twin
+
+    @classmethod
+    def from_keras_encoder(cls, encoder: keras.Model, tolerance: float = 1e-5, seed: int = 0) -> NumpyDecoder:
+        """Copy a Keras encoder made of Dense layers (:func:`~vae_helpers.model.build_encoder`'s), and check it.
+
+        The hidden layers are copied in order; the heads ``mu`` and ``log_var`` become one
+        linear layer whose outputs are ``[mu, log_var]``, which :meth:`logits` returns. The
+        copy is checked against :func:`vae_helpers.model.encode` on 16 random images, to
+        ``tolerance`` relative to ``1 + |output|``.
+
+        Raises
+        ------
+        UnsupportedDecoderError
+            If ``encoder`` has a layer other than Dense before its heads, lacks the heads
+            ``mu`` and ``log_var``, or its copy disagrees with it by more than ``tolerance``.
+        """
+        import keras
+
+        from vae_helpers.model import encode
+
+        names = [layer.name for layer in encoder.layers]
+        if not all(head in names for head in ENCODER_HEADS):
+            raise UnsupportedDecoderError(f"encoder must have Dense heads named {ENCODER_HEADS}: got layers {names}")
+        heads = [_dense_weights(encoder.get_layer(head), "encoder") for head in ENCODER_HEADS]
+        body = [layer for layer in encoder.layers[: min(names.index(head) for head in ENCODER_HEADS)]
+                if not isinstance(layer, keras.layers.InputLayer)]
+        layers = [_dense_weights(layer, "encoder") for layer in body]
+        if any(activation != "linear" for _, _, activation in heads):
+            raise UnsupportedDecoderError(f"encoder's heads {ENCODER_HEADS} must be linear: got {[a for _, _, a in heads]}")
+        layers.append((np.concatenate([heads[0][0], heads[1][0]], axis=1), np.concatenate([heads[0][1], heads[1][1]]), "linear"))
+        twin = cls(layers)
+        x = np.random.default_rng(seed).uniform(0, 1, size=(16, twin.latent_dim))
+        expected = np.concatenate(encode(encoder, x), axis=1)
+        # Relative: an autoencoder's means can lie hundreds of units out, where float32 rounding is larger.
+        difference = float((np.abs(twin.logits(x) - expected) / (1 + np.abs(expected))).max())
+        if not difference <= tolerance:
+            raise UnsupportedDecoderError(
+                f"encoder's Dense layers, run in order, differ from the model by {difference:.2g} "
                 f"(tolerance {tolerance:g}): the layers do not form a simple chain"
             )
         return twin
@@ -138,3 +173,18 @@ class NumpyDecoder:
             raise ValueError(f"z must have shape (n, {self.latent_dim}) or ({self.latent_dim},): got {z.shape}")
         probabilities = expit(self.logits(np.atleast_2d(z)))
         return probabilities[0] if z.ndim == 1 else probabilities
+
+
+def _dense_weights(layer, name: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """``(kernel, bias, activation)`` of a Keras Dense layer; ``UnsupportedDecoderError`` for any other layer."""
+    import keras
+
+    activation = layer.get_config().get("activation") if isinstance(layer, keras.layers.Dense) else None
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise UnsupportedDecoderError(
+            f"{name} must consist of Dense layers with a {sorted(ACTIVATIONS)} activation: "
+            f"got layer {layer.name!r} ({type(layer).__name__}, activation {activation!r})"
+        )
+    weights = [keras.ops.convert_to_numpy(w) for w in layer.weights]
+    bias = weights[1] if layer.use_bias else np.zeros(weights[0].shape[1])
+    return weights[0], bias, activation

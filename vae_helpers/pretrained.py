@@ -3,7 +3,9 @@
 Keras-free, so that the build's extensions and quick checks read the metadata without
 importing TensorFlow. :func:`vae_helpers.model.load_pretrained` builds the model from them.
 
-The folder holds a weights file and ``metadata.json``, which names the weights file, its
+Beside the book's VAE (beta = 1) ship two more, trained the same way with beta = 0 (an
+autoencoder) and beta = 10, each in a folder of its own (:func:`beta_folder`), for the
+explorer's model switch. Each folder holds a weights file and ``metadata.json``, which names the weights file, its
 sha256, the data and training settings that made it, and its held-out -ELBO. The weights
 file's name carries the start of its checksum, so a new model is written beside the old
 one and the metadata, replaced atomically, switches from one to the other: an
@@ -24,6 +26,8 @@ __all__ = [
     "PRETRAINED_DIR",
     "PRETRAINED_METADATA",
     "PretrainedWeightsError",
+    "SHIPPED_BETAS",
+    "beta_folder",
     "file_sha256",
     "pretrained_metadata",
     "verified_weights_path",
@@ -34,6 +38,8 @@ PRETRAINED_DIR = Path(__file__).with_name("weights")
 PRETRAINED_METADATA = "metadata.json"
 WEIGHTS_STEM = "vae_mnist_2d"
 RETRAIN_COMMAND = "python -m vae_helpers.train"
+#: The betas of the shipped models; 1 is the book's VAE.
+SHIPPED_BETAS = (0.0, 1.0, 10.0)
 _REQUIRED = {"weights_file": str, "sha256": str, "data": dict, "training": dict}
 
 
@@ -48,6 +54,19 @@ def file_sha256(path: str | os.PathLike) -> str:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def beta_folder(beta: float) -> Path:
+    """The folder of the shipped model trained with ``beta`` (one of :data:`SHIPPED_BETAS`); 1 is the package's ``weights/``.
+
+    Raises
+    ------
+    ValueError
+        If no shipped model has that ``beta``.
+    """
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or float(beta) not in SHIPPED_BETAS:
+        raise ValueError(f"beta must be one of the shipped models' {SHIPPED_BETAS}: got {beta!r}")
+    return PRETRAINED_DIR if float(beta) == 1.0 else PRETRAINED_DIR / f"beta-{float(beta):g}"
 
 
 def _folder(folder: str | os.PathLike | None) -> Path:

@@ -250,10 +250,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=_writable_folder, default=PRETRAINED_DIR, help="folder for the weights (default: the package's)")
     parser.add_argument("--epochs", type=int, default=TrainingConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed)
+    parser.add_argument(
+        "--beta", type=float, default=TrainingConfig.beta, help="weight of the KL term (default: 1, the VAE; 0 is an autoencoder)"
+    )
     parser.add_argument("--data", choices=SOURCES, default="mnist", help="the data to train and measure on (default: mnist)")
     args = parser.parse_args(argv)
     try:
-        config = TrainingConfig(epochs=args.epochs, seed=args.seed)
+        config = TrainingConfig(epochs=args.epochs, seed=args.seed, beta=args.beta)
     except ValueError as error:
         parser.error(str(error))
     from vae_helpers.model import negative_elbo

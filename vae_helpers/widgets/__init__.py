@@ -14,11 +14,17 @@ The contract between Python and JavaScript, for every widget here:
   exports ``default { render }``, where ``render({ model, el })`` builds all of
   its own markup inside ``el`` (Python writes no HTML) and returns a clean-up function. It
   also exports its pure functions by name, so the tests run them against the Python ones.
+  A widget whose module grows a second part keeps it in a file of its own, joined after the
+  first the same way (the explorer's drawing pad: ``module = ("explorer.js", "encoder.js")``):
+  one ES module in the page, two files to read.
 - **Traits are the only channel.** A trait tagged ``sync=True`` is the data the JavaScript
   reads (``model.get(name)``) and, for the reader's inputs, writes (``model.set(name, value)``
   then ``model.save_changes()``); it listens with ``model.on("change:NAME", callback)``.
   A widget draws in the input handler and calls ``save_changes`` once the frame is drawn, so
   that the pixels never wait for the message to Python.
+  Arrays travel as little-endian binary buffers (``bytes`` traits, or inside lists of dicts),
+  never as JSON lists: weights as float32, or float16 where the widget states and tests a
+  tolerance (the explorer's switchable models), with a ``dtype`` field saying which.
   Quantities Python computes for code and tests (entropies, divergences) are read-only
   traits that are *not* synchronised: the page computes its own, and the tests check that
   both agree. Each module documents its traits in its Python module's docstring.

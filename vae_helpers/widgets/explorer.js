@@ -2,8 +2,9 @@
 // the book's static pages.
 //
 // What it reads from the model (written by explorer.py, LatentExplorer._send_data, only):
-//   decoder_layers  [{activation, inputs, outputs, kernel, bias}]: float32 little-endian
-//                   buffers, kernel row-major (inputs, outputs); empty when Python decodes
+//   decoder_layers  [{activation, inputs, outputs, kernel, bias, dtype}]: little-endian
+//                   buffers of `dtype` ("float32", or "float16" for models switched to),
+//                   kernel row-major (inputs, outputs); empty when Python decodes
 //   decoding        "browser" (this file decodes) or "python" (Python sends `pixels`)
 //   decoding_note   why Python decodes, shown under the digit
 //   pixels, strip_pixels  grey levels (uint8, 255 = white) decoded in Python; "python" only
@@ -15,6 +16,8 @@
 //
 // An input event moves z and draws at once (at most once per display frame); Python hears of it after the frame.
 // The root element gets a `latentExplorer` property that the tests and the benchmark use.
+// encoder.js (the drawing pad) follows this file in the widget's module: it registers itself
+// in EXTENSIONS and draws on the map through `overlays`.
 
 const KEY_STEP = 0.1; // latent units per arrow key press; Shift multiplies by 10
 const MARGIN = 28; // CSS pixels left of and below the plot area, for the tick labels
@@ -30,6 +33,22 @@ function copyBytes(view) {
   return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
 }
 
+/* IEEE 754 half-precision bits to a number (the browsers' Float16Array is too recent to rely on). */
+function halfToFloat(bits) {
+  const exponent = (bits >> 10) & 0x1f, fraction = bits & 0x3ff, sign = bits & 0x8000 ? -1 : 1;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+/* A weights buffer as float32, whatever the dtype it travelled in. */
+function readWeights(view, dtype) {
+  if (dtype !== "float16") return new Float32Array(copyBytes(view));
+  const halves = new Uint16Array(copyBytes(view)), out = new Float32Array(halves.length);
+  for (let k = 0; k < halves.length; k++) out[k] = halfToFloat(halves[k]);
+  return out;
+}
+
 const ACTIVATIONS = {
   linear: (x) => x,
   relu: (x) => (x > 0 ? x : 0),
@@ -38,12 +57,13 @@ const ACTIVATIONS = {
 };
 
 /* A chain of Dense layers, h -> f(h W + b), then a sigmoid: vae_helpers.numpy_decoder.NumpyDecoder.
- * Sums run in double precision over the float32 weights. */
+ * Sums run in double precision over the float32 weights. `forward` alone runs the encoder
+ * (its last layer gives [mu, log_var]). */
 export class Decoder {
   constructor(layers) {
     this.layers = layers.map((layer) => ({
-      kernel: new Float32Array(copyBytes(layer.kernel)),
-      bias: new Float32Array(copyBytes(layer.bias)),
+      kernel: readWeights(layer.kernel, layer.dtype),
+      bias: readWeights(layer.bias, layer.dtype),
       inputs: layer.inputs,
       outputs: layer.outputs,
       activation: ACTIVATIONS[layer.activation],
@@ -54,7 +74,8 @@ export class Decoder {
     this.input = new Float64Array(this.latentDim);
   }
 
-  decode(z, pixels) {
+  /* The last layer's outputs (the logits) for the input `z`; a buffer the next call overwrites. */
+  forward(z) {
     let h = this.input;
     for (let d = 0; d < this.latentDim; d++) h[d] = z[d];
     for (const layer of this.layers) {
@@ -69,6 +90,11 @@ export class Decoder {
       for (let j = 0; j < n; j++) out[j] = layer.activation(out[j]);
       h = out;
     }
+    return h;
+  }
+
+  decode(z, pixels) {
+    const h = this.forward(z);
     for (let k = 0; k < this.size; k++) pixels[k] = 1 / (1 + Math.exp(-h[k]));
     return pixels;
   }
@@ -193,6 +219,7 @@ class Explorer {
     this.tileContext = this.tile.getContext("2d");
     this.image = this.tileContext.createImageData(DIGIT, DIGIT);
     this.background = element("canvas");
+    this.overlays = []; // functions (context, scale) that draw over the map, after the ring
     this.view.note.textContent = this.browser ? "" : model.get("decoding_note");
     this.view.note.hidden = this.browser;
     this.listen();
@@ -203,12 +230,16 @@ class Explorer {
   }
 
   // -- geometry: the plot area in canvas pixels (the backing store follows CSS size and devicePixelRatio)
+  // Kept until the next resize: reading clientWidth in an input handler, after the page's text
+  // changed, would force the browser to lay the whole page out again there and then.
   plotArea() {
     const canvas = this.view.map;
+    if (this.area && this.area.width === canvas.width) return this.area;
     const scale = canvas.width / (canvas.clientWidth || canvas.width);
     const margin = MARGIN * scale;
     const size = Math.min(canvas.width - 1.5 * margin, canvas.height - 1.5 * margin);
-    return { left: margin, top: margin / 2, size, scale };
+    this.area = { left: margin, top: margin / 2, size, scale, width: canvas.width };
+    return this.area;
   }
 
   toCanvas(z) {
@@ -454,6 +485,7 @@ class Explorer {
   }
 
   resize() {
+    this.area = null;
     const canvas = this.view.map, ratio = window.devicePixelRatio || 1;
     const size = Math.round((canvas.clientWidth || 400) * ratio);
     if (canvas.width !== size || !this.backgroundDrawn) {
@@ -541,6 +573,7 @@ class Explorer {
     context.lineWidth = 2 * scale;
     context.strokeStyle = "#000000";
     context.stroke();
+    for (const overlay of this.overlays) overlay(context, scale);
   }
 
   /* What the tests and the benchmark call. */
@@ -566,10 +599,13 @@ class Explorer {
   }
 }
 
+const EXTENSIONS = []; // functions (explorer) that add a part to every explorer: encoder.js's pad
+
 export default {
   render({ model, el }) {
     const explorer = new Explorer(model, el);
     explorer.view.root.latentExplorer = explorer.api();
+    for (const extend of EXTENSIONS) extend(explorer);
     explorer.view.root.dataset.state = el.dataset.state = "ready";
     return () => explorer.destroy();
   },

@@ -8,11 +8,21 @@ JavaScript reads; ``explorer.js`` lists the fields):
 
 - the decoder's Dense layers, float32 binary buffers (:class:`~vae_helpers.numpy_decoder.NumpyDecoder`
   copies them out of Keras and checks them);
+- the encoder's Dense layers the same way, its heads ``mu`` and ``log_var`` as one layer
+  (:meth:`~vae_helpers.numpy_decoder.NumpyDecoder.from_keras_encoder`), for the drawing pad
+  (``encoder.js``, appended to ``explorer.js`` in the widget's module);
 - the held-out means for the map, quantised to 16 bits on the map's square (an error of at
-  most ``limit / 65535``, far below a screen pixel), with their labels as bytes.
+  most ``limit / 65535``, far below a screen pixel), with their labels as bytes;
+- a few held-out digits for the pad's list, as bytes;
+- optionally other models to switch to (``models``: the same fields per model, their weights
+  at float16, which :data:`HALF_PRECISION_TOLERANCE` bounds).
+
+Every layer is ``{activation, inputs, outputs, kernel, bias, dtype}``: ``dtype`` is
+``"float32"`` or ``"float16"``, little-endian, the kernel row-major ``(inputs, outputs)``.
 
 A decoder that is not a chain of Dense layers cannot run in the browser: the explorer then
 decodes in Python and sends grey levels, and says so under the digit (and in a warning).
+Nor can the pad without both halves in the browser: it then says why instead of drawing.
 """
 
 from __future__ import annotations
@@ -32,13 +42,22 @@ from vae_helpers.latent import LABEL_COLOURS, plot_latent_scatter
 from vae_helpers.model import decode, encode
 from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
 from vae_helpers.plotting import digit_grid, draw_digits
+from vae_helpers.pretrained import SHIPPED_BETAS, beta_folder
 from vae_helpers.widgets._base import BookWidget
 
-__all__ = ["LATENT_DIM", "PRIOR_LIMIT", "map_limit", "LatentExplorer", "pretrained_explorer"]
+__all__ = [
+    "LATENT_DIM", "PRIOR_LIMIT", "HALF_PRECISION_TOLERANCE", "half_precision", "half_precision_errors", "map_limit",
+    "LatentExplorer", "pretrained_explorer", "beta_name", "switchable_layers",
+]
 
 LATENT_DIM = 2
 PRIOR_LIMIT = 4.0  # the sliders reach at least 4 prior standard deviations from the origin
 _CODE_LEVELS = 65535  # the map's means as uint16 on [-limit, limit]
+_PAD_DIGITS_PER_LABEL = 2  # held-out digits the pad's list offers, per label
+#: The models the explorer switches to travel at float16 when, at their held-out means, neither
+#: the decodes (float16 decoder) nor the decodes at the means (float16 encoder) move a pixel
+#: probability by more than this (5 grey levels of 255) from float32's; else at float32.
+HALF_PRECISION_TOLERANCE = 0.02
 _HERE = Path(__file__).parent
 
 
@@ -71,6 +90,68 @@ def _check_models(encoder: keras.Model, decoder: keras.Model) -> None:
         if got != size:
             verb = "take" if end == "inputs" else "output"
             raise ValueError(f"{name} must {verb} {what}: got size {got}")
+
+
+def _layers(twin: NumpyDecoder | None, dtype: str = "<f4") -> list[dict]:
+    """A Dense chain's layers as the JavaScript reads them (little-endian ``dtype`` buffers); [] for no chain."""
+    if twin is None:
+        return []
+    name = {"<f4": "float32", "<f2": "float16"}[dtype]
+    return [
+        {"activation": activation, "inputs": kernel.shape[0], "outputs": kernel.shape[1], "dtype": name,
+         "kernel": kernel.astype(dtype).tobytes(), "bias": bias.astype(dtype).tobytes()}
+        for kernel, bias, activation in twin.layers
+    ]
+
+
+def half_precision(twin: NumpyDecoder) -> NumpyDecoder:
+    """The same chain with its weights rounded to float16, as the page gets a switchable model's."""
+    return NumpyDecoder([(k.astype(np.float16), b.astype(np.float16), a) for k, b, a in twin.layers])
+
+
+def half_precision_errors(encoder: NumpyDecoder, decoder: NumpyDecoder, images: np.ndarray) -> tuple[float, float]:
+    """How far float16 weights move the decodes at the held-out means of ``images``: (decoder's, encoder's).
+
+    The first is the largest change in a pixel probability when the decoder's weights are
+    float16; the second, when the encoder's are (the means move, the float32 decoder decodes them).
+    """
+    means = encoder.logits(images)[:, :LATENT_DIM]
+    half_means = half_precision(encoder).logits(images)[:, :LATENT_DIM]
+    pixels = decoder.decode(means)
+    return float(np.abs(half_precision(decoder).decode(means) - pixels).max()), float(np.abs(decoder.decode(half_means) - pixels).max())
+
+
+def switchable_layers(encoder: keras.Model, decoder: keras.Model, images: np.ndarray) -> tuple[list[dict], list[dict]]:
+    """The decoder's and the encoder's layers as the page gets them for a model it switches to.
+
+    Each half travels at float16 when :func:`half_precision_errors` on ``images`` stays within
+    :data:`HALF_PRECISION_TOLERANCE`, else at float32.
+
+    Raises
+    ------
+    UnsupportedDecoderError
+        If either half is not a chain of Dense layers.
+    """
+    decoder_twin, encoder_twin = NumpyDecoder.from_keras(decoder), NumpyDecoder.from_keras_encoder(encoder)
+    errors = half_precision_errors(encoder_twin, decoder_twin, np.asarray(images, dtype=np.float64))
+    return tuple(
+        _layers(twin, "<f2" if error <= HALF_PRECISION_TOLERANCE else "<f4")
+        for twin, error in zip((decoder_twin, encoder_twin), errors)
+    )
+
+
+def _quantised_codes(means: np.ndarray, labels: np.ndarray, limit: float) -> tuple[bytes, bytes]:
+    inside = (np.abs(means) <= limit).all(axis=1)
+    quantised = np.rint((means[inside] + limit) / (2 * limit) * _CODE_LEVELS).astype("<u2")
+    return quantised.tobytes(), labels[inside].astype(np.uint8).tobytes()
+
+
+def _encoder_twin(encoder: keras.Model) -> NumpyDecoder | None:
+    """The encoder as a Dense chain for the browser, or None (the pad then says it cannot encode)."""
+    try:
+        return NumpyDecoder.from_keras_encoder(encoder)
+    except UnsupportedDecoderError:
+        return None
 
 
 def _grey_levels(probabilities: np.ndarray) -> bytes:
@@ -108,6 +189,13 @@ class LatentExplorer(BookWidget):
         Seeds :meth:`sample_prior` (the page's button draws with the browser's generator).
     strip_length
         How many decodes the interpolation strip shows, from ``t = 0`` to ``t = 1``.
+    name
+        What the page calls this model in its model switch (shown only with ``models``).
+    models
+        Other models the page can switch to, ``{name: (encoder, decoder)}`` of the same shapes:
+        the map (their held-out means), the decoder and the pad's encoder change together.
+        Their weights travel at float16 when their decodes stay within
+        :data:`HALF_PRECISION_TOLERANCE` of float32's, else at float32.
 
     Raises
     ------
@@ -117,7 +205,8 @@ class LatentExplorer(BookWidget):
         before anything is drawn.
     """
 
-    module = "explorer.js"
+    # The drawing pad, encoder.js, runs in the same module after explorer.js, whose names it uses.
+    module = ("explorer.js", "encoder.js")
     # Text, not a path, like _esm: the saved widget state carries the style, for the static book.
     _css = (_HERE / "explorer.css").read_text(encoding="utf-8")
 
@@ -138,6 +227,16 @@ class LatentExplorer(BookWidget):
     code_labels = traitlets.Bytes(b"").tag(sync=True)
     label_colours = traitlets.List(traitlets.Unicode()).tag(sync=True)
     candidates = traitlets.List(traitlets.Dict()).tag(sync=True)
+    encoder_layers = traitlets.List(traitlets.Dict()).tag(sync=True)
+    pad_digits = traitlets.Bytes(b"").tag(sync=True)
+    pad_choices = traitlets.List(traitlets.Dict()).tag(sync=True)
+    model_name = traitlets.Unicode("").tag(sync=True)
+    models = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # Read and written by the browser: which model the page shows, 0 for this one, k for models[k - 1].
+    model_index = traitlets.Int(0).tag(sync=True)
+
+    # explorer.css, then the pad's encoder.css (the module gets encoder.js after explorer.js, below the class).
+    _css = _css + (_HERE / "encoder.css").read_text(encoding="utf-8")
 
     def __init__(
         self,
@@ -151,8 +250,17 @@ class LatentExplorer(BookWidget):
         endpoints: tuple[int, int] | None = None,
         seed: int = 0,
         strip_length: int = 9,
+        name: str = "this model",
+        models: dict[str, tuple[keras.Model, keras.Model]] | None = None,
     ):
         _check_models(encoder, decoder)
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name must be a non-empty string: got {name!r}")
+        models = dict(models or {})
+        for key, pair in models.items():
+            if not isinstance(key, str) or not isinstance(pair, tuple) or len(pair) != 2:
+                raise ValueError(f"models must map names to (encoder, decoder) pairs: got {key!r}: {type(pair).__name__}")
+            _check_models(*pair)
         images = check_images(images, "images")
         labels = np.asarray(labels)
         if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
@@ -170,6 +278,8 @@ class LatentExplorer(BookWidget):
         self.clipped = False
         self._rng = np.random.default_rng(seed)
         self._twin, self._decode, note = self._fast_decoder(decoder)
+        self._encoder_twin = _encoder_twin(encoder)
+        self._images = images
         super().__init__()
         self._send_data(
             limit=map_limit(means) if limit is None else as_positive_number(limit, "limit"),
@@ -177,6 +287,8 @@ class LatentExplorer(BookWidget):
             strip_length=strip_length,
             endpoints=self._default_endpoints() if endpoints is None else endpoints,
             note=note,
+            name=name,
+            models=models,
         )
 
     # -- set-up -------------------------------------------------------------------------------
@@ -214,29 +326,48 @@ class LatentExplorer(BookWidget):
             return [firsts[1], firsts[0]]
         return [0, 1] if len(self.labels) > 1 else [0, 0]
 
-    def _candidates(self, endpoints: list[int], per_label: int = 3) -> list[dict]:
+    def _candidates(self, endpoints: list[int], per_label: int = 3, means: np.ndarray | None = None) -> list[dict]:
+        means = self.means if means is None else means
         chosen = {int(i) for label in np.unique(self.labels) for i in np.flatnonzero(self.labels == label)[:per_label]}
         chosen |= set(endpoints)
         order = sorted(chosen, key=lambda i: (self.labels[i], i))
-        return [{"index": i, "label": int(self.labels[i]), "mu": self.means[i].tolist()} for i in order]
+        return [{"index": i, "label": int(self.labels[i]), "mu": means[i].tolist()} for i in order]
 
-    def _send_data(self, *, limit: float, scale: int, strip_length: int, endpoints: list[int], note: str) -> None:
-        """Write every field the JavaScript reads (explorer.js lists them), in one update."""
-        inside = (np.abs(self.means) <= limit).all(axis=1)
-        quantised = np.rint((self.means[inside] + limit) / (2 * limit) * _CODE_LEVELS).astype("<u2")
-        layers = []
-        if self._twin is not None:
-            for kernel, bias, activation in self._twin.layers:
-                layers.append({
-                    "activation": activation, "inputs": kernel.shape[0], "outputs": kernel.shape[1],
-                    "kernel": kernel.astype("<f4").tobytes(), "bias": bias.astype("<f4").tobytes(),
-                })
+    def _pad_choices(self) -> tuple[bytes, list[dict]]:
+        """The first few held-out digits of each label, for the pad's list: uint8 intensities and their indices."""
+        chosen = [int(i) for label in np.unique(self.labels) for i in np.flatnonzero(self.labels == label)[:_PAD_DIGITS_PER_LABEL]]
+        digits = np.rint(255 * self._images[chosen]).astype(np.uint8)
+        return digits.tobytes(), [{"index": i, "label": int(self.labels[i])} for i in chosen]
+
+    def _other_model(self, name: str, encoder: keras.Model, decoder: keras.Model, endpoints: list[int]) -> dict:
+        """One entry of ``models``: what the page needs to show another model's map, decodes and encodes."""
+        means = encode(encoder, self._images)[0].astype(np.float64)
+        limit = map_limit(means)
+        codes, code_labels = _quantised_codes(means, self.labels, limit)
+        entry = {"name": name, "limit": limit, "codes": codes, "code_labels": code_labels,
+                 "candidates": self._candidates(endpoints, means=means)}
+        try:
+            entry["decoder_layers"], entry["encoder_layers"] = switchable_layers(encoder, decoder, self._images)
+        except UnsupportedDecoderError as error:
+            raise ValueError(f"models[{name!r}] must be an encoder and a decoder made of Dense layers: {error}") from error
+        return entry
+
+    def _send_data(
+        self, *, limit: float, scale: int, strip_length: int, endpoints: list[int], note: str, name: str, models: dict
+    ) -> None:
+        """Write every field the JavaScript reads (explorer.js and encoder.js list them), in one update."""
+        codes, code_labels = _quantised_codes(self.means, self.labels, limit)
+        pad_digits, pad_choices = self._pad_choices()
         with self.hold_sync():
             self.limit, self.scale, self.strip_length = limit, scale, strip_length
             self.decoding, self.decoding_note = ("browser", "") if self._twin is not None else ("python", note)
-            self.decoder_layers = layers
-            self.codes = quantised.tobytes()
-            self.code_labels = self.labels[inside].astype(np.uint8).tobytes()
+            self.decoder_layers = _layers(self._twin)
+            self.encoder_layers = _layers(self._encoder_twin)
+            self.pad_digits, self.pad_choices = pad_digits, pad_choices
+            self.model_name = name
+            self.models = [self._other_model(key, *pair, endpoints) for key, pair in models.items()]
+            self.model_index = 0
+            self.codes, self.code_labels = codes, code_labels
             self.label_colours = list(LABEL_COLOURS)
             self.candidates = self._candidates(endpoints)
             self.endpoints = endpoints
@@ -360,17 +491,33 @@ class LatentExplorer(BookWidget):
         return figure
 
 
-def pretrained_explorer(**settings) -> LatentExplorer:
+
+def pretrained_explorer(betas: tuple[float, ...] = SHIPPED_BETAS, **settings) -> LatentExplorer:
     """The explorer on the book's shipped VAE and the held-out digits it was trained without.
 
-    What the book's prose page shows. ``settings`` go to :class:`LatentExplorer` (``limit``,
+    What the book's prose page shows. ``betas`` are the shipped models the page can switch
+    between (:data:`~vae_helpers.pretrained.SHIPPED_BETAS`; the book's VAE, beta = 1, comes
+    first whatever the order); ``settings`` go to :class:`LatentExplorer` (``limit``,
     ``scale``, ``endpoints``, ``seed``, ``strip_length``).
+
+    Raises
+    ------
+    ValueError
+        If a beta is not a shipped model's.
     """
     from vae_helpers.data import load_mnist
     from vae_helpers.model import load_pretrained
     from vae_helpers.pretrained import pretrained_metadata
 
+    folders = {float(beta): beta_folder(beta) for beta in betas}
     data = pretrained_metadata()["data"]
     # The official split is fixed; only the bundled one has a seed.
     (_, _), (x_test, y_test) = load_mnist(data["source"], seed=data.get("split_seed", 0))
-    return LatentExplorer(*load_pretrained(), x_test, y_test, **settings)
+    others = {beta_name(beta): load_pretrained(folder) for beta, folder in sorted(folders.items()) if beta != 1.0}
+    return LatentExplorer(*load_pretrained(), x_test, y_test, name=beta_name(1.0), models=others or None, **settings)
+
+
+def beta_name(beta: float) -> str:
+    """What the page's model switch calls the shipped model trained with ``beta``."""
+    what = {0.0: " (an autoencoder)", 1.0: " (the book's VAE)"}.get(float(beta), "")
+    return f"\N{GREEK SMALL LETTER BETA} = {float(beta):g}{what}"

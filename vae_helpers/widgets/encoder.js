@@ -1,0 +1,558 @@
+// -- encoder.js: the drawing pad, the encoder in the browser, q(z | x) on the map ----------------
+//
+// Not a module of its own: explorer.py appends this file to explorer.js in the latent
+// explorer's `_esm`, so it uses explorer.js's Decoder, readCodes, element and signed, and adds
+// its panel to every explorer through EXTENSIONS.
+//
+// What it reads (written by explorer.py, LatentExplorer._send_data, only):
+//   encoder_layers  the encoder's Dense chain, layers as decoder_layers; its last layer's
+//                   outputs are [mu, log_var] (2 + 2). Empty: the pad says it cannot encode.
+//   pad_digits      held-out digits for the pad's list: 784 uint8 intensities (255 = ink) each
+//   pad_choices     [{index, label}], one per digit of pad_digits
+//   model_name      the name of the model above, in the model switch
+//   models          other models to switch to: [{name, limit, codes, code_labels, candidates,
+//                   encoder_layers, decoder_layers}], the fields of the same names above
+// What it reads and writes: model_index (0: the model above, k: models[k - 1]).
+//
+// The drawing is prepared the way MNIST's digits were (LeCun et al.): its bounding box is
+// scaled into a 20 x 20 box keeping its aspect ratio, each pixel the mean of the ink it
+// covers (anti-aliasing), and the result is placed in the 28 x 28 frame with its centre of
+// mass in the middle. Each stroke event prepares, encodes, decodes and draws at once.
+
+const PAD = 112; // the pad's ink: 4 x 4 samples per MNIST pixel
+const PAD_STROKE = 9; // pad pixels: about 2 MNIST pixels when the digit fills 3/4 of the pad's height
+const BOX = 20; // MNIST: the bounding box is scaled into 20 x 20 ...
+const CENTRE = DIGIT / 2; // ... and the centre of mass put at the middle of the 28 x 28 frame
+const MAX_SAMPLES = 40; // points z = mu + sigma * eps kept on the map
+const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
+const IW_CHOICES = [10, 100, 1000];
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/* For each of `n` cells covering source pixels [start, start + length), the first source pixel
+ * and the weight of each source pixel in the cell's mean (its overlap with the cell). */
+function boxWeights(start, length, n) {
+  const width = length / n, cells = [];
+  for (let k = 0; k < n; k++) {
+    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
+    cells.push({ first, weights });
+  }
+  return cells;
+}
+
+/* The pad's ink (side x side, values in [0, 1]) prepared as MNIST's digits were: 784 intensities,
+ * or null for an empty pad. */
+export function prepareDigit(ink, side) {
+  let top = side, bottom = -1, left = side, right = -1;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      if (ink[r * side + c] > 0) {
+        if (r < top) top = r;
+        if (r > bottom) bottom = r;
+        if (c < left) left = c;
+        if (c > right) right = c;
+      }
+    }
+  }
+  if (bottom < 0) return null;
+  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
+  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
+  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
+  // Columns first (each ink row to `cols` means), then rows: the box filter is separable.
+  const narrow = new Float64Array(height * cols);
+  for (let r = 0; r < height; r++) {
+    colCells.forEach(({ first, weights }, j) => {
+      let sum = 0;
+      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
+      narrow[r * cols + j] = sum;
+    });
+  }
+  const small = new Float64Array(rows * cols);
+  let mass = 0, rowMoment = 0, colMoment = 0;
+  rowCells.forEach(({ first, weights }, i) => {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
+      small[i * cols + j] = sum;
+      mass += sum;
+      rowMoment += sum * (i + 0.5);
+      colMoment += sum * (j + 0.5);
+    }
+  });
+  // Shift by whole pixels so that the centre of mass lands nearest the frame's middle, the box inside the frame.
+  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
+  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
+  const x = new Float32Array(DIGIT * DIGIT);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
+  }
+  return x;
+}
+
+/* -log p(x | z) for a Bernoulli decoder from its logits: the binary cross-entropy summed over
+ * pixels, as vae_helpers.model.reconstruction_loss computes it (stable for large logits). */
+export function reconstructionLoss(x, logits) {
+  let loss = 0;
+  for (let k = 0; k < x.length; k++) {
+    const l = logits[k];
+    loss += Math.max(l, 0) - x[k] * l + Math.log1p(Math.exp(-Math.abs(l)));
+  }
+  return loss;
+}
+
+/* KL(N(mu, diag exp(logVar)) || N(0, I)) in closed form, nats. */
+export function klToStandardNormal(mu, logVar) {
+  let kl = 0;
+  for (let d = 0; d < mu.length; d++) kl += 0.5 * (mu[d] * mu[d] + Math.exp(logVar[d]) - logVar[d] - 1);
+  return kl;
+}
+
+/* Two independent N(0, 1) draws (Box-Muller). */
+function gaussianPair() {
+  const radius = Math.sqrt(-2 * Math.log(1 - Math.random())), angle = 2 * Math.PI * Math.random();
+  return [radius * Math.cos(angle), radius * Math.sin(angle)];
+}
+
+function numberText(value, digits = 1) {
+  return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
+}
+
+function buildPad(explorer) {
+  const model = explorer.model;
+  const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
+  const heading = element("p", "vae-explorer__heading");
+  heading.innerHTML =
+    "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. " +
+    "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc.";
+  const switcher = element("fieldset", "vae-encoder__models");
+  const names = [model.get("model_name"), ...model.get("models").map((m) => m.name)];
+  const legend = element("legend");
+  legend.textContent = "Model (the map, the decoder and the encoder change together)";
+  switcher.append(legend);
+  const group = `vae-model-${Math.random().toString(36).slice(2)}`; // one radio group per explorer on the page
+  const radios = names.map((name, k) => {
+    const label = element("label");
+    const radio = element("input", "", {
+      type: "radio", name: group, value: String(k), "data-trait": "model_index",
+    });
+    label.append(radio, " " + name);
+    switcher.append(label);
+    return radio;
+  });
+  switcher.hidden = names.length < 2;
+
+  const row = element("div", "vae-encoder__row");
+  const padBox = element("div", "vae-encoder__pad-box");
+  const pad = element("canvas", "vae-encoder__pad", {
+    role: "img", "aria-label": "Drawing pad: draw a digit here with the mouse, a finger or a pen",
+  });
+  pad.width = pad.height = PAD;
+  const tools = element("div", "vae-encoder__tools");
+  const clear = element("button", "", { type: "button" });
+  clear.textContent = "Clear";
+  const pickLabel = element("label", "vae-encoder__pick");
+  const pick = element("select");
+  const none = element("option", "", { value: "" });
+  none.textContent = "your drawing";
+  pick.append(none);
+  model.get("pad_choices").forEach((choice, k) => {
+    const option = element("option", "", { value: String(k) });
+    option.textContent = `a ${choice.label} (held-out #${choice.index})`;
+    pick.append(option);
+  });
+  pickLabel.append("or a held-out digit ", pick);
+  tools.append(clear, pickLabel);
+  padBox.append(pad, tools);
+
+  const digits = element("div", "vae-encoder__digits");
+  const small = (caption, aria) => {
+    const figure = element("figure", "vae-encoder__small");
+    const canvas = element("canvas", "", { role: "img", "aria-label": aria });
+    canvas.width = canvas.height = DIGIT * SMALL_SCALE;
+    const text = element("figcaption");
+    text.textContent = caption;
+    figure.append(canvas, text);
+    digits.append(figure);
+    return canvas;
+  };
+  const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
+  const atMu = small("decoded at \u03bc", "The digit decoded at the mean mu of q(z | x)");
+  const atZ = small("decoded at z = \u03bc + \u03c3 \u2299 \u03b5", "The digit decoded at the latest sample z");
+  const side = element("div", "vae-encoder__side");
+  const resample = element("button", "", { type: "button" });
+  resample.textContent = "Resample \u03b5";
+  const quantity = (name, label) => {
+    const line = element("div", "vae-encoder__quantity");
+    const output = element("output", "", { "data-quantity": name, "data-value": "" });
+    line.append(label, output);
+    side.append(line);
+    return output;
+  };
+  const status = element("p", "vae-encoder__status", { "aria-live": "polite" });
+  side.append(status, resample);
+  const outputs = {
+    mu: quantity("mu", "\u03bc = "),
+    sigma: quantity("sigma", "\u03c3 = "),
+    z: quantity("sample_z", "z = "),
+    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = "),
+    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = "),
+    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = "),
+  };
+  const iwRow = element("div", "vae-encoder__iw");
+  const iwButton = element("button", "", { type: "button" });
+  iwButton.textContent = "Estimate log p(x)";
+  const kLabel = element("label");
+  const kSelect = element("select", "", { "aria-label": "K, the number of importance samples" });
+  for (const k of IW_CHOICES) {
+    const option = element("option", "", { value: String(k) });
+    option.textContent = String(k);
+    kSelect.append(option);
+  }
+  kSelect.value = "100";
+  kLabel.append("K = ", kSelect);
+  iwRow.append(iwButton, kLabel);
+  side.append(iwRow);
+  outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
+  row.append(padBox, digits, side);
+  const note = element("p", "vae-explorer__note");
+  panel.append(heading, switcher, row, note);
+  return { panel, switcher, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, note };
+}
+
+class EncoderPad {
+  constructor(explorer) {
+    this.explorer = explorer;
+    this.model = explorer.model;
+    this.view = buildPad(explorer);
+    const root = explorer.view.root;
+    root.insertBefore(this.view.panel, root.children[1] || null);
+    this.context = this.view.pad.getContext("2d", { willReadFrequently: true });
+    this.ink = new Float32Array(PAD * PAD);
+    this.x = null; // the prepared digit, or null for an empty pad
+    this.epsilons = []; // the draws eps of the points on the map; z = mu + sigma * eps follows the drawing
+    this.pixels = new Float32Array(DIGIT * DIGIT);
+    this.drawing = null;
+    this.usable = explorer.browser && this.model.get("encoder_layers").length > 0;
+    this.fields = [
+      Object.fromEntries(
+        ["encoder_layers", "decoder_layers", "limit", "codes", "code_labels", "candidates"].map((name) => [name, this.model.get(name)]),
+      ),
+      ...this.model.get("models"),
+    ];
+    this.encoders = new Map(); // model index -> its Dense chain, made when first shown
+    this.fields[0].decoderChain = explorer.decoder;
+    explorer.modelIndex = 0;
+    explorer.overlays.push((context, scale) => this.drawOverlay(context, scale));
+    if (!this.usable) {
+      this.view.note.textContent = explorer.browser
+        ? "This encoder is not a chain of Dense layers, so it cannot run in the page: the pad needs it."
+        : "The decoder runs in Python here, so the pad, which decodes in the page, is off.";
+      this.view.panel.querySelectorAll("button, select, input").forEach((control) => (control.disabled = true));
+    }
+    this.index = 0;
+    this.use(this.model.get("model_index"), false);
+    this.listen();
+    this.update();
+  }
+
+  use(index, send) {
+    if (!(index >= 0 && index < this.fields.length)) index = 0;
+    this.index = index;
+    this.view.radios.forEach((radio, k) => {
+      radio.checked = k === index;
+      radio.dataset.value = String(index);
+    });
+    if (!this.usable) return;
+    if (!this.encoders.has(index)) this.encoders.set(index, new Decoder(this.fields[index].encoder_layers));
+    this.encoder = this.encoders.get(index);
+    const explorer = this.explorer, fields = this.fields[index];
+    if (explorer.modelIndex !== index) {
+      if (!fields.decoderChain) fields.decoderChain = index === 0 ? explorer.decoder : new Decoder(fields.decoder_layers);
+      explorer.decoder = fields.decoderChain;
+      explorer.limit = explorer.view.limit = fields.limit;
+      Object.assign(explorer, readCodes({ get: (name) => fields[name] }));
+      explorer.candidates = new Map(fields.candidates.map((c) => [c.index, c]));
+      const step = String(10 ** Math.floor(Math.log10(fields.limit / 200)));
+      for (const { input } of explorer.view.sliders) {
+        Object.assign(input, { min: String(-fields.limit), max: String(fields.limit), step });
+      }
+      explorer.modelIndex = index;
+      explorer.drawBackground();
+      explorer.stripDirty = true;
+      explorer.moveTo(explorer.z, null, send ? { model_index: index } : {});
+    }
+  }
+
+  listen() {
+    const { pad, clear, pick, resample, iwButton, radios } = this.view;
+    let rect = null; // the pad's box, measured once per stroke: no layout read on every move
+    const at = (event) => [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
+    pad.addEventListener("pointerdown", (event) => {
+      if (!this.usable || (event.pointerType === "mouse" && event.button !== 0)) return;
+      rect = pad.getBoundingClientRect();
+      this.drawing = event.pointerId;
+      pad.setPointerCapture(event.pointerId);
+      if (this.view.pick.value !== "") this.clearInk(); // a held-out digit was shown: start afresh
+      this.last = at(event);
+      this.stroke([this.last, this.last]);
+      event.preventDefault();
+    });
+    pad.addEventListener("pointermove", (event) => {
+      if (this.drawing !== event.pointerId) return;
+      // Every pointer position since the last event (coalesced: a fast pen or finger gives several).
+      const points = [this.last, ...(event.getCoalescedEvents ? event.getCoalescedEvents() : [event]).map(at)];
+      if (points.length === 1) points.push(at(event));
+      this.last = points[points.length - 1];
+      this.stroke(points);
+    });
+    for (const type of ["pointerup", "pointercancel"]) {
+      pad.addEventListener(type, (event) => {
+        if (this.drawing === event.pointerId) this.drawing = null;
+      });
+    }
+    clear.addEventListener("click", () => {
+      this.clearInk();
+      this.update();
+    });
+    pick.addEventListener("change", () => this.showHeldOut());
+    resample.addEventListener("click", () => {
+      this.epsilons.push(gaussianPair());
+      if (this.epsilons.length > MAX_SAMPLES) this.epsilons.shift();
+      this.update();
+    });
+    iwButton.addEventListener("click", () => this.estimate());
+    radios.forEach((radio, k) =>
+      radio.addEventListener("change", () => {
+        if (radio.checked) {
+          this.use(k, true);
+          this.update();
+        }
+      }),
+    );
+    this.onModelIndex = () => {
+      this.use(this.model.get("model_index"), false);
+      this.update();
+    };
+    this.model.on("change:model_index", this.onModelIndex);
+    const destroy = this.explorer.destroy.bind(this.explorer);
+    this.explorer.destroy = () => {
+      this.model.off("change:model_index", this.onModelIndex);
+      destroy();
+    };
+  }
+
+  clearInk() {
+    this.context.clearRect(0, 0, PAD, PAD);
+    this.ink.fill(0);
+    this.view.pick.value = "";
+    this.epsilons = [];
+  }
+
+  /* Draw a polyline of pad points, read the ink back and encode it. */
+  stroke(points) {
+    const context = this.context;
+    context.lineCap = context.lineJoin = "round";
+    context.lineWidth = PAD_STROKE;
+    context.strokeStyle = "#000000";
+    context.beginPath();
+    context.moveTo(points[0][0], points[0][1]);
+    for (const [x, y] of points.slice(1)) context.lineTo(x, y);
+    context.stroke();
+    // Read back only the rectangle the stroke can have touched.
+    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
+    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
+    if (right > left && bottom > top) {
+      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
+      for (let r = top; r < bottom; r++) {
+        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
+      }
+    }
+    this.update();
+  }
+
+  /* A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
+  showHeldOut() {
+    const choice = this.view.pick.value;
+    if (choice === "") return;
+    const bytes = new Uint8Array(copyBytes(this.model.get("pad_digits")));
+    const x = new Float32Array(DIGIT * DIGIT);
+    for (let k = 0; k < x.length; k++) x[k] = bytes[Number(choice) * x.length + k] / 255;
+    this.context.clearRect(0, 0, PAD, PAD);
+    const image = this.context.createImageData(DIGIT, DIGIT);
+    for (let k = 0; k < x.length; k++) image.data[4 * k + 3] = Math.round(255 * x[k]);
+    const tile = element("canvas");
+    tile.width = tile.height = DIGIT;
+    tile.getContext("2d").putImageData(image, 0, 0);
+    this.context.imageSmoothingEnabled = false;
+    this.context.drawImage(tile, 0, 0, PAD, PAD);
+    this.ink.fill(0);
+    this.epsilons = [];
+    this.heldOut = x;
+    this.update();
+  }
+
+  /* Prepare, encode, decode, measure and draw: what every stroke event costs. */
+  update() {
+    const view = this.view;
+    this.x = this.view.pick.value !== "" ? this.heldOut : prepareDigit(this.ink, PAD);
+    if (!this.usable || this.x === null) {
+      this.posterior = null;
+      for (const canvas of [view.seen, view.atMu, view.atZ]) {
+        const context = canvas.getContext("2d");
+        context.fillStyle = "#ffffff";
+        context.fillRect(0, 0, canvas.width, canvas.height);
+      }
+      for (const output of Object.values(view.outputs)) {
+        output.textContent = "\u2014";
+        output.dataset.value = "";
+      }
+      if (this.usable) view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
+      view.resample.disabled = view.iwButton.disabled = true;
+      this.explorer.drawMap();
+      return;
+    }
+    view.resample.disabled = view.iwButton.disabled = false;
+    if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
+    const out = this.encoder.forward(this.x);
+    const mu = [out[0], out[1]], logVar = [out[2], out[3]];
+    const sigma = logVar.map((v) => Math.exp(0.5 * v));
+    const eps = this.epsilons[this.epsilons.length - 1];
+    const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
+    this.posterior = { mu, logVar, sigma, z };
+    const decoder = this.explorer.decoder, logits = decoder.forward(z);
+    const reconstruction = reconstructionLoss(this.x, logits);
+    const kl = klToStandardNormal(mu, logVar);
+    for (let k = 0; k < logits.length; k++) this.pixels[k] = 1 / (1 + Math.exp(-logits[k])); // one decoder pass for z
+    this.explorer.drawDigit(this.pixels, view.atZ, 0, view.atZ.width);
+    this.explorer.drawDigit(this.x, view.seen, 0, view.seen.width);
+    this.explorer.drawDigit(decoder.decode(mu, this.pixels), view.atMu, 0, view.atMu.width);
+    this.explorer.drawMap(); // before the text below changes: drawing reads no layout then
+    const show = (output, value, text) => {
+      output.textContent = text;
+      output.dataset.value = JSON.stringify(value);
+    };
+    show(view.outputs.mu, mu, `(${signed(mu[0])}, ${signed(mu[1])})`);
+    show(view.outputs.sigma, sigma, `(${sigma[0].toFixed(3)}, ${sigma[1].toFixed(3)})`);
+    show(view.outputs.z, z, `(${signed(z[0])}, ${signed(z[1])})`);
+    show(view.outputs.reconstruction, reconstruction, `${numberText(reconstruction)} nats`);
+    show(view.outputs.kl, kl, `${numberText(kl)} nats`);
+    show(view.outputs.total, reconstruction + kl, `${numberText(reconstruction + kl)} nats`);
+    view.outputs.iw.textContent = "\u2014 (press the button)";
+    view.outputs.iw.dataset.value = "";
+    const n = this.epsilons.length;
+    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
+  }
+
+  /* The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
+   * log (1/K) sum_k p(x | z_k) p(z_k) / q(z_k | x), z_k = mu + sigma * eps_k. */
+  importanceWeighted(epsilons) {
+    const { mu, logVar, sigma } = this.posterior, decoder = this.explorer.decoder;
+    const logWeights = epsilons.map((eps) => {
+      const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
+      const logLikelihood = -reconstructionLoss(this.x, decoder.forward(z));
+      const logPrior = -0.5 * (2 * LOG_2PI + z[0] * z[0] + z[1] * z[1]);
+      const logQ = -0.5 * (2 * LOG_2PI + logVar[0] + logVar[1] + eps[0] * eps[0] + eps[1] * eps[1]);
+      return logLikelihood + logPrior - logQ;
+    });
+    const top = Math.max(...logWeights);
+    return top + Math.log(logWeights.reduce((sum, w) => sum + Math.exp(w - top), 0) / logWeights.length);
+  }
+
+  estimate() {
+    if (!this.posterior) return;
+    const k = Number(this.view.kSelect.value), draws = [];
+    for (let i = 0; i < k; i++) draws.push(gaussianPair());
+    const value = this.importanceWeighted(draws);
+    this.view.outputs.iw.textContent = `${numberText(value)} nats (K = ${k})`;
+    this.view.outputs.iw.dataset.value = JSON.stringify(value);
+  }
+
+  /* q(z | x) on the map: 2 sigma and 1 sigma ellipses (axis-aligned: a diagonal Gaussian), mu, the samples. */
+  ellipses() {
+    if (!this.posterior) return [];
+    const explorer = this.explorer, area = explorer.plotArea(), perUnit = area.size / (2 * explorer.limit);
+    const [x, y] = explorer.toCanvas(this.posterior.mu), [s1, s2] = this.posterior.sigma;
+    return [2, 1].map((k) => ({ k, x, y, rx: k * s1 * perUnit, ry: k * s2 * perUnit }));
+  }
+
+  samples() {
+    if (!this.posterior) return [];
+    const { mu, sigma } = this.posterior;
+    return this.epsilons.map((eps) => [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]]);
+  }
+
+  drawOverlay(context, scale) {
+    if (!this.posterior) return;
+    context.save();
+    for (const { k, x, y, rx, ry } of this.ellipses()) {
+      context.beginPath();
+      context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
+      context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
+      context.fill();
+      context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
+      context.lineWidth = 1.5 * scale;
+      context.strokeStyle = "#1f4e79";
+      context.stroke();
+    }
+    context.setLineDash([]);
+    const samples = this.samples();
+    samples.forEach((z, i) => {
+      const [x, y] = this.explorer.toCanvas(z), latest = i === samples.length - 1;
+      context.beginPath();
+      context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
+      context.fillStyle = latest ? "#d62728" : "#ffffff";
+      context.fill();
+      context.lineWidth = scale;
+      context.strokeStyle = "#000000";
+      context.stroke();
+    });
+    const [x, y] = this.explorer.toCanvas(this.posterior.mu), arm = 6 * scale;
+    context.beginPath();
+    context.moveTo(x - arm, y);
+    context.lineTo(x + arm, y);
+    context.moveTo(x, y - arm);
+    context.lineTo(x, y + arm);
+    context.lineWidth = 2 * scale;
+    context.strokeStyle = "#000000";
+    context.stroke();
+    context.restore();
+  }
+
+  /* What the tests and the benchmark call (root.latentExplorer.encoder). */
+  api() {
+    const self = this;
+    return {
+      get usable() { return self.usable; },
+      get x() { return self.x ? Array.from(self.x) : null; },
+      get ink() { return Array.from(self.ink); },
+      get posterior() { return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null; },
+      get samples() { return self.samples(); },
+      get ellipses() { return self.ellipses(); },
+      get modelIndex() { return self.index; },
+      get means() { return Array.from(self.explorer.means); },
+      get limit() { return self.explorer.limit; },
+      padSide: PAD,
+      encode: (x) => Array.from(self.encoder.forward(Float32Array.from(x))),
+      prepare: (ink) => { const x = prepareDigit(Float32Array.from(ink), PAD); return x && Array.from(x); },
+      importanceWeighted: (epsilons) => self.importanceWeighted(epsilons),
+      setEpsilon: (e1, e2) => { self.epsilons = [[e1, e2]]; self.update(); },
+      stroke: (points) => self.stroke(points),
+      clear: () => { self.clearInk(); self.update(); },
+      nearestLabels: (z1, z2, n) => self.nearestLabels([z1, z2], n),
+    };
+  }
+
+  /* The labels of the n held-out means nearest z on the current model's map. */
+  nearestLabels(z, n) {
+    const { means, labels } = this.explorer;
+    const order = Array.from(labels.keys()).map((i) => [Math.hypot(means[2 * i] - z[0], means[2 * i + 1] - z[1]), labels[i]]);
+    order.sort((a, b) => a[0] - b[0]);
+    return order.slice(0, n).map((pair) => pair[1]);
+  }
+}
+
+EXTENSIONS.push((explorer) => {
+  const pad = new EncoderPad(explorer);
+  explorer.view.root.latentExplorer.encoder = pad.api();
+});
