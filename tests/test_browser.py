@@ -170,10 +170,6 @@ def _pages_with_math(built_book) -> list[str]:
 # the size of matplotlib's default tick labels on a laptop screen.
 SMALLEST_FIGURE_TEXT_PX = 9
 TEXT_SIZE_KEY = b"vae_helpers:smallest_text_px"  # what vae_helpers.figures writes into each PNG it draws
-# Pages whose figures are drawn by code this test does not yet hold to the rule (the explorer's
-# snapshot, 9 inches wide, in vae_helpers/widgets/explorer.py, and notebook 06 without
-# vae_helpers.figures.use_book_style()). Each must still fail the check: when it passes, drop it here.
-FIGURES_NOT_YET_LEGIBLE = {"book/06_latent_explorer", "notebooks/06_latent_explorer"}
 FIGURES = """() => [...document.querySelectorAll("figure img, .cell_output img")]
   .filter(img => img.getBoundingClientRect().width > 0)
   .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width, natural: img.naturalWidth}))"""
@@ -213,9 +209,6 @@ def test_no_page_is_wider_than_the_screen_and_every_figure_is_legible(read, page
     reading, screen = read(page, viewport), VIEWPORTS[viewport][0]
     assert reading.width <= screen, f"{page} is {reading.width} px wide on a {screen} px screen: it scrolls sideways"
     problems = reading.illegible_figures
-    if page in FIGURES_NOT_YET_LEGIBLE:
-        assert problems, f"every figure of {page} is legible now: remove it from FIGURES_NOT_YET_LEGIBLE"
-        pytest.xfail(f"{page}: " + "; ".join(problems))
     assert not problems, f"on {page} at {screen} px:\n" + "\n".join(problems)
 
 

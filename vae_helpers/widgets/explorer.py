@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike
 
 from vae_helpers._validation import as_integer_at_least, as_positive_number, check_images
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
+from vae_helpers.figures import MAX_WIDTH_INCHES, SMALLEST_TEXT_PT
 from vae_helpers.latent import LABEL_COLOURS, plot_latent_scatter
 from vae_helpers.model import decode, encode
 from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
@@ -470,24 +471,25 @@ class LatentExplorer(BookWidget):
 
     def snapshot(self) -> plt.Figure:
         """A static figure of the current view, drawn by the package's plotting functions: map, digit, strip."""
-        figure = plt.figure(figsize=(9.0, 5.6), layout="constrained")
-        grid = figure.add_gridspec(2, 2, width_ratios=(1.25, 0.75), height_ratios=(4.0, 1.0))
-        map_panel, digit_panel = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
-        strip_panel = figure.add_subplot(grid[1, :])
+        # One column, the map on top, so that it fits a phone's width legibly (vae_helpers.figures).
+        figure = plt.figure(figsize=(MAX_WIDTH_INCHES, 5.6), layout="constrained")
+        grid = figure.add_gridspec(2, 2, width_ratios=(1.4, 4.1), height_ratios=(4.0, 1.3))
+        map_panel = figure.add_subplot(grid[0, :])
+        digit_panel, strip_panel = figure.add_subplot(grid[1, 0]), figure.add_subplot(grid[1, 1])
         plot_latent_scatter(self.means, self.labels, ax=map_panel, limit=self.limit)
-        map_panel.set_title("held-out digits at their means $\\mu$", fontsize=10)
+        map_panel.set_title("held-out digits at their means $\\mu$")
         a, b = self.endpoint_means
         map_panel.plot([a[0], b[0]], [a[1], b[1]], "--", color="black", linewidth=1.2)
         for name, point in zip("AB", (a, b)):
-            map_panel.text(*point, name, fontsize=10, fontweight="bold", ha="center", va="center",
+            map_panel.text(*point, name, fontsize=SMALLEST_TEXT_PT, fontweight="bold", ha="center", va="center",
                            bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "black"})
         map_panel.plot(*self.z, "o", markersize=13, markerfacecolor="none", markeredgecolor="black", markeredgewidth=2)
         draw_digits(digit_panel, self.image)
         digit_panel.set(xticks=[], yticks=[])
-        digit_panel.set_title(f"decoded at z = ({self.z[0]:+.2f}, {self.z[1]:+.2f})", fontsize=10)
+        digit_panel.set_title(f"decoded at\nz = ({self.z[0]:+.2f}, {self.z[1]:+.2f})")
         draw_digits(strip_panel, digit_grid(self.strip, ncols=self.strip_length, padding=2))
         strip_panel.set_axis_off()
-        strip_panel.set_title("from A to B: t = 0 (left) to t = 1 (right)", fontsize=10)
+        strip_panel.set_title("from A (t = 0) to B (t = 1)")
         return figure
 
 
