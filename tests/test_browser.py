@@ -669,7 +669,9 @@ EXPLORER_PAGES = [EXPLORER_PAGE, "notebooks/06_latent_explorer"]
 def test_dragging_on_the_books_explorer_draws_the_decoders_digit(visit, pretrained, page):
     opened = visit(page)
     reader = Reader(opened.page)
-    opened.page.locator(".vae-explorer").first.scroll_into_view_if_needed()
+    # The map, not the whole explorer: taller than the screen, it would leave the map's top
+    # under the page's sticky header, where a press lands on the header.
+    opened.page.locator(".vae-explorer__map").first.evaluate("map => map.scrollIntoView({block: 'center'})")
     _, _, before = reader.state()
     limit = reader.api("limit")
     target = (-0.4 * limit, 0.25 * limit)

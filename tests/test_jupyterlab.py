@@ -150,7 +150,7 @@ def test_in_jupyterlab_notebook_06_runs_and_a_drag_on_the_map_reaches_python(jup
     jupyterlab.open(lab_page, notebook)
     jupyterlab.run_all(lab_page, TENSORFLOW_NOTEBOOK_TIMEOUT)
     explorer = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .vae-explorer").first
-    explorer.scroll_into_view_if_needed()
+    explorer.locator(".vae-explorer__map").evaluate("map => map.scrollIntoView({block: 'center'})")
     reader = Reader(lab_page)
     limit = reader.api("limit")
     target = (0.3 * limit, -0.35 * limit)
