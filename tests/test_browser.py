@@ -17,6 +17,7 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
@@ -437,25 +438,29 @@ def pretrained():
 @pytest.fixture(scope="module")
 def shim_site(tmp_path_factory, pretrained):
     """explorer.js, its CSS and the pretrained explorer's state on 127.0.0.1; yields (URL, explorer)."""
-    import json
-
     from vae_helpers.data import load_mnist
     from vae_helpers.widgets.explorer import LatentExplorer
 
-    folder = tmp_path_factory.mktemp("explorer-shim")
     (_, _), (x_test, y_test) = load_mnist()
     explorer = LatentExplorer(*pretrained, x_test, y_test)
+    server = serve_shim_page(explorer, tmp_path_factory.mktemp("explorer-shim"))
+    yield f"http://127.0.0.1:{server.server_port}/index.html", explorer
+    server.shutdown()
+    server.server_close()
+
+
+def serve_shim_page(explorer, folder: Path) -> http.server.ThreadingHTTPServer:
+    """SHIM_PAGE on ``explorer``'s state, served from ``folder`` on 127.0.0.1 (``server.server_port``)."""
+    import json
+
     # The widget's module and style as the page gets them: explorer.js with encoder.js after it.
     (folder / "explorer.js").write_text(explorer._esm)
     (folder / "explorer.css").write_text(explorer._css)
     (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
     (folder / "index.html").write_text(SHIM_PAGE)
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/index.html", explorer
-    server.shutdown()
-    server.server_close()
+    return server
 
 
 class Reader:

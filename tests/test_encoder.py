@@ -9,11 +9,8 @@ sigma, the loss terms against vae_helpers, the model switch, an empty pad.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 
 import numpy as np
 import pytest
@@ -25,7 +22,7 @@ from vae_helpers.numpy_decoder import NumpyDecoder
 from vae_helpers.pretrained import beta_folder
 from vae_helpers.widgets.explorer import HALF_PRECISION_TOLERANCE, beta_name, half_precision, pretrained_explorer
 
-from test_browser import CHROMIUM_ARGS, SHIM_PAGE, _explorer_state, _QuietHandler
+from test_browser import CHROMIUM_ARGS, serve_shim_page
 
 ENCODER_TOLERANCE = 1e-4  # float32 weights; the page sums in float64, Keras in float32
 
@@ -135,14 +132,7 @@ def page(explorer, tmp_path_factory):
         pytest.skip("no chromium on the PATH")
     from playwright.sync_api import sync_playwright
 
-    folder = tmp_path_factory.mktemp("encoder-shim")
-    (folder / "explorer.js").write_text(explorer._esm)
-    (folder / "explorer.css").write_text(explorer._css)
-    (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
-    (folder / "index.html").write_text(SHIM_PAGE)
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_shim_page(explorer, tmp_path_factory.mktemp("encoder-shim"))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
