@@ -20,6 +20,10 @@ smallest text in the image's own pixels, which the book's browser tests read bac
 
 from __future__ import annotations
 
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 
 import matplotlib as mpl
@@ -69,6 +73,31 @@ BOOK_STYLE = {
 }
 
 
+@contextmanager
+def _recording_text_sizes() -> Iterator[list[float]]:
+    """Within the block, every non-empty text an Agg renderer draws adds its size in points to the list yielded."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    sizes: list[float] = []
+    draw_text = RendererAgg.draw_text
+
+    def recording_draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if s.strip():
+            sizes.append(prop.get_size_in_points())
+        return draw_text(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    RendererAgg.draw_text = recording_draw_text
+    try:
+        yield sizes
+    finally:
+        RendererAgg.draw_text = draw_text
+
+
+def _check_figure(figure: Figure) -> None:
+    if not isinstance(figure, Figure):
+        raise ValueError(f"figure must be a matplotlib Figure: got {type(figure).__name__}")
+
+
 def smallest_text_points(figure: Figure) -> float:
     """The size in points of the smallest text ``figure`` draws (tick labels, legends, titles, annotations).
 
@@ -84,38 +113,38 @@ def smallest_text_points(figure: Figure) -> float:
     """
     from matplotlib.backends.backend_agg import RendererAgg
 
-    if not isinstance(figure, Figure):
-        raise ValueError(f"figure must be a matplotlib Figure: got {type(figure).__name__}")
-    sizes = []
-    renderer = RendererAgg(*figure.bbox.size, figure.dpi)
-    draw_text = renderer.draw_text
-
-    def recording_draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if s.strip():
-            sizes.append(prop.get_size_in_points())
-        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-
-    renderer.draw_text = recording_draw_text
-    figure.draw(renderer)
+    _check_figure(figure)
+    with _recording_text_sizes() as sizes:
+        figure.draw(RendererAgg(*figure.bbox.size, figure.dpi))
     return float(min(sizes, default=float("inf")))
+
+
+def _with_text_chunk(png: bytes, keyword: str, text: str) -> bytes:
+    """``png`` with a ``tEXt`` chunk ``keyword``: ``text`` after its header (the PNG specification's layout)."""
+    header_end = 8 + 4 + 4 + 13 + 4  # signature, then IHDR: length, type, 13 bytes of data, CRC
+    data = keyword.encode("latin-1") + b"\0" + text.encode("latin-1")
+    chunk = struct.pack(">I", len(data)) + b"tEXt" + data + struct.pack(">I", zlib.crc32(b"tEXt" + data))
+    return png[:header_end] + chunk + png[header_end:]
 
 
 def figure_png(figure: Figure, dpi: float | None = None, **savefig) -> bytes:
     """``figure`` as PNG bytes, cropped to what it draws, with :data:`TEXT_SIZE_KEY` in its metadata.
 
-    The entry is the smallest text's size in the image's pixels (points times dpi / 72).
+    The entry is the smallest text's size in the image's pixels (points times dpi / 72),
+    recorded while the figure is saved: the figure is drawn no more often than by ``savefig``.
 
     Raises
     ------
     ValueError
         If ``figure`` is not a matplotlib ``Figure``.
     """
-    points = smallest_text_points(figure)
+    _check_figure(figure)
     dpi = figure.dpi if dpi is None else dpi
     buffer = BytesIO()
-    options = {"bbox_inches": "tight", **savefig}
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={TEXT_SIZE_KEY: f"{points * dpi / 72:.3f}"}, **options)
-    return buffer.getvalue()
+    with _recording_text_sizes() as sizes:
+        figure.savefig(buffer, format="png", dpi=dpi, **{"bbox_inches": "tight", **savefig})
+    points = min(sizes, default=float("inf"))
+    return _with_text_chunk(buffer.getvalue(), TEXT_SIZE_KEY, f"{points * dpi / 72:.3f}")
 
 
 def _inline_png(figure: Figure, **savefig) -> str | None:
