@@ -1,4 +1,4 @@
-"""The shipped pretrained VAE: trained on the official 60,000, measured on the official 10,000, and its files checked."""
+"""The shipped pretrained VAE: trained on the official training images less a validation set, measured on the official 10,000, and its files checked."""
 
 import json
 import shutil
@@ -9,7 +9,8 @@ import pytest
 from vae_helpers.data import load_mnist
 from vae_helpers.model import decode, encode, load_pretrained, negative_elbo
 from vae_helpers.pretrained import PRETRAINED_DIR, PretrainedWeightsError, pretrained_metadata, verified_weights_path
-from vae_helpers.train import TrainingConfig
+from vae_helpers.pretrained import SHIPPED_BETAS, beta_folder
+from vae_helpers.train import N_VALIDATION, VALIDATION_SEED, TrainingConfig
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +23,14 @@ def shipped():
     return load_pretrained()
 
 
-def test_the_shipped_model_was_trained_on_the_official_split_with_todays_settings():
-    metadata = pretrained_metadata()
-    assert metadata["data"] == {"source": "mnist", "n_train": 60000, "n_test": 10000, "pixels": "x / 255"}
-    assert metadata["training"] == {**vars(TrainingConfig())}
+@pytest.mark.parametrize("beta", SHIPPED_BETAS)
+def test_the_shipped_models_were_trained_on_the_official_split_less_validation_with_todays_settings(beta):
+    metadata = pretrained_metadata(beta_folder(beta))
+    validation_score = metadata["data"].pop("validation_negative_elbo_nats")
+    assert metadata["data"] == {"source": "mnist", "n_train": 60000 - N_VALIDATION, "n_validation": N_VALIDATION,
+                                "validation_seed": VALIDATION_SEED, "n_test": 10000, "pixels": "x / 255"}
+    assert metadata["training"] == {**vars(TrainingConfig(beta=beta))}
+    assert validation_score > 0
 
 
 def test_shipped_weights_reproduce_the_held_out_elbo_in_their_metadata(official, shipped):
@@ -51,23 +56,20 @@ def judge(official):
     return classifier
 
 
-def test_at_the_centre_of_each_digits_codes_the_decoder_draws_that_digit_or_a_neighbour(official, shipped, judge):
-    """The decoder draws most digits at the median of their test codes; where it does not, the two clusters overlap.
+def test_at_the_centre_of_each_digits_test_codes_the_decoder_draws_that_digit(official, shipped, judge):
+    """At the median of each label's test codes the decoder draws that digit, all ten, as an independent judge reads it.
 
-    In two latent dimensions some clusters overlap (4 and 9; 3, 5 and 8): at the centre of
-    one, the decoder may draw its neighbour. Five seeds of the shipped settings were tried;
-    each drew 8 or 9 of the 10 digits (see the closing notes of the full-MNIST issue).
+    In two latent dimensions the 4s' and 9s' codes overlap, and whether the decoder draws a
+    4 at the 4s' centre differs from run to run (``benchmarks/centre_check.py``: one run in
+    five of the shipped settings draws all ten). The shipped model was chosen on the
+    validation images, where it draws all ten too; this checks the test images.
     """
     _, (x_test, y_test) = official
     encoder, decoder = shipped
     mu, _ = encode(encoder, x_test)
     centres = np.stack([np.median(mu[y_test == digit], axis=0) for digit in range(10)])
     drawn = np.asarray(judge.predict(decode(decoder, centres), verbose=0)).argmax(axis=1)
-    assert (drawn == np.arange(10)).sum() >= 8, f"the judge reads digits {drawn.tolist()} at the centres of 0-9"
-    distances = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
-    for digit in np.flatnonzero(drawn != np.arange(10)):
-        neighbours = np.argsort(distances[digit])[1:3]  # the two nearest other centres
-        assert drawn[digit] in neighbours, f"at the centre of the {digit}s the decoder draws a {drawn[digit]}, not a neighbour"
+    assert drawn.tolist() == list(range(10)), f"the judge reads digits {drawn.tolist()} at the centres of 0-9"
 
 
 @pytest.fixture

@@ -121,6 +121,12 @@ def test_the_command_line_answers_help_and_bad_output_before_importing_tensorflo
     assert bad.returncode == 2 and "exists and is not a folder" in bad.stderr
     bad_epochs = subprocess.run([sys.executable, "-m", "vae_helpers.train", "--epochs", "0"], capture_output=True, text=True)
     assert bad_epochs.returncode == 2 and "epochs must be a positive integer" in bad_epochs.stderr
+    for count in ("-1", "many"):
+        bad_validation = subprocess.run([sys.executable, "-m", "vae_helpers.train", "--validation", count], capture_output=True, text=True)
+        assert bad_validation.returncode == 2 and "--validation: expected a whole number >= 0" in bad_validation.stderr
+    too_many = subprocess.run([sys.executable, "-m", "vae_helpers.train", "--data", "bundled", "--validation", "4000"],
+                              capture_output=True, text=True)
+    assert too_many.returncode == 2 and "--validation must be smaller than the 4000 training images of 'bundled'" in too_many.stderr
     probe = "import sys, vae_helpers.train; print('tensorflow' in sys.modules)"
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert imported.stdout.strip() == "False"
@@ -171,3 +177,14 @@ def test_training_curves_plot_the_history_per_epoch(trained):
     assert len(plot_training_curves(without_rate).axes) == 3
     with pytest.raises(ValueError, match="history must hold a 'loss' per epoch"):
         plot_training_curves({"val_loss": [1.0]})
+
+
+def test_the_command_line_trains_on_the_training_images_less_a_stratified_validation_set(tmp_path):
+    from vae_helpers.pretrained import pretrained_metadata
+    from vae_helpers.train import main
+
+    main(["--data", "bundled", "--epochs", "1", "--validation", "500", "--output", str(tmp_path)])
+    data = pretrained_metadata(tmp_path)["data"]
+    assert {key: data[key] for key in ("source", "n_train", "n_validation", "validation_seed", "n_test")} == {
+        "source": "bundled", "n_train": 3500, "n_validation": 500, "validation_seed": 0, "n_test": 1000}
+    assert 0 < data["validation_negative_elbo_nats"] < 784 * np.log(2)  # better than a coin flip per pixel

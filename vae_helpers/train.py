@@ -1,8 +1,10 @@
 """Train the book's VAE, and reproduce the shipped pretrained weights.
 
 ``python -m vae_helpers.train`` retrains the 2-D model with the settings of
-:class:`TrainingConfig` on the official 60,000 training images, measures it on the 10,000
-test images, and rewrites the weights and their metadata (``vae_helpers/weights/``).
+:class:`TrainingConfig` on the official training images less a validation set of
+:data:`N_VALIDATION` (55,000 of the 60,000), measures it on the validation images and on the
+10,000 test images, and rewrites the weights and their metadata (``vae_helpers/weights/``).
+The validation images are where settings are chosen; the test images are only reported.
 ``--output DIR`` writes them elsewhere instead. The new weights and metadata replace the
 old as a pair (:func:`vae_helpers.pretrained.write_pretrained_files`), and only once
 training has finished.
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vae_helpers._validation import as_integer_at_least, as_positive_integer, as_positive_number
-from vae_helpers.data import SOURCES, load_mnist
+from vae_helpers.data import SOURCES, load_mnist, split_validation
 from vae_helpers.pretrained import PRETRAINED_DIR, write_pretrained_files
 
 if TYPE_CHECKING:
@@ -30,7 +32,12 @@ if TYPE_CHECKING:
 
     from vae_helpers.model import VAE
 
-__all__ = ["TrainingConfig", "LearningRateHistory", "train_vae", "plot_training_curves", "write_pretrained", "main"]
+__all__ = ["N_VALIDATION", "VALIDATION_SEED", "TrainingConfig", "LearningRateHistory", "train_vae", "plot_training_curves", "write_pretrained", "main"]
+
+#: Training images kept aside (stratified, :func:`~vae_helpers.data.split_validation`) to choose
+#: settings on, so that the test images are used only to report.
+N_VALIDATION = 5000
+VALIDATION_SEED = 0
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,14 @@ def _writable_folder(text: str) -> Path:
     return path
 
 
+def _count(text: str) -> int:
+    """argparse type for --validation: a whole number >= 0."""
+    try:
+        return as_integer_at_least(int(text), "--validation", 0)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0: got {text!r}") from error
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: retrain the pretrained 2-D VAE on the official training set and write its weights and metadata."""
     parser = argparse.ArgumentParser(prog="python -m vae_helpers.train", description=__doc__.splitlines()[0])
@@ -254,17 +269,29 @@ def main(argv: list[str] | None = None) -> None:
         "--beta", type=float, default=TrainingConfig.beta, help="weight of the KL term (default: 1, the VAE; 0 is an autoencoder)"
     )
     parser.add_argument("--data", choices=SOURCES, default="mnist", help="the data to train and measure on (default: mnist)")
+    parser.add_argument(
+        "--validation", type=_count, default=N_VALIDATION, metavar="N",
+        help=f"training images kept aside for validation (default: {N_VALIDATION}; 0 trains on them all)",
+    )
     args = parser.parse_args(argv)
     try:
         config = TrainingConfig(epochs=args.epochs, seed=args.seed, beta=args.beta)
     except ValueError as error:
         parser.error(str(error))
+    (x_train, y_train), (x_test, _) = load_mnist(args.data)
+    if args.validation >= len(x_train):
+        parser.error(f"--validation must be smaller than the {len(x_train)} training images of {args.data!r}: got {args.validation}")
     from vae_helpers.model import negative_elbo
 
-    (x_train, _), (x_test, _) = load_mnist(args.data)
-    vae, _ = train_vae(x_train, config=config, verbose=2)
-    score = negative_elbo(vae.encoder, vae.decoder, x_test, n_samples=10, seed=0)
     data = {"source": args.data, "n_train": len(x_train), "n_test": len(x_test), "pixels": "x / 255"}
+    x_validation = None
+    if args.validation:
+        (x_train, _), (x_validation, _) = split_validation(x_train, y_train, args.validation, seed=VALIDATION_SEED)
+        data.update(n_train=len(x_train), n_validation=len(x_validation), validation_seed=VALIDATION_SEED)
+    vae, _ = train_vae(x_train, config=config, verbose=2)
+    if x_validation is not None:
+        data["validation_negative_elbo_nats"] = round(negative_elbo(vae.encoder, vae.decoder, x_validation, n_samples=10, seed=0), 3)
+    score = negative_elbo(vae.encoder, vae.decoder, x_test, n_samples=10, seed=0)
     weights = write_pretrained(vae, config, score, args.output, data)
     print(f"held-out -ELBO: {score:.2f} nats; {weights.name} and its metadata written to {args.output}")
 
