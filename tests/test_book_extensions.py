@@ -3,11 +3,14 @@
 import sys
 import warnings
 
-from conftest import REPO_ROOT
+import pytest
+
+from conftest import NOTEBOOKS, REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 
 import execution_cache  # noqa: E402
+import parallel_execution  # noqa: E402
 import strict_warnings  # noqa: E402
 
 
@@ -78,3 +81,12 @@ def test_the_kernel_warning_options_make_the_books_own_warnings_errors(tmp_path)
             warnings.warn_explicit("inherited", DeprecationWarning, "x.py", 1, module="jupyter_client.session")
         assert [str(item.message) for item in caught] == ["library noise"]
 
+
+
+def test_the_cold_build_runs_the_notebooks_side_by_side_and_reads_every_result_from_the_cache(built_book):
+    if parallel_execution.WORKERS < 2:
+        pytest.skip("one core: the notebooks execute one after the other, as myst-nb reads them")
+    assert f"executing {len(NOTEBOOKS)} notebooks, 2 at a time" in built_book.log
+    # myst-nb found each result in its cache and executed nothing itself.
+    assert built_book.log.count("Using cached notebook") == len(NOTEBOOKS), built_book.log[-3000:]
+    assert "Executing notebook using" not in built_book.log

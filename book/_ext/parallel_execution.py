@@ -1,0 +1,89 @@
+"""Sphinx extension: execute the notebooks a build must run side by side, before Sphinx reads them.
+
+myst-nb's ``cache`` mode executes each notebook when Sphinx reads its page, one after the
+other, and Jupyter Book 1 reads pages one at a time. Half of a notebook's time is spent on
+one core (starting a kernel, importing TensorFlow, drawing figures), so on a machine with two
+cores two notebooks can run at once. Before Sphinx reads, this extension executes every
+notebook that has no record in myst-nb's execution cache, :data:`WORKERS` at a time, exactly
+as myst-nb would (the same function, working folder, timeout and error setting), and stores
+each result in the cache the way myst-nb does. myst-nb then finds them there when it reads
+the pages. A notebook that fails here is not stored: myst-nb executes it again while reading
+and reports the error as it always does, so a failing build fails in the same way, later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+
+LOGGER = logging.getLogger(__name__)
+#: Notebooks executed at once: one per core, at most two (each kernel's TensorFlow uses every core).
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+#: Beside the execution cache, which a change to vae_helpers empties: how long each notebook took last time.
+SECONDS_FILE = ".notebook-seconds.json"
+
+
+def notebooks_to_execute(app: Sphinx, docnames: list[str]) -> list[Path]:
+    """The notebooks among ``docnames`` that myst-nb would execute: not in its cache, not excluded."""
+    config = app.env.mystnb_config
+    if config.execution_mode != "cache":
+        return []
+    cache = get_cache(config.execution_cache_path)
+    excluded = Matcher(config.execution_excludepatterns)
+    paths = []
+    for docname in docnames:
+        path = Path(app.env.doc2path(docname))
+        if path.suffix != ".ipynb" or excluded(docname):
+            continue
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            paths.append(path)
+    return paths
+
+
+def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
+    paths = notebooks_to_execute(app, docnames)
+    if len(paths) < 2 or WORKERS < 2:
+        return  # nothing to gain: myst-nb executes them as it reads
+    config = app.env.mystnb_config
+    notebooks = {path: nbformat.read(path, as_version=4) for path in paths}
+
+    def execute(path: Path):
+        # The kernel is a process of its own; the thread only waits on it.
+        return single_nb_execution(notebooks[path], cwd=str(path.parent), timeout=config.execution_timeout,
+                                   allow_errors=config.execution_allow_errors, meta_override=True)
+
+    # Longest first, so that the short ones fill in: by the last build's times, else by size.
+    seconds_file = Path(config.execution_cache_path).parent / SECONDS_FILE
+    seconds = json.loads(seconds_file.read_text()) if seconds_file.is_file() else {}
+    paths.sort(key=lambda path: (seconds.get(path.name, 0), path.stat().st_size), reverse=True)
+    LOGGER.info(f"executing {len(paths)} notebooks, {WORKERS} at a time")
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = dict(zip(paths, pool.map(execute, paths)))
+    cache = get_cache(config.execution_cache_path)
+    for path, result in results.items():
+        if result.err is not None:
+            LOGGER.info(f"{path.name} failed ({result.err.__class__.__name__}); it runs again as its page is read")
+            continue
+        record = cache.add_nb_to_project(str(path))
+        cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),
+                                    check_validity=False, overwrite=True)
+        LOGGER.info(f"executed {path.name} in {result.time:.1f} s")
+        seconds[path.name] = round(result.time, 1)
+    seconds_file.write_text(json.dumps(seconds, indent=1, sort_keys=True) + "\n")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("env-before-read-docs", execute_into_cache)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
