@@ -275,13 +275,15 @@ def test_bound_rejects_bad_input(small_vae, images):
         importance_weighted_bound(encoder, decoder, images.reshape(3, 28, 28), 1)
     bad = images.copy()
     bad[0, 0] = np.inf
-    with pytest.raises(ValueError, match="x must be finite"):
+    with pytest.raises(ValueError, match="x must hold finite pixel intensities"):
         importance_weighted_bound(encoder, decoder, bad, 1)
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match="x must not contain NaN"):
         importance_weighted_bound(encoder, decoder, bad, 1)
-    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"x must hold pixel intensities in \[0, 1\] \(divide by 255\)"):
         importance_weighted_bound(encoder, decoder, images * 255, 1)
+    with pytest.raises(ValueError, match="x must hold at least one image"):
+        importance_weighted_bound(encoder, decoder, images[:0], 1)
     with pytest.raises(ValueError, match="decoder must take codes of the encoder's latent size"):
         importance_weighted_bound(encoder, build_decoder(latent_dim=3, hidden=4), images, 1)
     with pytest.raises(ValueError, match="max_rows"):
@@ -383,7 +385,7 @@ def test_continuous_bernoulli_normaliser_makes_a_density_on_zero_one():
 def test_pixel_helpers_reject_bad_images(function):
     with pytest.raises(ValueError, match="x must have shape"):
         function(np.zeros((2, 28, 28)))
-    with pytest.raises(ValueError, match=r"x must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"x must hold pixel intensities in \[0, 1\] \(divide by 255\)"):
         function(np.full((1, 784), 2.0))
 
 

@@ -21,13 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp, xlogy
 
-from vae_helpers._validation import (
-    as_float_array,
-    as_positive_integer,
-    as_positive_number,
-    as_probability,
-)
-from vae_helpers.data import N_PIXELS
+from vae_helpers._validation import as_float_array, as_positive_integer, as_positive_number, check_images
 
 __all__ = [
     "LinearGaussian",
@@ -270,13 +264,11 @@ def log_mean_exp(log_values: ArrayLike, axis: int = -1) -> np.ndarray | float:
 
 
 def _check_images(x: ArrayLike, name: str = "x") -> np.ndarray:
-    x = _as_finite(x, name)
-    if x.ndim != 2 or x.shape[1] != N_PIXELS:
-        raise ValueError(f"{name} must have shape (n_images, {N_PIXELS}) (flattened 28x28 images): got {x.shape}")
-    if x.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one image: got shape {x.shape}")
-    as_probability(x, name)  # pixel intensities in [0, 1]
-    return x.astype(np.float32)
+    # The package's image check, and at least one image: a bound averaged over none is not a number.
+    images = check_images(x, name)
+    if len(images) == 0:
+        raise ValueError(f"{name} must hold at least one image: got shape {images.shape}")
+    return images
 
 
 def _latent_dim(encoder, decoder) -> int:
