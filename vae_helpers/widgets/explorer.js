@@ -25,6 +25,7 @@ const RING = 7; // the ring's radius, CSS pixels
 const GRAB = 24; // a touch this close to the ring (CSS pixels) drags it; elsewhere it scrolls the page
 const STRIP_SCALE = 3;
 const DIGIT = 28;
+const SEND_EVERY = 100; // milliseconds: how often Python hears of the point during a drag
 
 // -- the model ------------------------------------------------------------------------------
 
@@ -208,6 +209,8 @@ class Explorer {
     this.clipped = false;
     this.frame = 0;
     this.pending = null; // what Python hears of after the frame
+    this.sending = 0; // the timer that sends it
+    this.lastSent = -Infinity;
     this.dragging = null; // the pointer that drags the point, if any
     this.browser = model.get("decoding") === "browser";
     this.decoder = this.browser ? new Decoder(model.get("decoder_layers")) : null;
@@ -268,7 +271,7 @@ class Explorer {
     const inside = [Math.max(-limit, Math.min(limit, z[0])), Math.max(-limit, Math.min(limit, z[1]))];
     this.clipped = inside[0] !== z[0] || inside[1] !== z[1];
     this.z = inside;
-    this.pending = { z: inside.slice(), ...extra };
+    this.pending = { ...this.pending, z: inside.slice(), ...extra };
     this.schedule(source);
   }
 
@@ -395,7 +398,10 @@ class Explorer {
   /* Draw now, at most once per display frame; `source` (a control being moved) is left alone.
    * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
    * is in that frame. Events that come before the frame is drawn are drawn together in its
-   * animation callback, and Python hears of the new point after the frame, off the reader's path. */
+   * animation callback, and Python hears of the new point after the frame, off the reader's path,
+   * during a drag at most every SEND_EVERY ms, the last point included: in JupyterLab each message
+   * to the kernel comes back as busy/idle messages whose handling (the kernel's status in the
+   * toolbar) takes the page several milliseconds, which a frame must not wait for. */
   schedule(source) {
     this.source = source;
     if (this.frame) {
@@ -409,7 +415,13 @@ class Explorer {
         this.dirty = false;
         this.render();
       }
-      this.sending = setTimeout(() => this.send(), 0);
+      if (!this.sending) {
+        this.sending = setTimeout(() => {
+          this.sending = 0;
+          this.lastSent = performance.now();
+          this.send();
+        }, Math.max(0, this.lastSent + SEND_EVERY - performance.now()));
+      }
     });
   }
 
