@@ -139,7 +139,7 @@ function row(parent) {
 // ---- the model -----------------------------------------------------------------------------
 
 const SEND_EVERY = 100; // milliseconds: how often Python hears of a slider being dragged
-const sending = new WeakMap(); // model -> {timer, last}: when its changes next go to Python, when they last went
+const sending = new WeakMap(); // model -> {timer, last, unsent}: the next send, the last one, what it will carry
 
 /** Set a trait from a control: the panel's change listeners redraw at once, in the input handler,
  * and Python hears of it (anywidget's save_changes) after the frame is drawn, off the reader's
@@ -147,13 +147,26 @@ const sending = new WeakMap(); // model -> {timer, last}: when its changes next 
  * each message to the kernel comes back as busy/idle messages whose handling (the kernel's
  * status in the toolbar) takes the page several milliseconds, which a frame must not wait for. */
 function update(model, name, value) {
+  let state = sending.get(model);
+  if (!state) {
+    state = { timer: 0, last: -Infinity, unsent: new Map(), guarded: new Set() };
+    sending.set(model, state);
+  }
+  if (!state.guarded.has(name)) {
+    // The kernel's echo of an earlier send may arrive while a newer value waits to be sent:
+    // the reader's value stays, and the next send carries it.
+    state.guarded.add(name);
+    model.on(`change:${name}`, () => {
+      if (state.unsent.has(name) && model.get(name) !== state.unsent.get(name)) model.set(name, state.unsent.get(name));
+    });
+  }
+  state.unsent.set(name, value);
   model.set(name, value);
-  const state = sending.get(model) || { timer: 0, last: -Infinity };
-  sending.set(model, state);
   if (state.timer) return; // a send is due: it carries this value too
   const send = () => {
     state.timer = 0;
     state.last = performance.now();
+    state.unsent.clear();
     model.save_changes();
   };
   const wait = state.last + SEND_EVERY - performance.now();

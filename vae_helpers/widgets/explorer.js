@@ -366,6 +366,7 @@ class Explorer {
     // From Python (set_z, sample_prior, interpolate) or, in Python-decoding mode, new pixels.
     this.onModel = {
       "change:z": () => {
+        if (this.pending) return; // an echo of an earlier send: the reader's newer point waits to be sent
         const z = this.model.get("z");
         if (z[0] !== this.z[0] || z[1] !== this.z[1]) {
           this.z = z.slice();
@@ -374,10 +375,12 @@ class Explorer {
         }
       },
       "change:t": () => {
+        if (this.pending && "t" in this.pending) return;
         this.t = this.model.get("t");
         this.view.tInput.value = String(this.t);
       },
       "change:endpoints": () => {
+        if (this.pending && "endpoints" in this.pending) return;
         const endpoints = this.model.get("endpoints");
         if (endpoints[0] !== this.endpoints[0] || endpoints[1] !== this.endpoints[1]) this.setEndpoints(endpoints, false);
         this.schedule(null);
