@@ -144,8 +144,8 @@ const sending = new WeakMap(); // model -> {timer, last, unsent}: the next send,
 /** Set a trait from a control: the panel's change listeners redraw at once, in the input handler,
  * and Python hears of it (anywidget's save_changes) after the frame is drawn, off the reader's
  * path, and during a drag at most every SEND_EVERY ms, the last value included: in JupyterLab
- * each message to the kernel comes back as busy/idle messages whose handling (the kernel's
- * status in the toolbar) takes the page several milliseconds, which a frame must not wait for. */
+ * the kernel's replies to each message set off several milliseconds of JupyterLab's own work
+ * in the page (React renders), which a frame must not wait for. */
 function update(model, name, value) {
   let state = sending.get(model);
   if (!state) {

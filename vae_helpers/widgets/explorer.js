@@ -402,9 +402,9 @@ class Explorer {
    * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
    * is in that frame. Events that come before the frame is drawn are drawn together in its
    * animation callback, and Python hears of the new point after the frame, off the reader's path,
-   * during a drag at most every SEND_EVERY ms, the last point included: in JupyterLab each message
-   * to the kernel comes back as busy/idle messages whose handling (the kernel's status in the
-   * toolbar) takes the page several milliseconds, which a frame must not wait for. */
+   * during a drag at most every SEND_EVERY ms, the last point included: in JupyterLab the kernel's
+   * replies to each message set off several milliseconds of JupyterLab's own work in the page
+   * (React renders), which a frame must not wait for. */
   schedule(source) {
     this.source = source;
     if (this.frame) {
