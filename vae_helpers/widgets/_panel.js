@@ -85,7 +85,9 @@ function line(c, xs, ys, sx, sy, color, width = 2, dash = []) {
 function slider(parent, { label, trait, index, min, max, step, value, onInput }) {
   const row = document.createElement("label");
   row.className = "vae-panel__control";
-  row.style.cssText = "display:flex;align-items:center;gap:0.5em;margin:0.15em 0;font:14px sans-serif";
+  // No text selection starts in the row: in JupyterLab a drag that may select text makes Chromium
+  // lay out and pre-paint the whole page at every pointer move, before the frame.
+  row.style.cssText = "display:flex;align-items:center;gap:0.5em;margin:0.15em 0;font:14px sans-serif;user-select:none";
   const name = document.createElement("span");
   name.textContent = label;
   name.style.minWidth = "4.5em";
@@ -136,18 +138,38 @@ function row(parent) {
 
 // ---- the model -----------------------------------------------------------------------------
 
-const unsent = new Set(); // models whose changes wait to be sent to Python
+const SEND_EVERY = 100; // milliseconds: how often Python hears of a slider being dragged
+const sending = new WeakMap(); // model -> {timer, last, unsent}: the next send, the last one, what it will carry
 
 /** Set a trait from a control: the panel's change listeners redraw at once, in the input handler,
- * and Python hears of it (anywidget's save_changes) once the frame is drawn, off the reader's path. */
+ * and Python hears of it (anywidget's save_changes) after the frame is drawn, off the reader's
+ * path, and during a drag at most every SEND_EVERY ms, the last value included: in JupyterLab
+ * the kernel's replies to each message set off several milliseconds of JupyterLab's own work
+ * in the page (React renders), which a frame must not wait for. */
 function update(model, name, value) {
+  let state = sending.get(model);
+  if (!state) {
+    state = { timer: 0, last: -Infinity, unsent: new Map(), guarded: new Set() };
+    sending.set(model, state);
+  }
+  if (!state.guarded.has(name)) {
+    // The kernel's echo of an earlier send may arrive while a newer value waits to be sent:
+    // the reader's value stays, and the next send carries it.
+    state.guarded.add(name);
+    model.on(`change:${name}`, () => {
+      if (state.unsent.has(name) && model.get(name) !== state.unsent.get(name)) model.set(name, state.unsent.get(name));
+    });
+  }
+  state.unsent.set(name, value);
   model.set(name, value);
-  if (unsent.has(model)) return;
-  unsent.add(model);
-  requestAnimationFrame(() =>
-    setTimeout(() => {
-      unsent.delete(model);
-      model.save_changes();
-    }, 0),
-  );
+  if (state.timer) return; // a send is due: it carries this value too
+  const send = () => {
+    state.timer = 0;
+    state.last = performance.now();
+    state.unsent.clear();
+    model.save_changes();
+  };
+  const wait = state.last + SEND_EVERY - performance.now();
+  if (wait > 0) state.timer = setTimeout(send, wait);
+  else state.timer = requestAnimationFrame(() => setTimeout(send, 0));
 }

@@ -25,6 +25,7 @@ const RING = 7; // the ring's radius, CSS pixels
 const GRAB = 24; // a touch this close to the ring (CSS pixels) drags it; elsewhere it scrolls the page
 const STRIP_SCALE = 3;
 const DIGIT = 28;
+const SEND_EVERY = 100; // milliseconds: how often Python hears of the point during a drag
 
 // -- the model ------------------------------------------------------------------------------
 
@@ -208,6 +209,8 @@ class Explorer {
     this.clipped = false;
     this.frame = 0;
     this.pending = null; // what Python hears of after the frame
+    this.sending = 0; // the timer that sends it
+    this.lastSent = -Infinity;
     this.dragging = null; // the pointer that drags the point, if any
     this.browser = model.get("decoding") === "browser";
     this.decoder = this.browser ? new Decoder(model.get("decoder_layers")) : null;
@@ -268,7 +271,7 @@ class Explorer {
     const inside = [Math.max(-limit, Math.min(limit, z[0])), Math.max(-limit, Math.min(limit, z[1]))];
     this.clipped = inside[0] !== z[0] || inside[1] !== z[1];
     this.z = inside;
-    this.pending = { z: inside.slice(), ...extra };
+    this.pending = { ...this.pending, z: inside.slice(), ...extra };
     this.schedule(source);
   }
 
@@ -363,6 +366,7 @@ class Explorer {
     // From Python (set_z, sample_prior, interpolate) or, in Python-decoding mode, new pixels.
     this.onModel = {
       "change:z": () => {
+        if (this.pending) return; // an echo of an earlier send: the reader's newer point waits to be sent
         const z = this.model.get("z");
         if (z[0] !== this.z[0] || z[1] !== this.z[1]) {
           this.z = z.slice();
@@ -371,10 +375,12 @@ class Explorer {
         }
       },
       "change:t": () => {
+        if (this.pending && "t" in this.pending) return;
         this.t = this.model.get("t");
         this.view.tInput.value = String(this.t);
       },
       "change:endpoints": () => {
+        if (this.pending && "endpoints" in this.pending) return;
         const endpoints = this.model.get("endpoints");
         if (endpoints[0] !== this.endpoints[0] || endpoints[1] !== this.endpoints[1]) this.setEndpoints(endpoints, false);
         this.schedule(null);
@@ -395,7 +401,10 @@ class Explorer {
   /* Draw now, at most once per display frame; `source` (a control being moved) is left alone.
    * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
    * is in that frame. Events that come before the frame is drawn are drawn together in its
-   * animation callback, and Python hears of the new point after the frame, off the reader's path. */
+   * animation callback, and Python hears of the new point after the frame, off the reader's path,
+   * during a drag at most every SEND_EVERY ms, the last point included: in JupyterLab the kernel's
+   * replies to each message set off several milliseconds of JupyterLab's own work in the page
+   * (React renders), which a frame must not wait for. */
   schedule(source) {
     this.source = source;
     if (this.frame) {
@@ -409,7 +418,13 @@ class Explorer {
         this.dirty = false;
         this.render();
       }
-      this.sending = setTimeout(() => this.send(), 0);
+      if (!this.sending) {
+        this.sending = setTimeout(() => {
+          this.sending = 0;
+          this.lastSent = performance.now();
+          this.send();
+        }, Math.max(0, this.lastSent + SEND_EVERY - performance.now()));
+      }
     });
   }
 
