@@ -24,6 +24,10 @@ the rest (from the page seeing the event to the pixels: the widget's part), the 
 decode + draw of one explorer frame, and the
 kernel's part of one slider move of the two kernel explorers (in this process).
 
+Each move comes after a random pause of up to one frame (16.7 ms, seeded), as a reader's
+moves fall anywhere between two ticks of Chromium's frame clock: the wait for the next tick
+is then what a reader waits, half a frame on average, whatever the page does.
+
 Results go to ``benchmarks/results/widget_latency.json``, the one source the README and
 chapter 6 quote; the script also prints the README's table. Needs Debian's ``chromium`` and
 ``book/_vendor`` (``make book`` installs it). Run it on a quiet machine (the load average
@@ -65,6 +69,7 @@ OLD_EXPLORER_COMMIT = "6ae8a33"  # the last commit with the ipywidgets explorer
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 STEP_PIXELS = 6  # per slider move: at least one step of every slider
+FRAME_MS = 1000 / 60  # Chromium's frame clock in the traces (benchmarks/widget_frames.py)
 NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in the static page)
 
 # name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
@@ -171,8 +176,11 @@ class Series:
         self.queue: list[float] = []
         self.misses = 0
 
-    def _measure(self, move) -> None:
+    def _measure(self, move, rng: np.random.Generator) -> None:
         self.page.evaluate("root => window.__latency.arm(root)", self.root.element_handle())
+        # A reader's move falls anywhere between two ticks of the frame clock; without this pause
+        # every move would come a fixed round trip after the last frame, at the same place on it.
+        self.page.wait_for_timeout(float(rng.uniform(0, FRAME_MS)))
         move()
         result = self.page.evaluate(f"window.__latency.result({self.timeout_ms})")
         if result is None:
@@ -191,7 +199,7 @@ class Series:
             page.mouse.down()
             for _ in range(moves):
                 x, y = rng.uniform(0.15, 0.85, size=2)
-                self._measure(lambda: page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"]))
+                self._measure(lambda: page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"]), rng)
         else:  # a slider: hold it and move right, then back, a few pixels a move
             control = self.root.locator(self.control).first
             control.scroll_into_view_if_needed()
@@ -202,7 +210,7 @@ class Series:
             page.mouse.down()
             page.wait_for_timeout(300)  # the press itself may move the value: let it settle
             for move in range(1, moves + 1):
-                self._measure(lambda: page.mouse.move(x + STEP_PIXELS * min(move, moves - move + 1), y))
+                self._measure(lambda: page.mouse.move(x + STEP_PIXELS * min(move, moves - move + 1), y), rng)
                 if self.misses >= NEVER_MOVES and not self.to_screen:
                     break  # nothing redraws it (an old widget in the static page)
         page.mouse.up()
@@ -356,8 +364,12 @@ def readme_table(rows: dict) -> str:
         row = rows.get(key)
         if row is None:
             return "-"
-        return "never: no kernel" if row["median_ms"] is None else f"{row['median_ms']:.1f} ms"
+        if row["median_ms"] is None:
+            return "never: no kernel"
+        page_part = f" ({row['page_to_screen_median_ms']:.1f} ms)" if row["implementation"] == "anywidget" else ""
+        return f"{row['median_ms']:.1f} ms{page_part}"
 
+    # The book's widgets: the whole time (the part after the page sees the move).
     lines = ["| widget | JupyterLab, anywidget | static page, anywidget | JupyterLab, before | static page, before |",
              "| --- | --- | --- | --- | --- |"]
     for name in [*PANELS, "explorer"]:
