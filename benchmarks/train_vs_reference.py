@@ -192,5 +192,6 @@ def main() -> None:
         RESULTS.write_text(json.dumps(record, indent=2) + "\n")
         print(f"written to {RESULTS}")
 
+
 if __name__ == "__main__":
     main()

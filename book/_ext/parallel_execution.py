@@ -33,31 +33,31 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 SECONDS_FILE = ".notebook-seconds.json"
 
 
-def notebooks_to_execute(app: Sphinx, docnames: list[str]) -> list[Path]:
-    """The notebooks among ``docnames`` that myst-nb would execute: not in its cache, not excluded."""
+def notebooks_to_execute(app: Sphinx, docnames: list[str]) -> dict[Path, nbformat.NotebookNode]:
+    """The notebooks among ``docnames`` that myst-nb would execute (not in its cache, not excluded), by path."""
     config = app.env.mystnb_config
     if config.execution_mode != "cache":
-        return []
+        return {}
     cache = get_cache(config.execution_cache_path)
     excluded = Matcher(config.execution_excludepatterns)
-    paths = []
+    notebooks = {}
     for docname in docnames:
         path = Path(app.env.doc2path(docname))
         if path.suffix != ".ipynb" or excluded(docname):
             continue
+        notebook = nbformat.read(path, as_version=4)
         try:
-            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+            cache.match_cache_notebook(notebook)
         except KeyError:
-            paths.append(path)
-    return paths
+            notebooks[path] = notebook
+    return notebooks
 
 
 def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
-    paths = notebooks_to_execute(app, docnames)
-    if len(paths) < 2 or WORKERS < 2:
+    notebooks = notebooks_to_execute(app, docnames)
+    if len(notebooks) < 2 or WORKERS < 2:
         return  # nothing to gain: myst-nb executes them as it reads
     config = app.env.mystnb_config
-    notebooks = {path: nbformat.read(path, as_version=4) for path in paths}
 
     def execute(path: Path):
         # The kernel is a process of its own; the thread only waits on it.
@@ -67,7 +67,7 @@ def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
     # Longest first, so that the short ones fill in: by the last build's times, else by size.
     seconds_file = Path(config.execution_cache_path).parent / SECONDS_FILE
     seconds = json.loads(seconds_file.read_text()) if seconds_file.is_file() else {}
-    paths.sort(key=lambda path: (seconds.get(path.name, 0), path.stat().st_size), reverse=True)
+    paths = sorted(notebooks, key=lambda path: (seconds.get(path.name, 0), path.stat().st_size), reverse=True)
     LOGGER.info(f"executing {len(paths)} notebooks, {WORKERS} at a time")
     with ThreadPoolExecutor(WORKERS) as pool:
         results = dict(zip(paths, pool.map(execute, paths)))
