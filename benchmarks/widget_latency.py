@@ -15,23 +15,34 @@ notebook showing all of them) and a static page built as the book builds a prose
 widget state written by ``book/_ext/widget_directive.py``, the book's vendored widget manager,
 anywidget's front end and ``widgets-offline.js``), where the old widgets have no kernel.
 
+and, under them, the floor (``benchmarks/floor_widget.py``): one slider redrawing one canvas,
+with nothing sent to Python: what no widget can beat in that home, measured in the same run.
+
 One measure for all: from the pointer event's ``timeStamp`` (when the browser received the
 input) to the first display frame whose pixels differ (any canvas or image of the widget),
 taken in that frame's ResizeObserver step, which comes after every animation-frame callback
-and layout, just before paint. Also recorded: how long the event waited in Chromium before
-the page saw it (Chromium hands pointer moves to the page at the start of a display frame),
-the rest (from the page seeing the event to the pixels: the widget's part), the browser's
-decode + draw of one explorer frame, and the
-kernel's part of one slider move of the two kernel explorers (in this process).
+and layout, just before paint. Two ways of moving:
 
-Each move comes after a random pause of up to one frame (16.7 ms, seeded), as a reader's
-moves fall anywhere between two ticks of Chromium's frame clock: the wait for the next tick
-is then what a reader waits, half a frame on average, whatever the page does.
+- a move: one move after a random pause of up to one frame (16.7 ms, seeded), as a reader's
+  moves fall anywhere between two frames. Also recorded: how long the event waited in
+  Chromium before the page saw it (Chromium hands pointer moves to the page at the start of a
+  display frame) and the rest (from the page seeing the event to the pixels: the widget's part);
+- a steady drag: moves at a USB mouse's rate (125 a second), sent to Chromium's DevTools socket
+  without waiting for each to be handled, every one timed, those Chromium coalesced included;
+
+plus the browser's decode + draw of one explorer frame, and the kernel's part of one slider
+move of the two kernel explorers (in this process).
+
+Headless Chromium has no screen: when a page is idle it starts a frame as soon as a move
+arrives. A screen's frames come at its refresh rate, and a move at a random moment waits for
+the next one, 8.3 ms on average at 60 Hz, before any page can show it. On 2 cores with software
+rendering a steady drag keeps the browser's threads busy, so its figures are this machine's;
+the floor's, beside them, say how much of them is the browser's.
 
 Results go to ``benchmarks/results/widget_latency.json``, the one source the README and
 chapter 6 quote; the script also prints the README's table. Needs Debian's ``chromium`` and
 ``book/_vendor`` (``make book`` installs it). Run it on a quiet machine (the load average
-goes into the JSON): ``.venv/bin/python benchmarks/widget_latency.py`` (about 5 minutes).
+goes into the JSON): ``.venv/bin/python benchmarks/widget_latency.py`` (about 7 minutes).
 """
 
 from __future__ import annotations
@@ -58,18 +69,21 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "tests"), str(REPO / "book" / "_ext")]
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "book" / "_ext"), str(REPO / "benchmarks")]
 import lab_harness  # noqa: E402
+from floor_widget import FloorWidget  # noqa: E402
 from widget_directive import widget_html  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "widget_latency.json"
 VENDOR = REPO / "book" / "_vendor"
 OLD_PANELS = "vae_helpers/panels.py"  # the ipywidgets + matplotlib panels, as they were before their removal
 OLD_EXPLORER_COMMIT = "6ae8a33"  # the last commit with the ipywidgets explorer
+DEVTOOLS_PORT = lab_harness.free_port()  # on 127.0.0.1: RawMouse's way in
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+                 "--disable-sync", "--no-first-run", f"--remote-debugging-port={DEVTOOLS_PORT}"]
 STEP_PIXELS = 6  # per slider move: at least one step of every slider
 FRAME_MS = 1000 / 60  # Chromium's frame clock in the traces (benchmarks/widget_frames.py)
+REPORT_RATE_HZ = 125  # a steady drag's pointer moves per second: a USB mouse's default report rate
 NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in the static page)
 
 # name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
@@ -79,7 +93,8 @@ PANELS = {
     "gaussian_kl": ("GaussianKLPanel(mu=-2.0, sigma=0.5)", 'input[data-trait="mu"]', "GaussianKLPanel(mu=-2.0, sigma=0.5)"),
     "elbo": ("ElboPanel(mu=-1.0, sigma=0.4)", 'input[data-trait="mu"]', None),
 }
-TITLES = {"coin": "coin entropy (ch. 1)", "distributions": "two distributions (ch. 1)",
+TITLES = {"floor": "the floor: one slider, one canvas", "floor_end": "the floor, at the end of the notebook",
+          "coin": "coin entropy (ch. 1)", "distributions": "two distributions (ch. 1)",
           "gaussian_kl": "Gaussian KL (ch. 2)", "elbo": "ELBO (ch. 3)", "explorer": "latent explorer (ch. 6)"}
 
 # Injected into every page before its own scripts. `arm(root)` remembers what the widget
@@ -89,44 +104,74 @@ TITLES = {"coin": "coin entropy (ch. 1)", "distributions": "two distributions (c
 PROBE = """(() => {
   const probe = window.__latency = { armed: false };
   const signature = (root) => {
-    let sum = 0;
+    // FNV-1a over whole pixels: cheap enough to run in every frame of a steady drag.
+    let hash = 2166136261;
     for (const canvas of root.querySelectorAll("canvas")) {
       if (!canvas.width || !canvas.height) continue;
-      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let k = 0; k < data.length; k += 4) sum = (sum * 31 + data[k] + 7 * data[k + 1] + 13 * data[k + 2]) % 2147483647;
+      const image = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      const pixels = new Uint32Array(image.data.buffer);
+      for (let k = 0; k < pixels.length; k++) hash = Math.imul(hash ^ pixels[k], 16777619);
     }
-    return sum + "|" + [...root.querySelectorAll("img")].map((image) => image.src.length + image.src.slice(-64)).join("|");
+    return hash + "|" + [...root.querySelectorAll("img")].map((image) => image.src.length + image.src.slice(-64)).join("|");
   };
   let sentinel = null, wide = false;
   const nextFrame = () => requestAnimationFrame(() => {
     wide = !wide;
     sentinel.style.width = wide ? "2px" : "1px";
   });
+  // A steady drag (`track`): every pointer move, each one the browser coalesced into a
+  // pointermove included, is timed to the first frame whose pixels differ.
+  let tracking = null;
   const frame = () => {
-    if (!probe.armed || probe.start === null) return;
     const now = performance.now();
+    if (tracking && tracking.pending.length) {
+      const after = signature(tracking.root);
+      if (after !== tracking.before) {
+        tracking.before = after;
+        for (const stamp of tracking.pending) tracking.found.push(now - stamp);
+        tracking.pending = [];
+      } else nextFrame();
+    }
+    if (!probe.armed || probe.start === null) return;
     if (signature(probe.root) !== probe.before) probe.finish([now - probe.start, probe.queue]);
     else nextFrame();
   };
   const started = (event) => {
+    if (tracking && event.type === "pointermove") {
+      const moves = event.getCoalescedEvents();
+      for (const move of moves.length ? moves : [event]) tracking.pending.push(move.timeStamp);
+      nextFrame();
+    }
     if (!probe.armed || probe.start !== null) return;
     probe.start = event.timeStamp;
     probe.queue = performance.now() - event.timeStamp;
     nextFrame();
   };
   for (const type of ["pointerdown", "pointermove"]) window.addEventListener(type, started, true);
+  const observeFrames = () => {
+    if (sentinel) return;
+    sentinel = document.createElement("div");
+    sentinel.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;visibility:hidden;pointer-events:none";
+    document.body.append(sentinel);
+    new ResizeObserver(frame).observe(sentinel);
+  };
   probe.arm = (root) => {
-    if (!sentinel) {
-      sentinel = document.createElement("div");
-      sentinel.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;visibility:hidden;pointer-events:none";
-      document.body.append(sentinel);
-      new ResizeObserver(frame).observe(sentinel);
-    }
+    observeFrames();
     probe.root = root;
     probe.before = signature(root);
     probe.start = null;
     probe.armed = true;
     probe.done = new Promise((resolve) => { probe.finish = (result) => { probe.armed = false; resolve(result); }; });
+  };
+  probe.track = (root) => {
+    observeFrames();
+    tracking = { root, before: signature(root), pending: [], found: [] };
+  };
+  // The steady drag's times, in ms; moves still waiting for new pixels are left out.
+  probe.tracked = () => {
+    const found = tracking.found;
+    tracking = null;
+    return found;
   };
   // [pointer event to new pixels on screen, time the event waited before the page saw it], or null.
   probe.result = (timeout) => Promise.race([probe.done, new Promise((resolve) => setTimeout(() => {
@@ -164,6 +209,42 @@ def without_ipyevents() -> None:
         sys.modules["ipyevents"] = types.SimpleNamespace(Event=None)
 
 
+class RawMouse:
+    """Mouse events sent to a page's DevTools socket without waiting for Chromium to answer.
+
+    Playwright waits for each event to be handled, and Chromium handles a move only when a
+    frame starts: its moves would come in step with the frames, each just after one starts.
+    A hand's come at the mouse's own rate, at any moment of a frame.
+    """
+
+    def __init__(self, page) -> None:
+        import urllib.request
+
+        import websocket  # websocket-client, which jupyter_server brings
+
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{DEVTOOLS_PORT}/json"))
+        address = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page" and t["url"] == page.url)
+        self.socket = websocket.create_connection(address, suppress_origin=True)
+        self.sent = 0
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        try:
+            while self.socket.connected:
+                self.socket.recv()
+        except Exception:  # noqa: BLE001 - the socket closed: nothing more to read
+            pass
+
+    def __call__(self, kind: str, x: float, y: float) -> None:
+        self.sent += 1
+        self.socket.send(json.dumps({"id": self.sent, "method": "Input.dispatchMouseEvent", "params": {
+            "type": kind, "x": x, "y": y, "button": "left", "buttons": 0 if kind == "mouseReleased" else 1,
+            "clickCount": 1}}))
+
+    def close(self) -> None:
+        self.socket.close()
+
+
 class Series:
     """One widget in one home: where it is on the page and how a reader moves it."""
 
@@ -175,6 +256,8 @@ class Series:
         self.to_screen: list[float] = []
         self.queue: list[float] = []
         self.misses = 0
+        self.dragged: list[float] = []  # a steady drag's moves, pointer to new pixels (ms)
+        self.drag_rate_hz: list[float] = []  # the rate the moves came at
 
     def _measure(self, move, rng: np.random.Generator) -> None:
         self.page.evaluate("root => window.__latency.arm(root)", self.root.element_handle())
@@ -216,6 +299,41 @@ class Series:
         page.mouse.up()
         page.wait_for_timeout(200)
 
+    def drag_steadily(self, moves: int) -> None:
+        """A reader's drag: ``moves`` pointer moves at a mouse's report rate, each timed to new pixels."""
+        page = self.page
+        page.bring_to_front()
+        self.root.scroll_into_view_if_needed()
+        if self.control == "map":  # round the map's centre, STEP_PIXELS a move
+            box = self.root.locator(".vae-explorer__map").bounding_box()
+            radius = 0.3 * min(box["width"], box["height"])
+            angles = np.arange(moves + 1) * STEP_PIXELS / radius
+            path = list(zip(box["x"] + box["width"] / 2 + radius * np.cos(angles),
+                            box["y"] + box["height"] / 2 + radius * np.sin(angles)))
+        else:  # along the slider and back, STEP_PIXELS a move, between a tenth and nine tenths of it
+            control = self.root.locator(self.control).first
+            control.scroll_into_view_if_needed()
+            box = control.bounding_box()
+            span = int(0.8 * box["width"] / STEP_PIXELS)  # moves from one end to the other
+            steps = [k % span if k % (2 * span) < span else span - k % span for k in range(moves + 1)]
+            y = box["y"] + box["height"] / 2
+            path = [(box["x"] + 0.1 * box["width"] + STEP_PIXELS * step, y) for step in steps]
+        mouse = RawMouse(page)
+        mouse("mousePressed", *path[0])
+        page.wait_for_timeout(300)  # the press itself may move the value: let it settle
+        page.evaluate("root => window.__latency.track(root)", self.root.element_handle())
+        start = due = time.perf_counter()
+        for point in path[1:]:
+            mouse("mouseMoved", *point)
+            due += 1 / REPORT_RATE_HZ
+            time.sleep(max(0.0, due - time.perf_counter()))
+        self.drag_rate_hz.append(moves / (time.perf_counter() - start))
+        page.wait_for_timeout(200)
+        self.dragged += page.evaluate("window.__latency.tracked()")
+        mouse("mouseReleased", *path[-1])
+        page.wait_for_timeout(200)
+        mouse.close()
+
     def row(self) -> dict:
         label = f"{TITLES[self.widget]}, {self.implementation}, {self.home}"
         row = {"label": label, "widget": self.widget, "home": self.home, "implementation": self.implementation,
@@ -223,8 +341,13 @@ class Series:
         if not self.to_screen:
             return {**row, "median_ms": None, "p95_ms": None, "n": 0}
         after_queue = np.subtract(self.to_screen, self.queue)  # from the page seeing the event to the pixels
-        return {**row, **summary(self.to_screen), "in_queue_median_ms": round(float(np.median(self.queue)), 2),
-                "page_to_screen_median_ms": round(float(np.median(after_queue)), 2)}
+        row = {**row, **summary(self.to_screen), "in_queue_median_ms": round(float(np.median(self.queue)), 2),
+               "page_to_screen_median_ms": round(float(np.median(after_queue)), 2)}
+        if self.dragged:
+            steady = summary(self.dragged)
+            row.update({f"steady_drag_{key}": value for key, value in steady.items()},
+                       steady_drag_rate_hz=round(float(np.median(self.drag_rate_hz)), 1))
+        return row
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
@@ -252,7 +375,7 @@ def static_page(folder: Path, old_panels: types.ModuleType, data: tuple) -> None
     shutil.copytree(VENDOR / "vendor", folder / "vendor")
     (folder / "_static").mkdir()
     shutil.copy(REPO / "book" / "_ext" / "static" / "widgets-offline.js", folder / "_static")
-    body = []
+    body = [f"<h2>floor</h2><div>{widget_html(FloorWidget())}</div>"]
     for name, (call, _, old_call) in PANELS.items():
         body.append(f"<h2>{name}</h2><div>{widget_html(eval(call, vars(widgets)))}</div>")
         if old_call:
@@ -272,12 +395,13 @@ def lab_notebook(path: Path) -> None:
         "try:\n    import ipyevents\n"
         "except ImportError:  # the old explorer's map listener; the benchmark moves its slider only\n"
         "    sys.modules['ipyevents'] = types.SimpleNamespace(Event=None)\n"
-        "import old_explorer, old_panels\n"
+        "import floor_widget, old_explorer, old_panels\n"
         "from vae_helpers.data import load_mnist\n"
         "from vae_helpers.model import load_pretrained\n"
         "from vae_helpers.widgets import CoinPanel, DistributionPanel, ElboPanel, GaussianKLPanel, LatentExplorer\n"
         "(_, _), (x_test, y_test) = load_mnist()\n"
         "encoder, decoder = load_pretrained()",
+        "floor_widget.FloorWidget()",
         *[f"new_{name} = {call}\nnew_{name}" for name, (call, _, _) in PANELS.items()],
         "explorer = LatentExplorer(encoder, decoder, x_test, y_test)\nexplorer",
         *[f"old_{name} = old_panels.{old}\nold_{name}.widget.add_class('old-{name}')\nold_{name}.widget"
@@ -296,6 +420,8 @@ def lab_notebook(path: Path) -> None:
         "    plt.show()\n"
         "naive = interactive(show, z1=FloatSlider(min=-4, max=4, step=0.01), z2=FloatSlider(min=-4, max=4, step=0.01))\n"
         "naive.add_class('naive-explorer')\nnaive",
+        # The floor again, below every other widget: JupyterLab's page does more work down there.
+        "floor_at_end = floor_widget.FloorWidget()\nfloor_at_end.add_class('floor-at-end')\nfloor_at_end",
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     # Without a kernelspec JupyterLab asks which kernel to start.
@@ -305,17 +431,20 @@ def lab_notebook(path: Path) -> None:
 
 def series_for(page, home: str, moves: int) -> list[Series]:
     timeout = 1_000 if home == "static page" else 5_000
-    found = []
+    suffix = "lab" if home == "JupyterLab" else "static"
+    found = [Series(f"floor_{suffix}", "floor", home, "floor", page, ".latency-floor[data-state=ready]",
+                    'input[data-trait="value"]', moves, timeout)]
     for name, (_, slider, old) in PANELS.items():
         found.append(Series(f"{name}_{'lab' if home == 'JupyterLab' else 'static'}", name, home, "anywidget", page,
                             f".vae-panel--{name}[data-state=ready]", slider, moves, timeout))
         if old:
             found.append(Series(f"{name}_{'lab' if home == 'JupyterLab' else 'static'}_ipywidgets", name, home,
                                 "ipywidgets + matplotlib", page, f".old-{name}", ".noUi-handle", moves, timeout))
-    suffix = "lab" if home == "JupyterLab" else "static"
     found.append(Series(f"explorer_{suffix}", "explorer", home, "anywidget", page, ".vae-explorer[data-state=ready]",
                         "map", moves, timeout))
     if home == "JupyterLab":
+        found.append(Series("floor_end_lab", "floor_end", home, "floor", page, ".floor-at-end[data-state=ready]",
+                            'input[data-trait="value"]', moves, timeout))
         found += [
             Series("explorer_lab_ipywidgets", "explorer", home, "ipywidgets, numpy decoder, PNG", page,
                    ".old-explorer", ".widget-slider .noUi-handle", moves, timeout),
@@ -360,24 +489,31 @@ def browser_frame(page, n: int) -> dict:
 
 
 def readme_table(rows: dict) -> str:
-    def cell(key: str) -> str:
+    def move(key: str) -> str:
         row = rows.get(key)
         if row is None:
             return "-"
         if row["median_ms"] is None:
             return "never: no kernel"
-        page_part = f" ({row['page_to_screen_median_ms']:.1f} ms)" if row["implementation"] == "anywidget" else ""
+        page_part = (f" ({row['page_to_screen_median_ms']:.1f} ms)" if row["implementation"] in ("anywidget", "floor")
+                     else "")
         return f"{row['median_ms']:.1f} ms{page_part}"
 
-    # The book's widgets: the whole time (the part after the page sees the move).
-    lines = ["| widget | JupyterLab, anywidget | static page, anywidget | JupyterLab, before | static page, before |",
-             "| --- | --- | --- | --- | --- |"]
-    for name in [*PANELS, "explorer"]:
+    def steady(key: str) -> str:
+        row = rows.get(key, {})
+        return f"{row['steady_drag_median_ms']:.1f} ms" if "steady_drag_median_ms" in row else "-"
+
+    # A move: the whole time (the part after the page sees the move); a steady drag: the whole time.
+    lines = ["| widget | JupyterLab, a move | static page, a move | JupyterLab, steady drag | static page, steady drag "
+             "| JupyterLab, before | static page, before |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name in ["floor", "floor_end", *PANELS, "explorer"]:
         before = f"{name}_lab_ipywidgets"
-        lines.append(f"| {TITLES[name]} | {cell(f'{name}_lab')} | {cell(f'{name}_static')} | {cell(before)} | "
-                     f"{cell(f'{name}_static_ipywidgets') if name != 'explorer' else '-'} |")
+        lines.append(f"| {TITLES[name]} | {move(f'{name}_lab')} | {move(f'{name}_static')} | {steady(f'{name}_lab')} | "
+                     f"{steady(f'{name}_static')} | {move(before)} | "
+                     f"{move(f'{name}_static_ipywidgets') if name in PANELS else '-'} |")
     naive = rows["explorer_lab_naive"]["median_ms"]
-    lines.append(f"| latent explorer, naive `interact` + `predict` | - | - | {naive:.0f} ms | - |")
+    lines.append(f"| latent explorer, naive `interact` + `predict` | - | - | - | - | {naive:.0f} ms | - |")
     return "\n".join(lines)
 
 
@@ -386,6 +522,8 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=20, help="moves per widget per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steady-moves", type=int, default=150,
+                        help=f"moves per widget per round of steady drags, {REPORT_RATE_HZ} a second")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -419,6 +557,7 @@ def main() -> None:
     lab = lab_harness.JupyterLab.start([notebook])
     for name in ("old_panels.py", "old_explorer.py"):
         shutil.copy(work / name, lab.folder / "notebooks" / name)
+    shutil.copy(REPO / "benchmarks" / "floor_widget.py", lab.folder / "notebooks")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -441,13 +580,20 @@ def main() -> None:
                     series.drag(rng)
                 print(f"round {round_ + 1}/{args.rounds}: " + ", ".join(
                     f"{s.key} {np.median(s.to_screen):.1f}" for s in every if s.to_screen), flush=True)
+            steady = [s for s in every if s.implementation in ("anywidget", "floor")] if args.steady_moves else []
+            for round_ in range(args.rounds):
+                for series in steady:
+                    series.drag_steadily(args.steady_moves)
+                print(f"steady drags, round {round_ + 1}/{args.rounds}: " + ", ".join(
+                    f"{s.key} {np.median(s.dragged):.1f}" for s in steady if s.dragged), flush=True)
             frame = browser_frame(static, 300)
             browser.close()
     finally:
         lab.stop()
         server.shutdown()
     rows = {series.key: series.row() for series in every}
-    missing = [s.key for s in every if not s.to_screen and not (s.home == "static page" and s.implementation != "anywidget")]
+    without_kernel = [s for s in every if s.home == "static page" and s.implementation not in ("anywidget", "floor")]
+    missing = [s.key for s in every if not s.to_screen and s not in without_kernel]
     if missing:
         sys.exit(f"no sample for {missing}: their widgets did not change on screen")
     rows.update(frame)
@@ -458,7 +604,9 @@ def main() -> None:
         "about": __doc__.splitlines()[0],
         "how": "headless Chromium (Playwright), software rendering; from the pointer event's timeStamp to the "
                "ResizeObserver step of the first display frame whose canvas or image pixels differ; "
-               f"{args.rounds} rounds of {args.moves} moves per widget; kernel side in this process; "
+               f"{args.rounds} rounds of {args.moves} moves per widget, each after a random pause of up to a frame, "
+               f"and {args.rounds} steady drags of {args.steady_moves} moves at {REPORT_RATE_HZ} a second "
+               "(every move timed, the coalesced ones included); kernel side in this process; "
                "benchmarks/widget_latency.py",
         "chromium": version,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
@@ -475,7 +623,9 @@ def main() -> None:
         median = "never" if row["median_ms"] is None else f"{row['median_ms']:8.2f} ms"
         queue = (f"   in queue {row['in_queue_median_ms']:5.2f}, then {row['page_to_screen_median_ms']:5.2f} ms"
                  if "in_queue_median_ms" in row else "")
-        print(f"{row['label']:<78} median {median:>11}   p95 {row.get('p95_ms')}   (n={row['n']}){queue}")
+        steady = (f"   steady drag {row['steady_drag_median_ms']:5.2f} ms (n={row['steady_drag_n']}, "
+                  f"{row['steady_drag_rate_hz']:.0f}/s)" if "steady_drag_median_ms" in row else "")
+        print(f"{row['label']:<78} median {median:>11}   p95 {row.get('p95_ms')}   (n={row['n']}){queue}{steady}")
     print("\n" + readme_table(rows))
     print(f"\nwritten to {RESULTS.relative_to(REPO)}")
 

@@ -40,7 +40,8 @@ SETTINGS = {
 }
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -76,7 +77,7 @@ class JupyterLab:
             path = folder / "config" / "lab" / "user-settings" / package / f"{name}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
-        port, token = _free_port(), secrets.token_hex(16)
+        port, token = free_port(), secrets.token_hex(16)
         log = folder / "jupyterlab.log"
         command = [
             str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
