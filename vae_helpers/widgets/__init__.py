@@ -9,8 +9,9 @@ The contract between Python and JavaScript, for every widget here:
   Python class derives from ``vae_helpers.widgets._base.BookWidget`` and names it
   (``module = "NAME.js"``); its text becomes the ``_esm`` trait, so the saved widget state
   carries the code. The module is self-contained (no imports: anywidget loads it from a
-  string): the panels share their plotting, controls and sending in ``_panel.js``, whose
-  text ``_esm`` holds in front of theirs (``module = ("_panel.js", "NAME.js")``). It
+  string): the panels share their plotting and controls in ``_panel.js``, and every widget
+  that sends a reader's drag to Python shares when it sends in ``_send.js``; ``_esm`` holds
+  their texts in front of the widget's own (``module = ("_send.js", "_panel.js", "NAME.js")``). It
   exports ``default { render }``, where ``render({ model, el })`` builds all of
   its own markup inside ``el`` (Python writes no HTML) and returns a clean-up function. It
   also exports its pure functions by name, so the tests run them against the Python ones.

@@ -1,8 +1,9 @@
 // The parts the panels share (panels.js, chapters 1-2; elbo.js, chapter 3): the Gaussian
-// density, canvas plots, sliders, readouts, and sending a slider's value to Python.
+// density, canvas plots, sliders, readouts, and setting a trait from a slider.
 // Not a module of its own: anywidget loads a widget's module from a string, which cannot
-// import, so BookWidget (_base.py) puts this text in front of the panel's file in `_esm`
-// (`module = ("_panel.js", "panels.js")`). Its top-level names are the panel file's too.
+// import, so BookWidget (_base.py) puts this text in front of the panel's file in `_esm`,
+// after _send.js (`module = ("_send.js", "_panel.js", "panels.js")`). Its top-level names
+// are the panel file's too.
 
 // ---- maths (exported for the tests, with the panel's own) ----------------------------------
 
@@ -138,18 +139,19 @@ function row(parent) {
 
 // ---- the model -----------------------------------------------------------------------------
 
-const SEND_EVERY = 100; // milliseconds: how often Python hears of a slider being dragged
-const sending = new WeakMap(); // model -> {timer, last, unsent}: the next send, the last one, what it will carry
+const sending = new WeakMap(); // model -> {request, unsent, guarded}: the model's sends (_send.js), what they will carry
 
 /** Set a trait from a control: the panel's change listeners redraw at once, in the input handler,
- * and Python hears of it (anywidget's save_changes) after the frame is drawn, off the reader's
- * path, and during a drag at most every SEND_EVERY ms, the last value included: in JupyterLab
- * the kernel's replies to each message set off several milliseconds of JupyterLab's own work
- * in the page (React renders), which a frame must not wait for. */
+ * and Python hears of it (anywidget's save_changes) after the frame, as _send.js says. */
 function update(model, name, value) {
   let state = sending.get(model);
   if (!state) {
-    state = { timer: 0, last: -Infinity, unsent: new Map(), guarded: new Set() };
+    const unsent = new Map();
+    const { request } = throttledSend(() => {
+      unsent.clear();
+      model.save_changes();
+    });
+    state = { request, unsent, guarded: new Set() };
     sending.set(model, state);
   }
   if (!state.guarded.has(name)) {
@@ -162,14 +164,5 @@ function update(model, name, value) {
   }
   state.unsent.set(name, value);
   model.set(name, value);
-  if (state.timer) return; // a send is due: it carries this value too
-  const send = () => {
-    state.timer = 0;
-    state.last = performance.now();
-    state.unsent.clear();
-    model.save_changes();
-  };
-  const wait = state.last + SEND_EVERY - performance.now();
-  if (wait > 0) state.timer = setTimeout(send, wait);
-  else state.timer = requestAnimationFrame(() => setTimeout(send, 0));
+  state.request();
 }

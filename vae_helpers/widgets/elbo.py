@@ -67,7 +67,7 @@ class ElboPanel(BookWidget):
         The grid (801 points over [-4, 4]) and the three densities on it (``q_density`` read-only).
     """
 
-    module = ("_panel.js", "elbo.js")
+    module = ("_send.js", "_panel.js", "elbo.js")
     MU_RANGE, SIGMA_RANGE = (-3.0, 3.0), (0.1, 2.0)
 
     mu = traitlets.Float(0.0).tag(sync=True)

@@ -14,7 +14,8 @@
 //   limit, strip_length, scale
 // What it reads and writes: z ([z1, z2]), t, endpoints ([index A, index B]).
 //
-// An input event moves z and draws at once (at most once per display frame); Python hears of it after the frame.
+// An input event moves z and draws at once (at most once per display frame); Python hears of it
+// after the frame (_send.js, which comes before this file in the widget's module).
 // The root element gets a `latentExplorer` property that the tests and the benchmark use.
 // encoder.js (the drawing pad) follows this file in the widget's module: it registers itself
 // in EXTENSIONS and draws on the map through `overlays`.
@@ -25,7 +26,6 @@ const RING = 7; // the ring's radius, CSS pixels
 const GRAB = 24; // a touch this close to the ring (CSS pixels) drags it; elsewhere it scrolls the page
 const STRIP_SCALE = 3;
 const DIGIT = 28;
-const SEND_EVERY = 100; // milliseconds: how often Python hears of the point during a drag
 
 // -- the model ------------------------------------------------------------------------------
 
@@ -209,8 +209,7 @@ class Explorer {
     this.clipped = false;
     this.frame = 0;
     this.pending = null; // what Python hears of after the frame
-    this.sending = 0; // the timer that sends it
-    this.lastSent = -Infinity;
+    this.sender = throttledSend(() => this.send()); // _send.js
     this.dragging = null; // the pointer that drags the point, if any
     this.browser = model.get("decoding") === "browser";
     this.decoder = this.browser ? new Decoder(model.get("decoder_layers")) : null;
@@ -401,12 +400,10 @@ class Explorer {
   /* Draw now, at most once per display frame; `source` (a control being moved) is left alone.
    * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
    * is in that frame. Events that come before the frame is drawn are drawn together in its
-   * animation callback, and Python hears of the new point after the frame, off the reader's path,
-   * during a drag at most every SEND_EVERY ms, the last point included: in JupyterLab the kernel's
-   * replies to each message set off several milliseconds of JupyterLab's own work in the page
-   * (React renders), which a frame must not wait for. */
+   * animation callback. Python hears of the new point after the frame (_send.js). */
   schedule(source) {
     this.source = source;
+    this.sender.request();
     if (this.frame) {
       this.dirty = true;
       return;
@@ -417,13 +414,6 @@ class Explorer {
       if (this.dirty) {
         this.dirty = false;
         this.render();
-      }
-      if (!this.sending) {
-        this.sending = setTimeout(() => {
-          this.sending = 0;
-          this.lastSent = performance.now();
-          this.send();
-        }, Math.max(0, this.lastSent + SEND_EVERY - performance.now()));
       }
     });
   }
@@ -608,7 +598,7 @@ class Explorer {
 
   destroy() {
     cancelAnimationFrame(this.frame);
-    clearTimeout(this.sending);
+    this.sender.cancel();
     this.resizeObserver.disconnect();
     for (const [name, handler] of Object.entries(this.onModel)) this.model.off(name, handler);
   }

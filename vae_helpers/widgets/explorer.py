@@ -207,7 +207,7 @@ class LatentExplorer(BookWidget):
     """
 
     # The drawing pad, encoder.js, runs in the same module after explorer.js, whose names it uses.
-    module = ("explorer.js", "encoder.js")
+    module = ("_send.js", "explorer.js", "encoder.js")
     # Text, not a path, like _esm: the saved widget state carries the style, for the static book.
     _css = (_HERE / "explorer.css").read_text(encoding="utf-8")
 

@@ -40,7 +40,7 @@ __all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel"]
 
 
 class _Panel(BookWidget):
-    module = ("_panel.js", "panels.js")
+    module = ("_send.js", "_panel.js", "panels.js")
     panel = traitlets.Unicode().tag(sync=True)
 
 
