@@ -10,8 +10,8 @@
 
 const SEND_EVERY = 100; // milliseconds: how often Python hears of a control being dragged
 
-/** `{ request, cancel }`: `request()` asks for one call of `send` as described above. */
-function throttledSend(send) {
+/** `{ request, cancel }`: `request()` asks for one call of `send` as described above (exported for the tests). */
+export function throttledSend(send) {
   let timer = 0; // the pending send's animation frame or timeout, 0 if none
   let last = -Infinity; // when the last send ran
   const run = () => {
