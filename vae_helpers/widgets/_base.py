@@ -28,8 +28,9 @@ class BookWidget(anywidget.AnyWidget):
 
     Subclasses write ``module = "name.js"``, or a tuple of files whose texts are joined in
     that order into one module (``("_send.js", "_panel.js", "panels.js")``: when Python hears of
-    a move, the parts the panels share, then the panel's own). The text goes into ``_esm`` (a string, not a path, so that the
-    saved widget state carries the code and the static book can run it).
+    a move, the parts the panels share, then the panel's own). The text goes into ``_esm`` (a
+    string, not a path, so that the saved widget state carries the code and the static book
+    can run it).
     """
 
     module: str | tuple[str, ...] = ""

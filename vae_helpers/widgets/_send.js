@@ -12,26 +12,32 @@ const SEND_EVERY = 100; // milliseconds: how often Python hears of a control bei
 
 /** `{ request, cancel }`: `request()` asks for one call of `send` as described above (exported for the tests). */
 export function throttledSend(send) {
-  let timer = 0; // the pending send's animation frame or timeout, 0 if none
+  let frame = 0; // the animation frame a send waits for, 0 if none
+  let timeout = 0; // the timeout that runs it, 0 if none
   let last = -Infinity; // when the last send ran
   const run = () => {
-    timer = 0;
+    timeout = 0;
     last = performance.now();
     send();
   };
   return {
     request() {
-      if (timer) return; // a send is due: it carries this move too
+      if (frame || timeout) return; // a send is due: it carries this move too
       const wait = last + SEND_EVERY - performance.now();
       // After the frame: an animation-frame callback asked for in an input handler runs in
       // that handler's frame, before layout and paint; the timeout then runs after them.
-      if (wait > 0) timer = setTimeout(run, wait);
-      else timer = requestAnimationFrame(() => (timer = setTimeout(run, 0)));
+      if (wait > 0) timeout = setTimeout(run, wait);
+      else
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          timeout = setTimeout(run, 0);
+        });
     },
     cancel() {
-      cancelAnimationFrame(timer);
-      clearTimeout(timer);
-      timer = 0;
+      // Two counters: a frame's id may equal some other timeout's, so each is cancelled by its own kind.
+      cancelAnimationFrame(frame);
+      clearTimeout(timeout);
+      frame = timeout = 0;
     },
   };
 }
