@@ -168,9 +168,7 @@ def main() -> None:
     wl.lab_harness.KERNEL_TIMEOUT = 600_000
     lab = wl.lab_harness.JupyterLab.start([notebook]) if "JupyterLab" in homes else None
     if lab:
-        for name in ("old_panels.py", "old_explorer.py"):
-            shutil.copy(work / name, lab.folder / "notebooks" / name)
-        shutil.copy(wl.REPO / "benchmarks" / "floor_widget.py", lab.folder / "notebooks")
+        wl.copy_beside_notebook(work, lab.folder / "notebooks")
     per_move = defaultdict(lambda: defaultdict(list))  # widget and home: part: milliseconds per move
     lab_work = defaultdict(lambda: defaultdict(float))  # widget and home: part: milliseconds over the drags
     drag_seconds, intervals = defaultdict(float), []
@@ -189,7 +187,7 @@ def main() -> None:
                     lab.open(page, notebook.name)
                     lab.run_all(page)
                 page.wait_for_selector(".vae-explorer[data-state=ready]", timeout=120_000)
-                every += [s for s in wl.series_for(page, home, args.moves) if s.implementation in ("anywidget", "floor")]
+                every += [s for s in wl.series_for(page, home, args.moves) if s.implementation in wl.IN_THE_PAGE]
             for _ in range(args.rounds):
                 for series in every:
                     browser.start_tracing(page=series.page, categories=CATEGORIES)

@@ -84,6 +84,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 STEP_PIXELS = 6  # per slider move: at least one step of every slider
 FRAME_MS = 1000 / 60  # Chromium's frame clock in the traces (benchmarks/widget_frames.py)
 REPORT_RATE_HZ = 125  # a steady drag's pointer moves per second: a USB mouse's default report rate
+IN_THE_PAGE = ("anywidget", "floor")  # implementations that draw in the browser, no kernel needed
 NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in the static page)
 
 # name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
@@ -349,16 +350,23 @@ def lab_notebook(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
+def copy_beside_notebook(work: Path, folder: Path) -> None:
+    """What the benchmark's notebook imports, from ``work`` into ``folder``: the old widgets and the floor."""
+    for name in ("old_panels.py", "old_explorer.py"):
+        shutil.copy(work / name, folder / name)
+    shutil.copy(REPO / "benchmarks" / "floor_widget.py", folder)
+
+
 def series_for(page, home: str, moves: int) -> list[Series]:
     timeout = 1_000 if home == "static page" else 5_000
     suffix = "lab" if home == "JupyterLab" else "static"
     found = [Series(f"floor_{suffix}", "floor", home, "floor", page, ".latency-floor[data-state=ready]",
                     'input[data-trait="value"]', moves, timeout)]
     for name, (_, slider, old) in PANELS.items():
-        found.append(Series(f"{name}_{'lab' if home == 'JupyterLab' else 'static'}", name, home, "anywidget", page,
+        found.append(Series(f"{name}_{suffix}", name, home, "anywidget", page,
                             f".vae-panel--{name}[data-state=ready]", slider, moves, timeout))
         if old:
-            found.append(Series(f"{name}_{'lab' if home == 'JupyterLab' else 'static'}_ipywidgets", name, home,
+            found.append(Series(f"{name}_{suffix}_ipywidgets", name, home,
                                 "ipywidgets + matplotlib", page, f".old-{name}", ".noUi-handle", moves, timeout))
     found.append(Series(f"explorer_{suffix}", "explorer", home, "anywidget", page, ".vae-explorer[data-state=ready]",
                         "map", moves, timeout))
@@ -415,7 +423,7 @@ def readme_table(rows: dict) -> str:
             return "-"
         if row["median_ms"] is None:
             return "never: no kernel"
-        page_part = (f" ({row['page_to_screen_median_ms']:.1f} ms)" if row["implementation"] in ("anywidget", "floor")
+        page_part = (f" ({row['page_to_screen_median_ms']:.1f} ms)" if row["implementation"] in IN_THE_PAGE
                      else "")
         return f"{row['median_ms']:.1f} ms{page_part}"
 
@@ -475,9 +483,7 @@ def main() -> None:
     lab_notebook(notebook)
     lab_harness.KERNEL_TIMEOUT = 600_000  # Run All imports TensorFlow and builds two explorers
     lab = lab_harness.JupyterLab.start([notebook])
-    for name in ("old_panels.py", "old_explorer.py"):
-        shutil.copy(work / name, lab.folder / "notebooks" / name)
-    shutil.copy(REPO / "benchmarks" / "floor_widget.py", lab.folder / "notebooks")
+    copy_beside_notebook(work, lab.folder / "notebooks")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -500,7 +506,7 @@ def main() -> None:
                     series.drag(rng)
                 print(f"round {round_ + 1}/{args.rounds}: " + ", ".join(
                     f"{s.key} {np.median(s.to_screen):.1f}" for s in every if s.to_screen), flush=True)
-            steady = [s for s in every if s.implementation in ("anywidget", "floor")] if args.steady_moves else []
+            steady = [s for s in every if s.implementation in IN_THE_PAGE] if args.steady_moves else []
             for round_ in range(args.rounds):
                 for series in steady:
                     series.drag_steadily(args.steady_moves)
@@ -512,7 +518,7 @@ def main() -> None:
         lab.stop()
         server.shutdown()
     rows = {series.key: series.row() for series in every}
-    without_kernel = [s for s in every if s.home == "static page" and s.implementation not in ("anywidget", "floor")]
+    without_kernel = [s for s in every if s.home == "static page" and s.implementation not in IN_THE_PAGE]
     missing = [s.key for s in every if not s.to_screen and s not in without_kernel]
     if missing:
         sys.exit(f"no sample for {missing}: their widgets did not change on screen")
