@@ -78,12 +78,13 @@ def built_book(tmp_path_factory) -> BookBuild:
     return build_book(REPO_ROOT, tmp_path_factory.mktemp("book"))
 
 
-def run_es_module(module: Path | str, body: str):
+def run_es_module(module: Path | str, body: str, prelude: str = ""):
     """Run ``body`` (a JavaScript function body that sees the module as ``m``) in Node.js; return its JSON result.
 
     For the pure functions a widget's ES module exports: ``module`` is its file, or its text
-    (a widget's ``_esm``, as the page gets it). Skipped without Node.js, which ``make book``
-    needs anyway.
+    (a widget's ``_esm``, as the page gets it). ``prelude`` runs before the module is loaded
+    (a stand-in for what the page gives it, such as ``window``). Skipped without Node.js,
+    which ``make book`` needs anyway.
     """
     import json
     import shutil
@@ -96,8 +97,8 @@ def run_es_module(module: Path | str, body: str):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "module.mjs"
             path.write_text(module, encoding="utf-8")
-            return run_es_module(path, body)
-    script = f"import * as m from {json.dumps(module.resolve().as_uri())};\n" \
+            return run_es_module(path, body, prelude)
+    script = f"{prelude}\nconst m = await import({json.dumps(module.resolve().as_uri())});\n" \
              f"const result = (() => {{ {body} }})();\n" \
              "process.stdout.write(JSON.stringify(result, (key, value) =>" \
              " typeof value === 'number' && !Number.isFinite(value) ? `@${value}@` : value));"

@@ -85,6 +85,25 @@ def test_the_coin_panel_follows_its_slider_and_the_kernel_reads_it_back(jupyterl
         lab_page.wait_for_timeout(100)
     assert float(jupyterlab.kernel_eval("coin.entropy", notebook)) == pytest.approx(float(readout.get_attribute("data-value")), abs=1e-12)
 
+    # A drag: the panel follows every move; Python hears of it once, when the reader lets go
+    # (sends during a drag set off JupyterLab's re-renders in the frames the reader waits for).
+    before = jupyterlab.kernel_eval("coin.bias", notebook)
+    lab_page.mouse.move(box["x"] + 0.7 * box["width"], box["y"] + box["height"] / 2)
+    lab_page.mouse.down()
+    for step in range(1, 6):
+        lab_page.mouse.move(box["x"] + (0.7 - 0.08 * step) * box["width"], box["y"] + box["height"] / 2)
+    dragged = float(slider.input_value())
+    assert dragged < bias
+    assert float(readout.get_attribute("data-value")) == pytest.approx(stats.entropy([dragged, 1 - dragged], base=2), abs=1e-12)
+    lab_page.wait_for_timeout(500)  # five send periods (_send.js)
+    assert jupyterlab.kernel_eval("coin.bias", notebook) == before
+    lab_page.mouse.up()
+    for _ in range(50):
+        if float(jupyterlab.kernel_eval("coin.bias", notebook)) == dragged:
+            break
+        lab_page.wait_for_timeout(100)
+    assert float(jupyterlab.kernel_eval("coin.bias", notebook)) == dragged
+
     # And the other way: code sets the bias, the page's panel follows.
     jupyterlab.kernel_execute("coin.bias = 0.5", notebook)
     _wait_for(lab_page, "(output) => output.dataset.value === '1'", readout.element_handle())

@@ -1,7 +1,8 @@
-"""When Python hears of a drag (vae_helpers/widgets/_send.js), on a simulated clock in Node.js.
+"""When Python hears of a reader's moves (vae_helpers/widgets/_send.js), on a simulated clock in Node.js.
 
-The page's timers and frames are replaced by a clock the test moves by hand: a reader drags,
-one move per 16 ms frame, and the test records when ``send`` runs.
+The page's timers, frames and window events are replaced by a clock and a window the test
+works by hand: a reader moves a control, one move per 16 ms frame (by keys, or dragging with
+a pointer pressed), and the test records when ``send`` runs and what it carries.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ import pytest
 from conftest import run_es_module
 from vae_helpers.widgets import CoinPanel, LatentExplorer
 
+# The page's window, before the module loads: its listeners, and `fire` to send them an event.
+WINDOW = """
+const listeners = {};
+globalThis.window = globalThis;
+globalThis.addEventListener = (type, fn) => (listeners[type] ||= []).push(fn);
+globalThis.fire = (type, event = {}) => (listeners[type] || []).forEach((fn) => fn({ type, target: {}, ...event }));
+"""
+
 CLOCK = """
+const watchedAtLoad = Boolean(listeners.pointerdown);  // before any widget asked for a send
 let now = 0, next = 1;
 const timers = new Map(), frames = new Map();
 Object.defineProperty(globalThis, "performance", { value: { now: () => now }, configurable: true });
@@ -30,9 +40,9 @@ const runTimers = () => {
 };
 const sends = [];
 let value = null;
-const sender = m.throttledSend(() => sends.push([now, value]));
+let sender = m.throttledSend(() => sends.push([now, value]));
 // One move per frame: the input handler runs at the frame's start and asks for a send.
-const drag = (moves) => {
+const move = (moves) => {
   for (let k = 0; k < moves; k++) {
     value = k;
     sender.request();
@@ -45,14 +55,17 @@ const drag = (moves) => {
 """
 
 
-@pytest.mark.parametrize("widget", [CoinPanel, LatentExplorer], ids=["panels", "explorer"])
-def test_a_drag_reaches_python_after_each_frame_at_most_every_100_ms_the_last_move_included(widget):
+WIDGETS = pytest.mark.parametrize("widget", [CoinPanel, LatentExplorer], ids=["panels", "explorer"])
+
+
+@WIDGETS
+def test_moves_by_keys_reach_python_after_each_frame_at_most_every_100_ms_the_last_included(widget):
     sends, last = run_es_module(widget._esm, CLOCK + """
-      drag(40);  // 640 ms of drag
+      move(40);  // 640 ms of key presses
       now += 1000;
       runTimers();
       return [sends, value];
-    """)
+    """, WINDOW)
     times = [time for time, _ in sends]
     assert times[0] == 0  # the first move is sent after its frame, not a send period later
     assert all(later - earlier >= 100 for earlier, later in zip(times, times[1:]))
@@ -60,15 +73,68 @@ def test_a_drag_reaches_python_after_each_frame_at_most_every_100_ms_the_last_mo
     assert sends[-1][1] == last == 39  # the last move reaches Python
 
 
-def test_a_cancelled_send_never_runs():
+@WIDGETS
+def test_a_drag_reaches_python_once_when_the_last_pointer_is_let_go_with_its_last_move(widget):
+    sends = run_es_module(widget._esm, CLOCK + """
+      fire("pointerdown", { pointerId: 1 });
+      fire("pointerdown", { pointerId: 2 });  // a second finger
+      sender = m.throttledSend(() => sends.push([now, value]));  // a widget whose first move is this drag's
+      move(40);
+      const during = sends.length;
+      fire("pointerup", { pointerId: 1 });
+      frame(); runTimers(); now += 1000; runTimers();
+      const oneUp = sends.length;
+      fire("pointercancel", { pointerId: 2 });
+      frame(); runTimers(); now += 1000; runTimers();
+      return [watchedAtLoad, during, oneUp, sends];
+    """, WINDOW)
+    watched_at_load, during, one_up, sends = sends
+    assert watched_at_load  # or a drag that is a widget's first move would be sent as it goes
+    assert during == 0 and one_up == 0
+    assert [value for _, value in sends] == [39]
+
+
+def test_a_window_that_loses_the_focus_lets_go_of_the_drag_but_an_element_losing_it_does_not():
     sends = run_es_module(CoinPanel._esm, CLOCK + """
-      drag(3);
+      fire("pointerdown", { pointerId: 1 });
+      move(3);
+      fire("blur");  // an input's blur, captured on its way down
+      frame(); runTimers(); now += 1000; runTimers();
+      const held = sends.length;
+      fire("blur", { target: window });
+      frame(); runTimers(); now += 1000; runTimers();
+      return [held, sends];
+    """, WINDOW)
+    held, sends = sends
+    assert held == 0
+    assert [value for _, value in sends] == [2]
+
+
+def test_a_widget_drawn_by_python_hears_of_a_drag_as_it_goes():
+    sends = run_es_module(LatentExplorer._esm, CLOCK + """
+      const python = m.throttledSend(() => sends.push([now, value]), { duringDrags: true });
+      fire("pointerdown", { pointerId: 1 });
+      for (let k = 0; k < 40; k++) { value = k; python.request(); frame(); runTimers(); now += 16; runTimers(); }
+      now += 1000;
+      runTimers();
+      return sends;
+    """, WINDOW)
+    assert 6 <= len(sends) <= 8
+    assert sends[-1][1] == 39
+
+
+@pytest.mark.parametrize("pressed", [False, True], ids=["keys", "drag"])
+def test_a_cancelled_send_never_runs(pressed):
+    sends = run_es_module(CoinPanel._esm, CLOCK + f"const pressed = {str(pressed).lower()};" + """
+      move(3);
+      if (pressed) fire("pointerdown", { pointerId: 1 });
       value = "late";
       sender.request();
       sender.cancel();
+      fire("pointerup", { pointerId: 1 });
       now += 1000;
       frame();
       runTimers();
       return sends;
-    """)
+    """, WINDOW)
     assert [value for _, value in sends] == [0]

@@ -3,15 +3,43 @@
 // front of the widget's files in `_esm` (`module = ("_send.js", "_panel.js", "panels.js")`).
 //
 // A widget draws in the input handler and calls `request()` there; `send` runs after the frame
-// that shows the move, off the reader's path, and during a drag at most every SEND_EVERY ms,
-// the last move included (a send carries whatever is newest when it runs). In JupyterLab the
-// kernel's replies to each message set off several milliseconds of JupyterLab's own work in
-// the page (React renders), which a frame must not wait for.
+// that shows the move, off the reader's path, at most every SEND_EVERY ms, carrying whatever is
+// newest when it runs. While a pointer is pressed in the page (a drag) the send waits until it
+// is let go, as an ipywidgets slider with `continuous_update=False` does: in JupyterLab each
+// message to the kernel makes it report busy, then idle, and JupyterLab re-renders its toolbar,
+// status bar and tab icon for each (React), work in the very frames a dragging reader waits
+// for (benchmarks/widget_latency.py). Keys and clicks are heard at once.
 
-const SEND_EVERY = 100; // milliseconds: how often Python hears of a control being dragged
+const SEND_EVERY = 100; // milliseconds: how often Python hears of a control moved by keys
 
-/** `{ request, cancel }`: `request()` asks for one call of `send` as described above (exported for the tests). */
-export function throttledSend(send) {
+const pressed = new Set(); // the pointers pressed in the page now (pointerId)
+const afterRelease = new Set(); // requests of sends held until no pointer is pressed
+
+// Follow the page's pointers from the module's start (a drag's first move may be the widget's
+// first); at the last release, the held requests go ahead. (Node.js, where tests run the maths, has no window.)
+if (typeof addEventListener === "function") {
+  // Capture phase on the window: before any handler of the page can stop the event.
+  addEventListener("pointerdown", (event) => pressed.add(event.pointerId), true);
+  const release = (event) => {
+    pressed.delete(event.pointerId);
+    if (pressed.size) return;
+    const held = [...afterRelease];
+    afterRelease.clear();
+    held.forEach((request) => request());
+  };
+  for (const type of ["pointerup", "pointercancel"]) addEventListener(type, release, true);
+  // A release outside a window that lost the focus may never arrive (an element's blur is no such loss).
+  addEventListener("blur", (event) => {
+    if (event.target !== window) return;
+    pressed.clear();
+    release({});
+  });
+}
+
+/** `{ request, cancel }`: `request()` asks for one call of `send` as described above (exported
+ * for the tests). `duringDrags`: send during a drag too, for a widget whose pixels come from
+ * Python (the explorer decoding in Python). */
+export function throttledSend(send, { duringDrags = false } = {}) {
   let frame = 0; // the animation frame a send waits for, 0 if none
   let timeout = 0; // the timeout that runs it, 0 if none
   let last = -Infinity; // when the last send ran
@@ -20,24 +48,30 @@ export function throttledSend(send) {
     last = performance.now();
     send();
   };
+  const request = () => {
+    if (frame || timeout || afterRelease.has(request)) return; // a send is due: it carries this move too
+    if (pressed.size && !duringDrags) {
+      afterRelease.add(request);
+      return;
+    }
+    const wait = last + SEND_EVERY - performance.now();
+    // After the frame: an animation-frame callback asked for in an input handler runs in
+    // that handler's frame, before layout and paint; the timeout then runs after them.
+    if (wait > 0) timeout = setTimeout(run, wait);
+    else
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        timeout = setTimeout(run, 0);
+      });
+  };
   return {
-    request() {
-      if (frame || timeout) return; // a send is due: it carries this move too
-      const wait = last + SEND_EVERY - performance.now();
-      // After the frame: an animation-frame callback asked for in an input handler runs in
-      // that handler's frame, before layout and paint; the timeout then runs after them.
-      if (wait > 0) timeout = setTimeout(run, wait);
-      else
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          timeout = setTimeout(run, 0);
-        });
-    },
+    request,
     cancel() {
       // Two counters: a frame's id may equal some other timeout's, so each is cancelled by its own kind.
       cancelAnimationFrame(frame);
       clearTimeout(timeout);
       frame = timeout = 0;
+      afterRelease.delete(request);
     },
   };
 }

@@ -209,9 +209,10 @@ class Explorer {
     this.clipped = false;
     this.frame = 0;
     this.pending = null; // what Python hears of after the frame
-    this.sender = throttledSend(() => this.send()); // _send.js
     this.dragging = null; // the pointer that drags the point, if any
     this.browser = model.get("decoding") === "browser";
+    // _send.js; when Python decodes, it must hear of a drag as it goes to draw it
+    this.sender = throttledSend(() => this.send(), { duringDrags: !this.browser });
     this.decoder = this.browser ? new Decoder(model.get("decoder_layers")) : null;
     this.pixels = new Float32Array(DIGIT * DIGIT);
     Object.assign(this, readCodes(model));
