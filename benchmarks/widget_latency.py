@@ -86,6 +86,10 @@ FRAME_MS = 1000 / 60  # Chromium's frame clock in the traces (benchmarks/widget_
 REPORT_RATE_HZ = 125  # a steady drag's pointer moves per second: a USB mouse's default report rate
 IN_THE_PAGE = ("anywidget", "floor")  # implementations that draw in the browser, no kernel needed
 NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in the static page)
+# A drag's moves are timed from this long after the press, for every widget alike: the press
+# may move the value, and in JupyterLab it makes the widget's cell the active one, which
+# sets off JupyterLab's own work (the toolbars re-rendered, the cell's editor measured).
+PRESS_SETTLES_MS = 300
 
 # name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
 PANELS = {
@@ -198,9 +202,12 @@ class Series:
         self.root.scroll_into_view_if_needed()
         page, moves = self.page, self.moves if self.to_screen or not self.misses else NEVER_MOVES
         if self.control == "map":  # the explorer: press on the map's centre, then move to random points of it
-            box = self.root.locator(".vae-explorer__map").bounding_box()
+            map_ = self.root.locator(".vae-explorer__map")
+            map_.scroll_into_view_if_needed()
+            box = map_.bounding_box()
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             page.mouse.down()
+            page.wait_for_timeout(PRESS_SETTLES_MS)
             for _ in range(moves):
                 x, y = rng.uniform(0.15, 0.85, size=2)
                 self._measure(lambda: page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"]), rng)
@@ -212,7 +219,7 @@ class Series:
             x, y = box["x"] + start * box["width"], box["y"] + box["height"] / 2
             page.mouse.move(x, y)
             page.mouse.down()
-            page.wait_for_timeout(300)  # the press itself may move the value: let it settle
+            page.wait_for_timeout(PRESS_SETTLES_MS)
             for move in range(1, moves + 1):
                 self._measure(lambda: page.mouse.move(x + STEP_PIXELS * min(move, moves - move + 1), y), rng)
                 if self.misses >= NEVER_MOVES and not self.to_screen:
@@ -226,7 +233,9 @@ class Series:
         page.bring_to_front()
         self.root.scroll_into_view_if_needed()
         if self.control == "map":  # round the map's centre, STEP_PIXELS a move
-            box = self.root.locator(".vae-explorer__map").bounding_box()
+            map_ = self.root.locator(".vae-explorer__map")
+            map_.scroll_into_view_if_needed()
+            box = map_.bounding_box()
             radius = 0.3 * min(box["width"], box["height"])
             angles = np.arange(moves + 1) * STEP_PIXELS / radius
             path = list(zip(box["x"] + box["width"] / 2 + radius * np.cos(angles),
@@ -241,7 +250,7 @@ class Series:
             path = [(box["x"] + 0.1 * box["width"] + STEP_PIXELS * step, y) for step in steps]
         mouse = RawMouse(page)
         mouse("mousePressed", *path[0])
-        page.wait_for_timeout(300)  # the press itself may move the value: let it settle
+        page.wait_for_timeout(PRESS_SETTLES_MS)
         page.evaluate("root => window.__latency.track(root)", self.root.element_handle())
         start = due = time.perf_counter()
         for point in path[1:]:
