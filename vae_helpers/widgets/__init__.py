@@ -22,7 +22,9 @@ The contract between Python and JavaScript, for every widget here:
   reads (``model.get(name)``) and, for the reader's inputs, writes (``model.set(name, value)``
   then ``model.save_changes()``); it listens with ``model.on("change:NAME", callback)``.
   A widget draws in the input handler and calls ``save_changes`` once the frame is drawn, so
-  that the pixels never wait for the message to Python.
+  that the pixels never wait for the message to Python; during a drag, when the reader lets
+  go (``_send.js``: in JupyterLab every message makes the page show the kernel busy, then
+  idle, in the frames the drag waits for). Python's traits hold a drag's value from then on.
   Arrays travel as little-endian binary buffers (``bytes`` traits, or inside lists of dicts),
   never as JSON lists: weights as float32, or float16 where the widget states and tests a
   tolerance (the explorer's switchable models), with a ``dtype`` field saying which.
