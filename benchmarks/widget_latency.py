@@ -185,6 +185,12 @@ class Series:
         self.dragged: list[float] = []  # a steady drag's moves, pointer to new pixels (ms)
         self.drag_rate_hz: list[float] = []  # the rate the moves came at
 
+    def _map_box(self) -> dict:
+        """The explorer's map, scrolled into view as a slider is, and where it is on the page."""
+        map_ = self.root.locator(".vae-explorer__map")
+        map_.scroll_into_view_if_needed()
+        return map_.bounding_box()
+
     def _measure(self, move, rng: np.random.Generator) -> None:
         self.page.evaluate("root => window.__latency.arm(root)", self.root.element_handle())
         # A reader's move falls anywhere between two ticks of the frame clock; without this pause
@@ -203,9 +209,7 @@ class Series:
         self.root.scroll_into_view_if_needed()
         page, moves = self.page, self.moves if self.to_screen or not self.misses else NEVER_MOVES
         if self.control == "map":  # the explorer: press on the map's centre, then move to random points of it
-            map_ = self.root.locator(".vae-explorer__map")
-            map_.scroll_into_view_if_needed()
-            box = map_.bounding_box()
+            box = self._map_box()
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             page.mouse.down()
             page.wait_for_timeout(PRESS_SETTLES_MS)
@@ -234,9 +238,7 @@ class Series:
         page.bring_to_front()
         self.root.scroll_into_view_if_needed()
         if self.control == "map":  # round the map's centre, STEP_PIXELS a move
-            map_ = self.root.locator(".vae-explorer__map")
-            map_.scroll_into_view_if_needed()
-            box = map_.bounding_box()
+            box = self._map_box()
             radius = 0.3 * min(box["width"], box["height"])
             angles = np.arange(moves + 1) * STEP_PIXELS / radius
             path = list(zip(box["x"] + box["width"] / 2 + radius * np.cos(angles),
