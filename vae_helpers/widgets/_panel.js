@@ -142,7 +142,7 @@ function row(parent) {
 const sending = new WeakMap(); // model -> {request, unsent, guarded}: the model's sends (_send.js), what they will carry
 
 /** Set a trait from a control: the panel's change listeners redraw at once, in the input handler,
- * and Python hears of it (anywidget's save_changes) after the frame, as _send.js says. */
+ * and Python hears of it (anywidget's save_changes) when _send.js says: after the frame, a drag when it is let go. */
 function update(model, name, value) {
   let state = sending.get(model);
   if (!state) {
