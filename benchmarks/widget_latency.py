@@ -5,7 +5,12 @@ first not recorded):
 
 - the book's widgets (``vae_helpers.widgets``, anywidgets that compute and draw in the
   browser): the coin, two-distributions and Gaussian KL panels (chapters 1-2), the ELBO panel
-  (chapter 3), each moved by one slider, and the latent explorer (chapter 6), dragged on its map;
+  (chapter 3), each moved by one slider, and the latent explorer (chapter 6), dragged on its map
+  and moved by its z1 slider (just after its map: its cell already active); in JupyterLab once
+  more on its map with the editors' cursor blink switched off by a style (``WITHOUT_BLINK``):
+  a cell that becomes active restarts CodeMirror's blink in every editor, and while it runs
+  moves wait for the next frame (the count of blinks running as each drag's moves begin is in
+  the JSON);
 - the widgets they replaced, taken from git history at run time: the ipywidgets + matplotlib
   panels (``vae_helpers/panels.py`` before its removal), the ipywidgets explorer (``git show
   6ae8a33:vae_helpers/explorer.py``) and the naive explorer (``interact`` + ``decoder.predict``
@@ -16,8 +21,10 @@ notebook showing all of them) and a static page built as the book builds a prose
 widget state written by ``book/_ext/widget_directive.py``, the book's vendored widget manager,
 anywidget's front end and ``widgets-offline.js``), where the old widgets have no kernel.
 
-and, under them, the floor (``benchmarks/floor_widget.py``): one slider redrawing one canvas,
-with nothing sent to Python: what no widget can beat in that home, measured in the same run.
+and, under them, the floors (``benchmarks/floor_widget.py``): one canvas redrawn with nothing
+sent to Python, moved by a slider (under the panels) or dragged on as the explorer's map is,
+the press taking the keyboard focus (under the map): what no widget moved that way can beat in
+that home, measured in the same run.
 
 One measure for all: from the pointer event's ``timeStamp`` (when the browser received the
 input) to the first display frame whose pixels differ (any canvas or image of the widget),
@@ -43,7 +50,7 @@ the floor's, beside them, say how much of them is the browser's.
 Results go to ``benchmarks/results/widget_latency.json``, the one source the README and
 chapter 6 quote; the script also prints the README's table. Needs Debian's ``chromium`` and
 ``book/_vendor`` (``make book`` installs it). Run it on a quiet machine (the load average
-goes into the JSON): ``.venv/bin/python benchmarks/widget_latency.py`` (about 9 minutes).
+goes into the JSON): ``.venv/bin/python benchmarks/widget_latency.py`` (about 13 minutes).
 """
 
 from __future__ import annotations
@@ -89,8 +96,10 @@ IN_THE_PAGE = ("anywidget", "floor")  # implementations that draw in the browser
 NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in the static page)
 # A drag's moves are timed from this long after the press, for every widget alike: the press
 # may move the value, and in JupyterLab it makes the widget's cell the active one, which
-# sets off JupyterLab's own work (the toolbars re-rendered, the cell's editor measured).
+# sets off JupyterLab's own work (the toolbars re-rendered, the cell's editor measured, every
+# editor's cursor blink restarted: 1.2 s of frames, see the README).
 PRESS_SETTLES_MS = 300
+HOME_SETTLES_MS = 1_500  # before the first drag in the other home (settle_if_new_home)
 
 # name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
 PANELS = {
@@ -100,8 +109,22 @@ PANELS = {
     "elbo": ("ElboPanel(mu=-1.0, sigma=0.4)", 'input[data-trait="mu"]', None),
 }
 TITLES = {"floor": "the floor: one slider, one canvas", "floor_end": "the floor, at the end of the notebook",
+          "map_floor": "the floor for a map: one canvas, dragged on",
+          "explorer_slider": "latent explorer (ch. 6), by its z\u2081 slider",
+          "explorer_without_blink": "latent explorer (ch. 6), the editors' cursor blink switched off",
           "coin": "coin entropy (ch. 1)", "distributions": "two distributions (ch. 1)",
           "gaussian_kl": "Gaussian KL (ch. 2)", "elbo": "ELBO (ch. 3)", "explorer": "latent explorer (ch. 6)"}
+
+# How many of CodeMirror's cursor-blink animations are running (JupyterLab's editors; none in a static page).
+BLINKING = "document.getAnimations().filter(a => String(a.animationName).startsWith('cm-blink')).length"
+ADD_STYLE = """css => {
+  const style = document.createElement("style");
+  style.id = "latency-page-style";
+  style.textContent = css;
+  document.head.append(style);
+}"""
+# CodeMirror's cursor blink switched off: what the explorer's map measures in JupyterLab without it.
+WITHOUT_BLINK = ".cm-cursorLayer { animation: none !important; }"
 
 # Injected into every page before its own scripts: `window.__latency` (see the file).
 PROBE = (REPO / "benchmarks" / "latency_probe.js").read_text()
@@ -175,7 +198,7 @@ class Series:
     """One widget in one home: where it is on the page and how a reader moves it."""
 
     def __init__(self, key: str, widget: str, home: str, implementation: str, page, root: str, control: str,
-                 moves: int, timeout_ms: int):
+                 moves: int, timeout_ms: int, page_style: str = ""):
         self.key, self.widget, self.home, self.implementation = key, widget, home, implementation
         self.page, self.root, self.control = page, page.locator(root).first, control
         self.moves, self.timeout_ms = moves, timeout_ms
@@ -184,10 +207,17 @@ class Series:
         self.misses = 0
         self.dragged: list[float] = []  # a steady drag's moves, pointer to new pixels (ms)
         self.drag_rate_hz: list[float] = []  # the rate the moves came at
+        self.page_style = page_style  # CSS added to the page for this widget's drags only
+        self.blinks: list[int] = []  # CodeMirror cursor-blink animations running as the moves start
+
+    @property
+    def on_a_map(self) -> bool:
+        """Dragged on a canvas (the explorer's map, the map floor), not by a slider."""
+        return self.control.startswith("canvas")
 
     def _map_box(self) -> dict:
-        """The explorer's map, scrolled into view as a slider is, and where it is on the page."""
-        map_ = self.root.locator(".vae-explorer__map")
+        """The canvas dragged, scrolled into view as a slider is, and where it is on the page."""
+        map_ = self.root.locator(self.control).first
         map_.scroll_into_view_if_needed()
         return map_.bounding_box()
 
@@ -204,19 +234,31 @@ class Series:
             self.to_screen.append(result[0])
             self.queue.append(result[1])
 
+    def _style(self, on: bool) -> None:
+        """Add ``page_style`` to the page for this widget's drag, or take it away."""
+        if self.page_style:
+            self.page.evaluate(ADD_STYLE if on else "() => document.getElementById('latency-page-style').remove()",
+                               self.page_style if on else None)
+
+    def _blinking(self) -> None:
+        """Count the editors' cursor-blink animations running now (JupyterLab restarts them when a cell becomes active)."""
+        self.blinks.append(self.page.evaluate(BLINKING))
+
     def drag(self, rng: np.random.Generator) -> None:
         self.page.bring_to_front()
+        self._style(True)
         self.root.scroll_into_view_if_needed()
         page, moves = self.page, self.moves if self.to_screen or not self.misses else NEVER_MOVES
-        if self.control == "map":  # the explorer: press on the map's centre, then move to random points of it
+        if self.on_a_map:  # press on the map's centre, then move to random points of it
             box = self._map_box()
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             page.mouse.down()
             page.wait_for_timeout(PRESS_SETTLES_MS)
+            self._blinking()
             for _ in range(moves):
                 x, y = rng.uniform(0.15, 0.85, size=2)
                 self._measure(lambda: page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"]), rng)
-        else:  # a slider: hold it and move right, then back, a few pixels a move
+        else:  # a slider: hold it, move right, then back to the press, a few pixels a move (each a new place)
             control = self.root.locator(self.control).first
             control.scroll_into_view_if_needed()
             box = control.bounding_box()
@@ -225,19 +267,22 @@ class Series:
             page.mouse.move(x, y)
             page.mouse.down()
             page.wait_for_timeout(PRESS_SETTLES_MS)
+            self._blinking()
             for move in range(1, moves + 1):
-                self._measure(lambda: page.mouse.move(x + STEP_PIXELS * min(move, moves - move + 1), y), rng)
+                self._measure(lambda: page.mouse.move(x + STEP_PIXELS * min(move, moves - move), y), rng)
                 if self.misses >= NEVER_MOVES and not self.to_screen:
                     break  # nothing redraws it (an old widget in the static page)
         page.mouse.up()
         page.wait_for_timeout(200)
+        self._style(False)
 
     def drag_steadily(self, moves: int) -> None:
         """A reader's drag: ``moves`` pointer moves at a mouse's report rate, each timed to new pixels."""
         page = self.page
         page.bring_to_front()
+        self._style(True)
         self.root.scroll_into_view_if_needed()
-        if self.control == "map":  # round the map's centre, STEP_PIXELS a move
+        if self.on_a_map:  # round the map's centre, STEP_PIXELS a move
             box = self._map_box()
             radius = 0.3 * min(box["width"], box["height"])
             angles = np.arange(moves + 1) * STEP_PIXELS / radius
@@ -266,6 +311,7 @@ class Series:
         mouse("mouseReleased", *path[-1])
         page.wait_for_timeout(200)
         mouse.close()
+        self._style(False)
 
     def forget(self) -> None:
         """Drop the moves timed so far (a warm-up round); a widget that never redrew stays known as such."""
@@ -273,6 +319,7 @@ class Series:
             self.misses = 0
         self.to_screen.clear()
         self.queue.clear()
+        self.blinks.clear()
 
     def row(self) -> dict:
         label = f"{TITLES[self.widget]}, {self.implementation}, {self.home}"
@@ -282,12 +329,28 @@ class Series:
             return {**row, "median_ms": None, "p95_ms": None, "n": 0}
         after_queue = np.subtract(self.to_screen, self.queue)  # from the page seeing the event to the pixels
         row = {**row, **summary(self.to_screen), "in_queue_median_ms": round(float(np.median(self.queue)), 2),
-               "page_to_screen_median_ms": round(float(np.median(after_queue)), 2)}
+               "page_to_screen_median_ms": round(float(np.median(after_queue)), 2),
+               "cursor_blinks_at_first_move_median": int(np.median(self.blinks))}
         if self.dragged:
             steady = summary(self.dragged)
             row.update({f"steady_drag_{key}": value for key, value in steady.items()},
                        steady_drag_rate_hz=round(float(np.median(self.drag_rate_hz)), 1))
         return row
+
+
+_last_page = []
+
+
+def settle_if_new_home(series: Series) -> None:
+    """A pause before the first drag in the other home: the home left may still be busy.
+
+    The naive explorer, last in JupyterLab, may still be drawing figures, on the same two
+    cores. Without the pause the static page's floor, first of each round, measured 7.6 and
+    8.6 ms in two rounds of one run, against 1.7-3.1 ms with the static page alone in Chromium.
+    """
+    if _last_page and _last_page[0] is not series.page:
+        series.page.wait_for_timeout(HOME_SETTLES_MS)
+    _last_page[:] = [series.page]
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
@@ -315,7 +378,8 @@ def static_page(folder: Path, old_panels: types.ModuleType, data: tuple) -> None
     shutil.copytree(VENDOR / "vendor", folder / "vendor")
     (folder / "_static").mkdir()
     shutil.copy(REPO / "book" / "_ext" / "static" / "widgets-offline.js", folder / "_static")
-    body = [f"<h2>floor</h2><div>{widget_html(FloorWidget())}</div>"]
+    body = [f"<h2>floor</h2><div>{widget_html(FloorWidget())}</div>",
+            f"<h2>map floor</h2><div>{widget_html(FloorWidget(control='map'))}</div>"]
     for name, (call, _, old_call) in PANELS.items():
         body.append(f"<h2>{name}</h2><div>{widget_html(eval(call, vars(widgets)))}</div>")
         if old_call:
@@ -342,6 +406,7 @@ def lab_notebook(path: Path) -> None:
         "(_, _), (x_test, y_test) = load_mnist()\n"
         "encoder, decoder = load_pretrained()",
         "floor_widget.FloorWidget()",
+        "floor_widget.FloorWidget(control='map')",
         *[f"new_{name} = {call}\nnew_{name}" for name, (call, _, _) in PANELS.items()],
         "explorer = LatentExplorer(encoder, decoder, x_test, y_test)\nexplorer",
         *[f"old_{name} = old_panels.{old}\nold_{name}.widget.add_class('old-{name}')\nold_{name}.widget"
@@ -379,8 +444,10 @@ def copy_beside_notebook(work: Path, folder: Path) -> None:
 def series_for(page, home: str, moves: int) -> list[Series]:
     timeout = 1_000 if home == "static page" else 5_000
     suffix = "lab" if home == "JupyterLab" else "static"
-    found = [Series(f"floor_{suffix}", "floor", home, "floor", page, ".latency-floor[data-state=ready]",
-                    'input[data-trait="value"]', moves, timeout)]
+    found = [Series(f"floor_{suffix}", "floor", home, "floor", page,
+                    ".latency-floor[data-control=slider][data-state=ready]", 'input[data-trait="value"]', moves, timeout),
+             Series(f"map_floor_{suffix}", "map_floor", home, "floor", page,
+                    ".latency-floor[data-control=map][data-state=ready]", "canvas", moves, timeout)]
     for name, (_, slider, old) in PANELS.items():
         found.append(Series(f"{name}_{suffix}", name, home, "anywidget", page,
                             f".vae-panel--{name}[data-state=ready]", slider, moves, timeout))
@@ -388,10 +455,15 @@ def series_for(page, home: str, moves: int) -> list[Series]:
             found.append(Series(f"{name}_{suffix}_ipywidgets", name, home,
                                 "ipywidgets + matplotlib", page, f".old-{name}", ".noUi-handle", moves, timeout))
     found.append(Series(f"explorer_{suffix}", "explorer", home, "anywidget", page, ".vae-explorer[data-state=ready]",
-                        "map", moves, timeout))
+                        "canvas.vae-explorer__map", moves, timeout))
+    found.append(Series(f"explorer_slider_{suffix}", "explorer_slider", home, "anywidget", page,
+                        ".vae-explorer[data-state=ready]", ".vae-explorer__slider input", moves, timeout))
     if home == "JupyterLab":
         found.append(Series("floor_end_lab", "floor_end", home, "floor", page, ".floor-at-end[data-state=ready]",
                             'input[data-trait="value"]', moves, timeout))
+        found.append(Series("explorer_without_blink_lab", "explorer_without_blink", home, "anywidget", page,
+                            ".vae-explorer[data-state=ready]", "canvas.vae-explorer__map", moves, timeout,
+                            page_style=WITHOUT_BLINK))
         found += [
             Series("explorer_lab_ipywidgets", "explorer", home, "ipywidgets, numpy decoder, PNG", page,
                    ".old-explorer", ".widget-slider .noUi-handle", moves, timeout),
@@ -454,7 +526,7 @@ def readme_table(rows: dict) -> str:
     lines = ["| widget | JupyterLab, a move | static page, a move | JupyterLab, steady drag | static page, steady drag "
              "| JupyterLab, before | static page, before |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
-    for name in ["floor", "floor_end", *PANELS, "explorer"]:
+    for name in ["floor", "floor_end", "map_floor", *PANELS, "explorer", "explorer_slider", "explorer_without_blink"]:
         before = f"{name}_lab_ipywidgets"
         lines.append(f"| {TITLES[name]} | {move(f'{name}_lab')} | {move(f'{name}_static')} | {steady(f'{name}_lab')} | "
                      f"{steady(f'{name}_static')} | {move(before)} | "
@@ -523,16 +595,19 @@ def main() -> None:
             # A round not recorded: the first drags after Run All meet pages still settling (in
             # JupyterLab the floor's first round measured 2-3 times its later ones).
             for series in every:
+                settle_if_new_home(series)
                 series.drag(rng)
                 series.forget()
             for round_ in range(args.rounds):
                 for series in every:
+                    settle_if_new_home(series)
                     series.drag(rng)
                 print(f"round {round_ + 1}/{args.rounds}: " + ", ".join(
                     f"{s.key} {np.median(s.to_screen):.1f}" for s in every if s.to_screen), flush=True)
             steady = [s for s in every if s.implementation in IN_THE_PAGE] if args.steady_moves else []
             for round_ in range(args.rounds):
                 for series in steady:
+                    settle_if_new_home(series)
                     series.drag_steadily(args.steady_moves)
                 print(f"steady drags, round {round_ + 1}/{args.rounds}: " + ", ".join(
                     f"{s.key} {np.median(s.dragged):.1f}" for s in steady if s.dragged), flush=True)
