@@ -69,6 +69,7 @@ import tempfile
 import threading
 import time
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -99,7 +100,7 @@ NEVER_MOVES = 3  # moves given to a widget that never redraws (an old widget in 
 # sets off JupyterLab's own work (the toolbars re-rendered, the cell's editor measured, every
 # editor's cursor blink restarted: 1.2 s of frames, see the README).
 PRESS_SETTLES_MS = 300
-HOME_SETTLES_MS = 1_500  # before the first drag in the other home (settle_if_new_home)
+HOME_SETTLES_MS = 1_500  # before the first drag in a home (in_turn)
 
 # name: (constructor call, the new widget's slider or None for the explorer's map, the old one's call or None)
 PANELS = {
@@ -123,6 +124,7 @@ ADD_STYLE = """css => {
   style.textContent = css;
   document.head.append(style);
 }"""
+REMOVE_STYLE = "() => document.getElementById('latency-page-style').remove()"
 # CodeMirror's cursor blink switched off: what the explorer's map measures in JupyterLab without it.
 WITHOUT_BLINK = ".cm-cursorLayer { animation: none !important; }"
 
@@ -236,9 +238,12 @@ class Series:
 
     def _style(self, on: bool) -> None:
         """Add ``page_style`` to the page for this widget's drag, or take it away."""
-        if self.page_style:
-            self.page.evaluate(ADD_STYLE if on else "() => document.getElementById('latency-page-style').remove()",
-                               self.page_style if on else None)
+        if not self.page_style:
+            return
+        if on:
+            self.page.evaluate(ADD_STYLE, self.page_style)
+        else:
+            self.page.evaluate(REMOVE_STYLE)
 
     def _blinking(self) -> None:
         """Count the editors' cursor-blink animations running now (JupyterLab restarts them when a cell becomes active)."""
@@ -338,19 +343,21 @@ class Series:
         return row
 
 
-_last_page = []
+def in_turn(every: list[Series]) -> Iterator[Series]:
+    """The series one by one, with a pause before the first and at each change of home.
 
-
-def settle_if_new_home(series: Series) -> None:
-    """A pause before the first drag in the other home: the home left may still be busy.
-
-    The naive explorer, last in JupyterLab, may still be drawing figures, on the same two
-    cores. Without the pause the static page's floor, first of each round, measured 7.6 and
-    8.6 ms in two rounds of one run, against 1.7-3.1 ms with the static page alone in Chromium.
+    The home left may still be busy: the naive explorer, last in JupyterLab, may still be
+    drawing figures, on the same two cores. Without the pause the static page's floor, first
+    in each round, measured 7.6 and 8.6 ms in two rounds of one run, against 1.7-3.1 ms with
+    the static page alone in Chromium; with it, 4.6 ms in each of three rounds (its moves
+    waiting 3.6 ms for a frame: not explained).
     """
-    if _last_page and _last_page[0] is not series.page:
-        series.page.wait_for_timeout(HOME_SETTLES_MS)
-    _last_page[:] = [series.page]
+    page = None
+    for series in every:
+        if series.page is not page:
+            series.page.wait_for_timeout(HOME_SETTLES_MS)
+            page = series.page
+        yield series
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
@@ -594,20 +601,17 @@ def main() -> None:
             every = series_for(static, "static page", args.moves) + series_for(in_lab, "JupyterLab", args.moves)
             # A round not recorded: the first drags after Run All meet pages still settling (in
             # JupyterLab the floor's first round measured 2-3 times its later ones).
-            for series in every:
-                settle_if_new_home(series)
+            for series in in_turn(every):
                 series.drag(rng)
                 series.forget()
             for round_ in range(args.rounds):
-                for series in every:
-                    settle_if_new_home(series)
+                for series in in_turn(every):
                     series.drag(rng)
                 print(f"round {round_ + 1}/{args.rounds}: " + ", ".join(
                     f"{s.key} {np.median(s.to_screen):.1f}" for s in every if s.to_screen), flush=True)
             steady = [s for s in every if s.implementation in IN_THE_PAGE] if args.steady_moves else []
             for round_ in range(args.rounds):
-                for series in steady:
-                    settle_if_new_home(series)
+                for series in in_turn(steady):
                     series.drag_steadily(args.steady_moves)
                 print(f"steady drags, round {round_ + 1}/{args.rounds}: " + ", ".join(
                     f"{s.key} {np.median(s.dragged):.1f}" for s in steady if s.dragged), flush=True)
