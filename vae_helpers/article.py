@@ -5,7 +5,7 @@ The article builds a 784-128-2 encoder and a 2-128-784 decoder whose last layer 
 *probabilities* (times 784) plus the KL term, trained with Adam at batch size 100. This
 module keeps all of that, with ``output_activation`` as a parameter ("softmax" as in the
 article, "sigmoid" as it should be), and changes only what Keras 3 forces to change:
-``keras.ops`` instead of ``keras.backend``, and a ``train_step`` instead of ``add_loss``.
+``keras.ops`` instead of ``keras.backend``, and a ``compute_loss`` instead of ``add_loss``.
 
 On the TensorFlow backend the sigmoid and softmax activations attach their input (the
 logits) to their output, and ``binary_crossentropy`` silently uses those logits with a
@@ -59,9 +59,8 @@ class ArticleVAE(VAE):
     ``reconstruction_loss`` and ``kl_loss``.
     """
 
-    def _elbo_terms(self, x, training: bool):
-        mu, log_var, z = self.encoder(x, training=training)
-        reconstruction, kl = article_loss_terms(x, self.decoder(z, training=training), mu, log_var)
+    def _elbo_terms(self, x, mu, log_var, outputs):
+        reconstruction, kl = article_loss_terms(x, outputs, mu, log_var)
         return ops.mean(reconstruction + kl), ops.mean(reconstruction), ops.mean(kl)
 
 

@@ -136,16 +136,18 @@ def _kl_in_logs(log_ratio: np.ndarray, scaled_difference: np.ndarray) -> np.ndar
         return 0.5 * (np.maximum(excess, 0.0) + scaled_difference**2)
 
 
-def kl_to_standard_normal_formula(mu: Any, log_var: Any, ops: ModuleType | None = None) -> Any:
+def kl_to_standard_normal_formula(mu: Any, log_var: Any, ops: ModuleType | None = None, axis: int | None = -1) -> Any:
     r"""The closed form of :func:`kl_to_standard_normal`, on any array library.
 
     ``ops`` is a module with numpy's names (``keras.ops`` for the VAE's loss; ``None``
-    means ``numpy``), so the training loss and the book's numbers share this one line. It
+    means ``numpy``), so the training loss and the book's numbers share this one line.
+    ``axis`` is the latent axis summed over; ``None`` keeps one term per dimension. It
     checks nothing: call :func:`kl_to_standard_normal` for validated numpy input, computed
     in a form that stays accurate for extreme log-variances.
     """
     ops = np if ops is None else ops
-    return -0.5 * ops.sum(1.0 + log_var - ops.square(mu) - ops.exp(log_var), axis=-1)
+    per_dimension = -0.5 * (1.0 + log_var - ops.square(mu) - ops.exp(log_var))
+    return per_dimension if axis is None else ops.sum(per_dimension, axis=axis)
 
 
 def _posterior_parameters(mu: ArrayLike, log_var: ArrayLike) -> tuple[np.ndarray, np.ndarray]:

@@ -70,46 +70,57 @@ def _initializer(seed: int | None, offset: int) -> keras.initializers.Initialize
     return keras.initializers.GlorotUniform(seed=None if seed is None else seed + offset)
 
 
-def _check_dimensions(latent_dim: int, hidden: int, depth: int, seed: int | None) -> None:
+#: The hidden layers' activations: the book's ReLU, and the tanh of Burda et al. (2015) in Part II.
+ACTIVATIONS = ("relu", "tanh")
+
+
+def _check_dimensions(latent_dim: int, hidden: int, depth: int, seed: int | None, activation: str) -> None:
     as_positive_integer(latent_dim, "latent_dim")
     as_positive_integer(hidden, "hidden")
     as_positive_integer(depth, "depth")
     as_seed(seed)
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}: got {activation!r}")
 
 
-def _hidden_layers(h, hidden: int, depth: int, seed: int | None, offset: int):
-    """``depth`` Dense ReLU layers of ``hidden`` units, named ``hidden_1`` ... ``hidden_<depth>``."""
+def _hidden_layers(h, hidden: int, depth: int, seed: int | None, offset: int, activation: str):
+    """``depth`` Dense layers of ``hidden`` units, named ``hidden_1`` ... ``hidden_<depth>``."""
     for index in range(depth):
         # The first layer keeps the seed offset it had when the models had one hidden layer.
         initializer = _initializer(seed, offset if index == 0 else 10 * offset + 10 + index)
-        h = keras.layers.Dense(hidden, activation="relu", kernel_initializer=initializer, name=f"hidden_{index + 1}")(h)
+        h = keras.layers.Dense(hidden, activation=activation, kernel_initializer=initializer, name=f"hidden_{index + 1}")(h)
     return h
 
 
-def build_encoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = None, depth: int = 2) -> keras.Model:
-    r"""The encoder :math:`q_\phi(z \mid x)`: 784 pixels -> ``depth`` layers of ``hidden`` ReLU units -> ``(mu, log_var, z)``.
+def build_encoder(
+    latent_dim: int = 2, hidden: int = 256, seed: int | None = None, depth: int = 2, activation: str = "relu"
+) -> keras.Model:
+    r"""The encoder :math:`q_\phi(z \mid x)`: 784 pixels -> ``depth`` layers of ``hidden`` units -> ``(mu, log_var, z)``.
 
     ``mu`` and ``log_var`` have shape ``(batch, latent_dim)``; ``z`` is one draw made by
     :class:`Sampling`. ``seed`` fixes the initial weights and the sampling noise. The
-    defaults are the book's model (:class:`~vae_helpers.train.TrainingConfig`).
+    defaults are the book's model (:class:`~vae_helpers.train.TrainingConfig`);
+    ``activation`` is one of ``ACTIVATIONS`` (``"relu"``, ``"tanh"``).
 
     Raises
     ------
     ValueError
-        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer, or ``seed`` is
-        not ``None`` or an integer >= 0.
+        If ``latent_dim``, ``hidden`` or ``depth`` is not a positive integer, ``seed`` is
+        not ``None`` or an integer >= 0, or ``activation`` is unknown.
     """
-    _check_dimensions(latent_dim, hidden, depth, seed)
+    _check_dimensions(latent_dim, hidden, depth, seed, activation)
     x = keras.Input(shape=(N_PIXELS,), name="x")
-    h = _hidden_layers(x, hidden, depth, seed, offset=0)
+    h = _hidden_layers(x, hidden, depth, seed, offset=0, activation=activation)
     mu = keras.layers.Dense(latent_dim, kernel_initializer=_initializer(seed, 1), name="mu")(h)
     log_var = keras.layers.Dense(latent_dim, kernel_initializer=_initializer(seed, 2), name="log_var")(h)
     z = Sampling(seed=seed, name="z")([mu, log_var])
     return keras.Model(x, [mu, log_var, z], name="encoder")
 
 
-def build_decoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = None, depth: int = 2) -> keras.Model:
-    r"""The decoder :math:`p_\theta(x \mid z)`: ``latent_dim`` -> ``depth`` layers of ``hidden`` ReLU units -> 784 **logits**.
+def build_decoder(
+    latent_dim: int = 2, hidden: int = 256, seed: int | None = None, depth: int = 2, activation: str = "relu"
+) -> keras.Model:
+    r"""The decoder :math:`p_\theta(x \mid z)`: ``latent_dim`` -> ``depth`` layers of ``hidden`` units -> 784 **logits**.
 
     No output activation: apply a sigmoid (or :func:`decode`) to get pixel probabilities.
 
@@ -118,9 +129,9 @@ def build_decoder(latent_dim: int = 2, hidden: int = 256, seed: int | None = Non
     ValueError
         As :func:`build_encoder`.
     """
-    _check_dimensions(latent_dim, hidden, depth, seed)
+    _check_dimensions(latent_dim, hidden, depth, seed, activation)
     z = keras.Input(shape=(latent_dim,), name="z")
-    h = _hidden_layers(z, hidden, depth, seed, offset=3)
+    h = _hidden_layers(z, hidden, depth, seed, offset=3, activation=activation)
     logits = keras.layers.Dense(N_PIXELS, kernel_initializer=_initializer(seed, 4), name="logits")(h)
     return keras.Model(z, logits, name="decoder")
 
@@ -154,18 +165,26 @@ class VAE(keras.Model):
     ``fit`` and ``evaluate`` report ``loss``, ``reconstruction_loss`` and ``kl_loss``,
     each a per-image mean in nats. ``beta=1`` is the VAE; ``beta=0`` drops the KL term
     and leaves a plain autoencoder (with noise); larger ``beta`` trades reconstruction
-    for a latent space closer to the prior. Calling the model returns the logits of
-    one stochastic reconstruction.
+    for a latent space closer to the prior. ``free_bits`` :math:`\lambda` (Kingma et al.
+    2016) charges each latent dimension at least :math:`\lambda` nats of KL, averaged over
+    the batch, so that training gains nothing by closing a dimension below it; ``0`` is the
+    plain ELBO. Calling the model returns ``(mu, log_var, logits)`` for one stochastic
+    reconstruction.
+
+    The loss lives in ``compute_loss``, the hook Keras 3 calls from its own training and
+    test steps on every backend (TensorFlow, JAX, PyTorch), so nothing here names a backend.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, **kwargs):
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, free_bits: float = 0.0, **kwargs):
         check_vae_parts(encoder, decoder)
-        if not is_real_number(beta) or not np.isfinite(beta) or beta < 0:
-            raise ValueError(f"beta must be a finite number >= 0: got {beta!r}")
+        for name, value in (("beta", beta), ("free_bits", free_bits)):
+            if not is_real_number(value) or not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite number >= 0: got {value!r}")
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
+        self.free_bits = float(free_bits)
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
@@ -178,35 +197,27 @@ class VAE(keras.Model):
         return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
 
     def call(self, x, training=False):
-        _, _, z = self.encoder(x, training=training)
-        return self.decoder(z, training=training)
-
-    def _elbo_terms(self, x, training: bool):
         mu, log_var, z = self.encoder(x, training=training)
-        logits = self.decoder(z, training=training)
-        reconstruction = ops.mean(reconstruction_loss(x, logits))
-        kl = ops.mean(kl_to_standard_normal_formula(mu, log_var, ops=ops))
-        return reconstruction + self.beta * kl, reconstruction, kl
+        return mu, log_var, self.decoder(z, training=training)
 
-    def _track(self, total, reconstruction, kl) -> dict:
+    def _elbo_terms(self, x, mu, log_var, logits):
+        reconstruction = ops.mean(reconstruction_loss(x, logits))
+        kl_per_dimension = ops.mean(kl_to_standard_normal_formula(mu, log_var, ops=ops, axis=None), axis=0)
+        kl = ops.sum(kl_per_dimension)
+        # Free bits: below lambda nats a dimension's KL costs lambda, so there is no gain in closing it.
+        charged = ops.sum(ops.maximum(kl_per_dimension, self.free_bits)) if self.free_bits else kl
+        return reconstruction + self.beta * charged, reconstruction, kl
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        total, reconstruction, kl = self._elbo_terms(x, *y_pred)
         self.loss_tracker.update_state(total)
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        # The trackers were updated with the loss; Keras' compiled metrics have nothing to add.
         return {metric.name: metric.result() for metric in self.metrics}
-
-    def train_step(self, data):
-        import tensorflow as tf  # the gradient tape of Keras' TensorFlow backend
-
-        x = data[0] if isinstance(data, tuple) else data
-        with tf.GradientTape() as tape:
-            total, reconstruction, kl = self._elbo_terms(x, training=True)
-        gradients = tape.gradient(total, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(gradients, self.trainable_weights))
-        return self._track(total, reconstruction, kl)
-
-    def test_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
-        return self._track(*self._elbo_terms(x, training=False))
 
     # Arrays are checked and cast to float32 here; a tf.data pipeline or a generator is
     # left to Keras, which checks those itself.
@@ -228,6 +239,7 @@ class VAE(keras.Model):
             "encoder": keras.saving.serialize_keras_object(self.encoder),
             "decoder": keras.saving.serialize_keras_object(self.decoder),
             "beta": self.beta,
+            "free_bits": self.free_bits,
         }
 
     @classmethod
@@ -392,7 +404,12 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
     path, metadata = verified_weights_path(folder)
     training = metadata["training"]
     try:
-        shape = {"latent_dim": training.get("latent_dim"), "hidden": training.get("hidden"), "depth": training.get("depth", 1)}
+        shape = {
+            "latent_dim": training.get("latent_dim"),
+            "hidden": training.get("hidden"),
+            "depth": training.get("depth", 1),
+            "activation": training.get("activation", "relu"),
+        }
         vae = VAE(build_encoder(**shape), build_decoder(**shape))
     except ValueError as error:
         raise PretrainedWeightsError(f"The metadata beside {path} describes no valid model ({error}); restore it from the repository.") from error

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vae_helpers._validation import as_integer_at_least, as_positive_integer, as_positive_number
+from vae_helpers._validation import as_integer_at_least, as_positive_integer, as_positive_number, check_images
 from vae_helpers.data import SOURCES, load_mnist, split_validation
 from vae_helpers.pretrained import PRETRAINED_DIR, write_pretrained_files
 
@@ -54,12 +54,22 @@ class TrainingConfig:
     - ``jit_compile``: XLA fuses the small model's operations into one compiled program;
     - ``steps_per_execution``: 40 batches per call into that program, instead of one
       Python round trip per batch of 100 images.
+
+    Part II's models add: ``activation`` ``"tanh"`` (Burda et al. 2015's MLP);
+    ``binarize``, dynamic binarization (each epoch a fresh binary draw of every training image,
+    :func:`~vae_helpers.bounds.binarize`); ``warm_up_epochs``, a KL warm-up in which
+    :math:`\beta` grows linearly from 0 to ``beta`` over that many epochs (Bowman et al. 2016);
+    and ``free_bits`` :math:`\lambda`, the least KL charged per latent dimension (Kingma et al. 2016).
     """
 
     latent_dim: int = 2
     hidden: int = 256
     depth: int = 2
+    activation: str = "relu"
     beta: float = 1.0
+    binarize: bool = False
+    warm_up_epochs: int = 0
+    free_bits: float = 0.0
     epochs: int = 30
     batch_size: int = 100
     learning_rate: float = 5e-3
@@ -77,9 +87,16 @@ class TrainingConfig:
         as_positive_integer(self.batch_size, "batch_size")
         as_positive_integer(self.steps_per_execution, "steps_per_execution")
         as_integer_at_least(self.seed, "seed", 0)
+        as_integer_at_least(self.warm_up_epochs, "warm_up_epochs", 0)
         as_positive_number(self.learning_rate, "learning_rate")
-        if isinstance(self.beta, bool) or not np.isscalar(self.beta) or not np.isfinite(self.beta) or self.beta < 0:
-            raise ValueError(f"beta must be a finite number >= 0: got {self.beta!r}")
+        for name in ("beta", "free_bits"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite number >= 0: got {value!r}")
+        if self.activation not in ("relu", "tanh"):
+            raise ValueError(f"activation must be 'relu' or 'tanh': got {self.activation!r}")
+        if not isinstance(self.binarize, bool):
+            raise ValueError(f"binarize must be True or False: got {self.binarize!r}")
         fraction = self.final_learning_rate_fraction
         if isinstance(fraction, bool) or not np.isscalar(fraction) or not 0 <= fraction <= 1:
             raise ValueError(f"final_learning_rate_fraction must be a number in [0, 1]: got {fraction!r}")
@@ -136,11 +153,18 @@ def train_vae(
 
     if not isinstance(config, TrainingConfig):
         raise ValueError(f"config must be a TrainingConfig: got {type(config).__name__}")
+    x_train = check_images(x_train, "x_train")
+    if len(x_train) == 0:
+        raise ValueError("x_train must hold at least one image: got none")
+    if x_test is not None:
+        x_test = check_images(x_test, "x_test")
     keras.utils.set_random_seed(config.seed)  # also seeds the shuffling of each epoch
+    shape = {"hidden": config.hidden, "seed": config.seed, "depth": config.depth, "activation": config.activation}
     vae = VAE(
-        build_encoder(config.latent_dim, config.hidden, seed=config.seed, depth=config.depth),
-        build_decoder(config.latent_dim, config.hidden, seed=config.seed, depth=config.depth),
-        beta=config.beta,
+        build_encoder(config.latent_dim, **shape),
+        build_decoder(config.latent_dim, **shape),
+        beta=_beta_at(config, 0),
+        free_bits=config.free_bits,
     )
     steps_per_epoch = int(np.ceil(len(x_train) / config.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
@@ -152,15 +176,56 @@ def train_vae(
         # More steps per call than an epoch has would only confuse the progress bar.
         steps_per_execution=min(config.steps_per_execution, steps_per_epoch),
     )
-    history = vae.fit(
-        x_train,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        validation_data=x_test,
-        verbose=verbose,
-        callbacks=[__getattr__("LearningRateHistory")(), *(callbacks or [])],
-    )
+    callbacks = [__getattr__("LearningRateHistory")(), _stop_on_nan(config), *(callbacks or [])]
+    if not config.binarize and not config.warm_up_epochs:
+        history = vae.fit(
+            x_train, epochs=config.epochs, batch_size=config.batch_size, validation_data=x_test, verbose=verbose, callbacks=callbacks
+        )
+        return vae, history
+    # Dynamic binarization and the warm-up change the data or beta between epochs: one fit per epoch.
+    from vae_helpers.bounds import binarize
+
+    rng = np.random.default_rng(config.seed)
+    held_out = None if x_test is None else (binarize(x_test, seed=config.seed) if config.binarize else x_test)
+    history = keras.callbacks.History()
+    history.history = {}
+    for epoch in range(config.epochs):
+        beta = _beta_at(config, epoch)
+        if beta != vae.beta:
+            vae.beta = beta
+            vae.train_function = vae.test_function = None  # beta is a constant of the compiled step
+        x_epoch = binarize(x_train, seed=int(rng.integers(2**32))) if config.binarize else x_train
+        run = vae.fit(
+            x_epoch, initial_epoch=epoch, epochs=epoch + 1, batch_size=config.batch_size,
+            validation_data=held_out, verbose=verbose, callbacks=callbacks,
+        )
+        for name, values in {**run.history, "beta": [beta]}.items():
+            history.history.setdefault(name, []).extend(values)
     return vae, history
+
+
+def _beta_at(config: TrainingConfig, epoch: int) -> float:
+    """The KL weight in ``epoch`` (from 0): ``beta`` after the warm-up, ``beta * epoch / warm_up_epochs`` during it."""
+    if epoch >= config.warm_up_epochs:
+        return float(config.beta)
+    return float(config.beta) * epoch / config.warm_up_epochs
+
+
+def _stop_on_nan(config: TrainingConfig):
+    import keras
+
+    class StopOnNaN(keras.callbacks.Callback):
+        """Stop at the first batch whose loss is not finite, naming the settings that drove it there."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not np.isfinite(float(loss)):
+                raise FloatingPointError(
+                    f"training diverged: the loss became {float(loss)} at batch {batch} (beta={config.beta}, "
+                    f"learning_rate={config.learning_rate}); lower the learning rate or beta"
+                )
+
+    return StopOnNaN()
 
 
 def plot_training_curves(history: keras.callbacks.History | dict, title: str | None = None):
@@ -210,28 +275,39 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
 
 
 def write_pretrained(
-    vae: VAE, config: TrainingConfig, held_out_negative_elbo: float, output: Path, data: dict | None = None
+    vae: VAE,
+    config: TrainingConfig,
+    held_out_negative_elbo: float,
+    output: Path,
+    data: dict | None = None,
+    extra: dict | None = None,
 ) -> Path:
     """Write the weights and their metadata into ``output``; the pair replaces the old one atomically.
 
-    ``data`` describes the training and test data (source, sizes); returns the weights path.
+    ``data`` describes the training and test data (source, sizes); ``extra`` adds entries to
+    the metadata (Part II's likelihood estimates and learning curves). Returns the weights path.
     """
+    from importlib.metadata import version
+
     import keras
-    import tensorflow as tf
 
     from vae_helpers.model import VAE
 
     held_out_negative_elbo = as_positive_number(held_out_negative_elbo, "held_out_negative_elbo")
+    backend = keras.backend.backend()
     metadata = {
         "data": data or {"source": "mnist", "n_train": 60000, "n_test": 10000, "pixels": "x / 255"},
         "training": asdict(config),
         "held_out_negative_elbo_nats": round(held_out_negative_elbo, 3),
         "negative_elbo_samples_per_image": 10,
         "negative_elbo_seed": 0,
+        **(extra or {}),
         "versions": {
             "python": platform.python_version(),
             "keras": keras.__version__,
-            "tensorflow": tf.__version__,
+            "backend": backend,
+            # The version of the backend's package: tensorflow(-cpu), jax or torch.
+            backend: version({"tensorflow": "tensorflow-cpu" if platform.system() != "Darwin" else "tensorflow"}.get(backend, backend)),
             "numpy": np.__version__,
         },
     }
@@ -259,14 +335,37 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0: got {text!r}") from error
 
 
+#: The seed of the one binarization of the validation and test images that every score of a
+#: binarized model is measured on (training draws a fresh one each epoch).
+EVALUATION_SEED = 2015
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command line: retrain the pretrained 2-D VAE on the official training set and write its weights and metadata."""
+    """Command line: train a VAE on the official training set and write its weights and metadata.
+
+    Without options it retrains the shipped 2-D model; Part II's models add the architecture
+    (``--latent-dim``, ``--hidden``, ``--activation``), dynamic binarization (``--binarize``), a KL
+    warm-up, free bits, and an importance-sampled test log-likelihood (``--importance-samples``).
+    """
     parser = argparse.ArgumentParser(prog="python -m vae_helpers.train", description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=_writable_folder, default=PRETRAINED_DIR, help="folder for the weights (default: the package's)")
     parser.add_argument("--epochs", type=int, default=TrainingConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed)
     parser.add_argument(
         "--beta", type=float, default=TrainingConfig.beta, help="weight of the KL term (default: 1, the VAE; 0 is an autoencoder)"
+    )
+    parser.add_argument("--latent-dim", type=int, default=TrainingConfig.latent_dim)
+    parser.add_argument("--hidden", type=int, default=TrainingConfig.hidden, help="units per hidden layer")
+    parser.add_argument("--depth", type=int, default=TrainingConfig.depth, help="hidden layers in the encoder and in the decoder")
+    parser.add_argument("--activation", choices=("relu", "tanh"), default=TrainingConfig.activation)
+    parser.add_argument("--learning-rate", type=float, default=TrainingConfig.learning_rate, help="Adam's first learning rate (cosine decay)")
+    parser.add_argument("--batch-size", type=int, default=TrainingConfig.batch_size)
+    parser.add_argument("--binarize", action="store_true", help="dynamic binarization: a fresh binary draw of each image every epoch")
+    parser.add_argument("--warm-up-epochs", type=int, default=0, help="grow beta linearly from 0 over this many epochs")
+    parser.add_argument("--free-bits", type=float, default=0.0, help="the least KL, in nats, charged per latent dimension")
+    parser.add_argument(
+        "--importance-samples", type=int, default=0, metavar="K",
+        help="also estimate the validation and test log-likelihood with K importance samples per image",
     )
     parser.add_argument("--data", choices=SOURCES, default="mnist", help="the data to train and measure on (default: mnist)")
     parser.add_argument(
@@ -275,7 +374,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     try:
-        config = TrainingConfig(epochs=args.epochs, seed=args.seed, beta=args.beta)
+        config = TrainingConfig(
+            latent_dim=args.latent_dim, hidden=args.hidden, depth=args.depth, activation=args.activation,
+            beta=args.beta, binarize=args.binarize, warm_up_epochs=args.warm_up_epochs, free_bits=args.free_bits,
+            epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+        )
+        as_integer_at_least(args.importance_samples, "--importance-samples", 0)
     except ValueError as error:
         parser.error(str(error))
     (x_train, y_train), (x_test, _) = load_mnist(args.data)
@@ -288,12 +392,40 @@ def main(argv: list[str] | None = None) -> None:
     if args.validation:
         (x_train, _), (x_validation, _) = split_validation(x_train, y_train, args.validation, seed=VALIDATION_SEED)
         data.update(n_train=len(x_train), n_validation=len(x_validation), validation_seed=VALIDATION_SEED)
-    vae, _ = train_vae(x_train, config=config, verbose=2)
+    if config.binarize:
+        from vae_helpers.bounds import binarize
+
+        data["binarization"] = {"training": "dynamic (a fresh draw every epoch)", "evaluation_seed": EVALUATION_SEED}
+        x_test = binarize(x_test, seed=EVALUATION_SEED)
+        if x_validation is not None:
+            x_validation = binarize(x_validation, seed=EVALUATION_SEED)
+    # A binarized model's learning curve is part of what it ships: the validation -ELBO per epoch.
+    vae, history = train_vae(x_train, x_validation if config.binarize else None, config=config, verbose=2)
+    extra = {}
+    if config.binarize and x_validation is not None:
+        extra["validation_negative_elbo_by_epoch"] = [round(float(v), 3) for v in history.history["val_loss"]]
     if x_validation is not None:
         data["validation_negative_elbo_nats"] = round(negative_elbo(vae.encoder, vae.decoder, x_validation, n_samples=10, seed=0), 3)
     score = negative_elbo(vae.encoder, vae.decoder, x_test, n_samples=10, seed=0)
-    weights = write_pretrained(vae, config, score, args.output, data)
+    if args.importance_samples:
+        extra["negative_log_likelihood"] = _importance_sampled(vae, args.importance_samples, x_validation, x_test)
+    weights = write_pretrained(vae, config, score, args.output, data, extra)
     print(f"held-out -ELBO: {score:.2f} nats; {weights.name} and its metadata written to {args.output}")
+    if args.importance_samples:
+        print(f"test -log p(x), {args.importance_samples} importance samples: {extra['negative_log_likelihood']['test_nats']:.2f} nats")
+
+
+def _importance_sampled(vae: VAE, k: int, x_validation: np.ndarray | None, x_test: np.ndarray) -> dict:
+    """-log p(x) estimated with ``k`` importance samples per image: means and standard errors, in nats."""
+    from vae_helpers.bounds import importance_weighted_bound
+
+    record = {"importance_samples": k, "seed": 0}
+    for name, images in (("validation", x_validation), ("test", x_test)):
+        if images is not None:
+            bound = importance_weighted_bound(vae.encoder, vae.decoder, images, k, seed=0)
+            record[f"{name}_nats"] = round(float(-bound.mean()), 3)
+            record[f"{name}_standard_error_nats"] = round(float(bound.std(ddof=1) / np.sqrt(len(bound))), 3)
+    return record
 
 
 if __name__ == "__main__":
