@@ -168,23 +168,41 @@ class VAE(keras.Model):
     for a latent space closer to the prior. ``free_bits`` :math:`\lambda` (Kingma et al.
     2016) charges each latent dimension at least :math:`\lambda` nats of KL, averaged over
     the batch, so that training gains nothing by closing a dimension below it; ``0`` is the
-    plain ELBO. Calling the model returns ``(mu, log_var, logits)`` for one stochastic
-    reconstruction.
+    plain ELBO. ``binarize=True`` trains on dynamically binarized images (Burda et al. 2015): each
+    training batch is drawn afresh, pixel :math:`j` set to 1 with probability :math:`x_j`, inside the
+    compiled step (``seed`` fixes the draws); evaluation uses the images as given. Calling the
+    model returns ``(mu, log_var, logits, x_seen)`` for one stochastic reconstruction, ``x_seen``
+    being the images the encoder was given.
 
     The loss lives in ``compute_loss``, the hook Keras 3 calls from its own training and
     test steps on every backend (TensorFlow, JAX, PyTorch), so nothing here names a backend.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, free_bits: float = 0.0, **kwargs):
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        beta: float = 1.0,
+        free_bits: float = 0.0,
+        binarize: bool = False,
+        seed: int | None = None,
+        **kwargs,
+    ):
         check_vae_parts(encoder, decoder)
         for name, value in (("beta", beta), ("free_bits", free_bits)):
             if not is_real_number(value) or not np.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be a finite number >= 0: got {value!r}")
+        if not isinstance(binarize, bool):
+            raise ValueError(f"binarize must be True or False: got {binarize!r}")
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = float(beta)
         self.free_bits = float(free_bits)
+        self.binarize = binarize
+        self.seed = as_seed(seed)
+        if binarize:
+            self.binarization_seed = keras.random.SeedGenerator(seed)
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_tracker = keras.metrics.Mean(name="kl_loss")
@@ -197,8 +215,10 @@ class VAE(keras.Model):
         return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
 
     def call(self, x, training=False):
+        if self.binarize and training:
+            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.binarization_seed) < x, "float32")
         mu, log_var, z = self.encoder(x, training=training)
-        return mu, log_var, self.decoder(z, training=training)
+        return mu, log_var, self.decoder(z, training=training), x
 
     def _elbo_terms(self, x, mu, log_var, logits):
         reconstruction = ops.mean(reconstruction_loss(x, logits))
@@ -209,7 +229,8 @@ class VAE(keras.Model):
         return reconstruction + self.beta * charged, reconstruction, kl
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        total, reconstruction, kl = self._elbo_terms(x, *y_pred)
+        mu, log_var, logits, x_seen = y_pred
+        total, reconstruction, kl = self._elbo_terms(x_seen, mu, log_var, logits)
         self.loss_tracker.update_state(total)
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
@@ -240,6 +261,8 @@ class VAE(keras.Model):
             "decoder": keras.saving.serialize_keras_object(self.decoder),
             "beta": self.beta,
             "free_bits": self.free_bits,
+            "binarize": self.binarize,
+            "seed": self.seed,
         }
 
     @classmethod

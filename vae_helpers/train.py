@@ -56,8 +56,8 @@ class TrainingConfig:
       Python round trip per batch of 100 images.
 
     Part II's models add: ``activation`` ``"tanh"`` (Burda et al. 2015's MLP);
-    ``binarize``, dynamic binarization (each epoch a fresh binary draw of every training image,
-    :func:`~vae_helpers.bounds.binarize`); ``warm_up_epochs``, a KL warm-up in which
+    ``binarize``, dynamic binarization (each training batch a fresh binary draw of its images,
+    made by :class:`~vae_helpers.model.VAE` inside the compiled step); ``warm_up_epochs``, a KL warm-up in which
     :math:`\beta` grows linearly from 0 to ``beta`` over that many epochs (Bowman et al. 2016);
     and ``free_bits`` :math:`\lambda`, the least KL charged per latent dimension (Kingma et al. 2016).
     """
@@ -165,6 +165,8 @@ def train_vae(
         build_decoder(config.latent_dim, **shape),
         beta=_beta_at(config, 0),
         free_bits=config.free_bits,
+        binarize=config.binarize,
+        seed=config.seed,
     )
     steps_per_epoch = int(np.ceil(len(x_train) / config.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
@@ -177,27 +179,26 @@ def train_vae(
         steps_per_execution=min(config.steps_per_execution, steps_per_epoch),
     )
     callbacks = [__getattr__("LearningRateHistory")(), _stop_on_nan(config), *(callbacks or [])]
-    if not config.binarize and not config.warm_up_epochs:
+    if config.binarize and x_test is not None:
+        from vae_helpers.bounds import binarize
+
+        x_test = binarize(x_test, seed=config.seed)  # one fixed draw: the held-out curve compares like with like
+    if not config.warm_up_epochs:
         history = vae.fit(
             x_train, epochs=config.epochs, batch_size=config.batch_size, validation_data=x_test, verbose=verbose, callbacks=callbacks
         )
         return vae, history
-    # Dynamic binarization and the warm-up change the data or beta between epochs: one fit per epoch.
-    from vae_helpers.bounds import binarize
-
-    rng = np.random.default_rng(config.seed)
-    held_out = None if x_test is None else (binarize(x_test, seed=config.seed) if config.binarize else x_test)
+    # The warm-up changes beta, a constant of the compiled step, between epochs: one fit per epoch.
     history = keras.callbacks.History()
     history.history = {}
     for epoch in range(config.epochs):
         beta = _beta_at(config, epoch)
         if beta != vae.beta:
             vae.beta = beta
-            vae.train_function = vae.test_function = None  # beta is a constant of the compiled step
-        x_epoch = binarize(x_train, seed=int(rng.integers(2**32))) if config.binarize else x_train
+            vae.train_function = vae.test_function = None
         run = vae.fit(
-            x_epoch, initial_epoch=epoch, epochs=epoch + 1, batch_size=config.batch_size,
-            validation_data=held_out, verbose=verbose, callbacks=callbacks,
+            x_train, initial_epoch=epoch, epochs=epoch + 1, batch_size=config.batch_size,
+            validation_data=x_test, verbose=verbose, callbacks=callbacks,
         )
         for name, values in {**run.history, "beta": [beta]}.items():
             history.history.setdefault(name, []).extend(values)
@@ -336,7 +337,7 @@ def _count(text: str) -> int:
 
 
 #: The seed of the one binarization of the validation and test images that every score of a
-#: binarized model is measured on (training draws a fresh one each epoch).
+#: binarized model is measured on (training draws a fresh one for every batch).
 EVALUATION_SEED = 2015
 
 
