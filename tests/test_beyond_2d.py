@@ -1,0 +1,117 @@
+"""vae_helpers.beyond_2d and Part II's training options: checked against hand-built cases."""
+
+import json
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from vae_helpers.beyond_2d import (
+    active_units,
+    binarized_test_images,
+    decoded_change_per_dimension,
+    rate_and_distortion,
+)
+from vae_helpers.data import load_mnist
+from vae_helpers.gaussian import kl_to_standard_normal
+from vae_helpers.model import build_decoder, build_encoder, encode, negative_elbo
+from vae_helpers.train import TrainingConfig, train_vae
+
+
+def test_active_units_count_the_dimensions_whose_posterior_means_vary_more_than_the_threshold():
+    rng = np.random.default_rng(0)
+    # Dimension 0 varies (variance 1), 1 barely (variance 1e-4), 2 not at all, 3 at 0.05.
+    mu = np.column_stack([rng.normal(size=5000), 0.01 * rng.normal(size=5000), np.zeros(5000), np.sqrt(0.05) * rng.normal(size=5000)])
+    units = active_units(mu)
+    assert units.count == 2
+    np.testing.assert_array_equal(units.active, [True, False, False, True])
+    np.testing.assert_allclose(units.activity, [1.0, 1e-4, 0.0, 0.05], rtol=0.05, atol=1e-12)
+    assert active_units(mu, threshold=1e-5).count == 3
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    encoder, decoder = build_encoder(4, 16, seed=0, activation="tanh"), build_decoder(4, 16, seed=0, activation="tanh")
+    x = load_mnist("bundled")[1][0][:64]
+    return encoder, decoder, x
+
+
+def test_rate_plus_distortion_is_the_negative_elbo(small_model):
+    encoder, decoder, x = small_model
+    rate, distortion = rate_and_distortion(encoder, decoder, x, n_samples=3, seed=2)
+    mu, log_var = encode(encoder, x)
+    assert rate == pytest.approx(kl_to_standard_normal(mu, log_var).mean(), rel=1e-6)
+    assert rate + distortion == pytest.approx(negative_elbo(encoder, decoder, x, n_samples=3, seed=2), rel=1e-9)
+
+
+def test_a_dimension_the_decoder_ignores_moves_nothing(small_model):
+    _, decoder, _ = small_model
+    # Cut dimension 1 out of the decoder: zero its row of the first layer's kernel.
+    layer = decoder.get_layer("hidden_1")
+    kernel, bias = (keras.ops.convert_to_numpy(w) for w in layer.weights)
+    kernel[1] = 0.0
+    layer.set_weights([kernel, bias])
+    z = np.random.default_rng(3).normal(size=(20, 4))
+    changes = decoded_change_per_dimension(decoder, z, step=2.0)
+    assert changes[1] == pytest.approx(0.0, abs=1e-4)
+    assert np.all(np.delete(changes, 1) > 1.0)
+
+
+def test_the_test_images_are_binarized_once_the_same_way_for_every_model():
+    first, again = binarized_test_images("bundled"), binarized_test_images("bundled")
+    grey = load_mnist("bundled")[1][0]
+    np.testing.assert_array_equal(first, again)
+    assert set(np.unique(first)) == {0.0, 1.0} and first.shape == grey.shape
+    # Each pixel is on with probability its grey level: over all pixels, the means agree closely.
+    assert abs(first.mean() - grey.mean()) < 0.002
+
+
+def test_bad_codes_and_thresholds_are_refused_naming_the_argument():
+    with pytest.raises(ValueError, match="mu"):
+        active_units(np.zeros(5))
+    with pytest.raises(ValueError, match="threshold"):
+        active_units(np.zeros((5, 2)), threshold=0)
+    with pytest.raises(ValueError, match="mu"):
+        active_units(np.full((5, 2), np.inf))
+
+
+@pytest.mark.parametrize(
+    "changes, name",
+    [
+        ({"latent_dim": 0}, "latent_dim"),
+        ({"free_bits": -0.1}, "free_bits"),
+        ({"warm_up_epochs": -1}, "warm_up_epochs"),
+        ({"activation": "sigmoid"}, "activation"),
+        ({"binarize": 1}, "binarize"),
+    ],
+)
+def test_part_two_settings_are_refused_before_any_training(changes, name):
+    with pytest.raises(ValueError, match=name):
+        TrainingConfig(**changes)
+
+
+def test_warm_up_grows_beta_linearly_and_binarized_training_sees_binary_images():
+    (x_train, _), _ = load_mnist("bundled")
+    config = TrainingConfig(
+        latent_dim=3, hidden=16, activation="tanh", binarize=True, warm_up_epochs=2, epochs=3, batch_size=250, jit_compile=False
+    )
+    vae, history = train_vae(x_train[:500], x_train[500:700], config)
+    assert history.history["beta"] == [0.0, 0.5, 1.0]
+    assert len(history.history["val_loss"]) == 3 and vae.beta == 1.0
+
+
+def test_the_command_line_trains_a_binarized_model_with_the_new_options(tmp_path):
+    command = [
+        sys.executable, "-m", "vae_helpers.train", "--data", "bundled", "--validation", "300", "--epochs", "2",
+        "--latent-dim", "3", "--hidden", "16", "--activation", "tanh", "--binarize", "--warm-up-epochs", "1",
+        "--free-bits", "0.1", "--importance-samples", "5", "--batch-size", "500", "--output", str(tmp_path / "model"),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    metadata = json.loads((tmp_path / "model" / "metadata.json").read_text())
+    assert metadata["training"]["free_bits"] == 0.1 and metadata["training"]["warm_up_epochs"] == 1
+    assert len(metadata["validation_negative_elbo_by_epoch"]) == 2
+    assert metadata["negative_log_likelihood"]["importance_samples"] == 5
+    refused = subprocess.run([*command[:-2], "--free-bits", "-1", "--output", str(tmp_path / "no")], capture_output=True, text=True)
+    assert refused.returncode == 2 and "free_bits" in refused.stderr and not (tmp_path / "no").exists()
