@@ -138,12 +138,17 @@ def plot_label_mix(mixes: Mapping[str, ArrayLike], ax: Axes | None = None, title
     checked = {name: _check_mix(mix, f"mixes[{name!r}]") for name, mix in mixes.items()}
     check_axes(ax)
     check_title(title)
-    figure, ax = (plt.subplots(figsize=(MAX_WIDTH_INCHES, 3.0), layout="constrained") if ax is None else (ax.figure, ax))
+    own_figure = ax is None
+    figure, ax = plt.subplots(figsize=(MAX_WIDTH_INCHES, 3.4), layout="constrained") if own_figure else (ax.figure, ax)
     width = 0.8 / len(checked)
     for index, (name, mix) in enumerate(checked.items()):
         ax.bar(np.arange(N_LABELS) + (index - (len(checked) - 1) / 2) * width, 100 * mix, width, label=name)
-    ax.set(xticks=range(N_LABELS), xlabel="digit, as the classifier reads it", ylabel="share (%)")
-    ax.legend(ncols=2)
+    ax.set(xticks=range(N_LABELS), xlabel="digit", ylabel="share (%)")
+    # Above the axes when the figure is ours: inside, the legend would hide the tallest bars.
+    if own_figure:
+        figure.legend(loc="outside upper center", ncols=2)
+    else:
+        ax.legend(ncols=2)
     if title:
         ax.set_title(title)
     return figure
