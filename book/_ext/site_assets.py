@@ -1,13 +1,30 @@
-"""Sphinx extension: the built book requests nothing from any host but its own.
+"""Sphinx extension: the built book requests nothing from any host but its own, and little from it.
 
 Jupyter Book's defaults load MathJax, require.js and the Jupyter widget manager from CDNs,
-so offline the maths shows as raw TeX and embedded widgets stay blank. Here they come
+so offline the maths shows as raw TeX and embedded widgets stay blank. Here everything comes
 from ``book/_vendor/`` (installed from the npm registry by ``install_web_packages.py``;
 ``make book`` runs it), copied to the site root through ``html_extra_path`` rather than
-``_static/``: Jupyter Book would add every ``.js`` file under ``_static/`` to every page,
-MathJax's lazily loaded components included, which breaks MathJax. Third-party widget
-modules (ipyevents) are copied from their installed Python packages into ``vendor/widgets/``,
-and ``static/widgets-offline.js`` points the widget manager there.
+``_static/`` (Jupyter Book would add every ``.js`` file under ``_static/`` to every page).
+
+What a reader's first load carries (``benchmarks/page_load.py`` measures it, before and after):
+
+- **Maths typeset at build time.** Every formula of a page is turned into MathJax 3's CHTML
+  markup while the page is written (``typeset_math.js``, MathJax's own components in Node),
+  so no maths library loads in the browser; the pages share one stylesheet
+  (``vendor/mathjax/chtml.css``) and MathJax's fonts. A formula MathJax cannot read is a
+  build warning (an error under ``-W``), not red text in a page.
+- **Icons as inline SVG.** The theme's icons (``<i class="fa-solid fa-sun">``) are replaced by
+  the SVG of the same Font Awesome version, and its ``fontawesome.js`` (1.49 MB, which drew
+  them at read time) is not loaded.
+- **No script blocks the text.** The page's script files are deferred (all but Sphinx's
+  ``documentation_options.js``, which inline scripts read as the page is parsed).
+- **The widget manager on demand.** Pages with widgets get one small deferred script,
+  ``static/widgets-offline.js``, which loads require.js and the widget manager
+  (``embed-amd.js``, 3.6 MB) only when a widget comes within a screen of the viewport.
+- **Widget buffers beside the page.** A widget's large binary traits (the explorer's weights)
+  leave the page's saved state, where they were base64 text (a third larger, and read before
+  any text could show), for one binary file beside the page, which the loader fetches with the
+  widget manager and checks against its sha256.
 
 anywidget's front end, which runs the ES module of every widget in ``vae_helpers.widgets``,
 comes from npm like the rest (pinned and checked by hash in ``web_packages.json``, served as
@@ -26,33 +43,34 @@ shrunken figures linked to their full size).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import importlib.metadata
-import importlib.resources
-import importlib.util
 import json
-import shutil
+import re
+import subprocess
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
+from sphinx.util import logging
 
-from install_web_packages import PACKAGES, VENDOR, is_installed
+from install_web_packages import BUILD_ONLY, PACKAGES, VENDOR, is_installed
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().with_name("static")
-
-# Sphinx resolves a script's relative path against _static/, hence the "../".
-MATHJAX = "../vendor/mathjax/tex-mml-chtml.js"
-WIDGET_SCRIPTS = {
-    "../vendor/requirejs/require.js": {},
-    "widgets-offline.js": {},
-    # A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a
-    # relative URL, so a 404 on this site) instead of jsDelivr: no call to another host.
-    "../vendor/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn": "vendor/widgets/"},
-}
-# Third-party widget modules the notebooks use: module name -> (Python package, its AMD bundle).
-# The bundle comes from the installed package, so it matches the widget state's version.
-WIDGET_MODULES = {"ipyevents": ("ipyevents", "nbextension/static/index.js")}
+TYPESET_MATH = Path(__file__).resolve().with_name("typeset_math.js")
+MATHJAX_ES5 = VENDOR / BUILD_ONLY / "mathjax" / "es5"
+ICONS = VENDOR / BUILD_ONLY / "fontawesome"
+# Site paths. The stylesheet finds MathJax's fonts relative to itself.
+MATHJAX_CSS = "vendor/mathjax/chtml.css"
+MATHJAX_FONTS = "output/chtml/fonts/woff-v2"
+# On pages with widgets (myst-nb's notebook pages, and prose pages with a {widget}): the loader
+# only. It is deferred, finds its own URL, and fetches require.js and the manager when needed.
+WIDGET_SCRIPTS = {"widgets-offline.js": {"defer": "defer"}}
 
 
 def use_vendored_assets(app: Sphinx, config: Config) -> None:
@@ -63,9 +81,10 @@ def use_vendored_assets(app: Sphinx, config: Config) -> None:
         )
     check_anywidget_version()
     config.html_extra_path = [*config.html_extra_path, str(VENDOR)]
+    # Build-time tools (MathJax for Node, the icons' SVG files) stay out of the site.
+    config.exclude_patterns = [*config.exclude_patterns, BUILD_ONLY, f"{BUILD_ONLY}/**"]
     if str(STATIC) not in config.html_static_path:
         config.html_static_path = [*config.html_static_path, str(STATIC)]
-    config.mathjax_path = MATHJAX
     config.nb_ipywidgets_js = WIDGET_SCRIPTS
     config.html_context = {"default_mode": "auto", **config.html_context}
 
@@ -86,22 +105,6 @@ def check_anywidget_version() -> None:
         )
 
 
-def copy_widget_modules(app: Sphinx, exception: Exception | None) -> None:
-    """Copy each installed third-party widget's AMD bundle and licence to vendor/widgets/."""
-    if exception is not None or app.builder.format != "html":
-        return
-    folder = Path(app.builder.outdir) / "vendor" / "widgets"
-    for module, (package, bundle) in WIDGET_MODULES.items():
-        if importlib.util.find_spec(package) is None:
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(importlib.resources.files(package) / bundle, folder / f"{module}.js")
-        files = importlib.metadata.files(package) or []
-        licences = [file for file in files if "LICEN" in file.name.upper() and ".dist-info" in str(file)]
-        for licence in licences[:1]:
-            shutil.copyfile(licence.locate(), folder / f"{module}-{licence.name}")
-
-
 def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Keep the first of scripts with the same file and attributes (inline body included)."""
     seen = set()
@@ -114,11 +117,269 @@ def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context
     context["script_files"] = unique
 
 
+# Inline scripts of the theme's templates read this one's DOCUMENTATION_OPTIONS as the page is parsed.
+PARSED_WITH_THE_PAGE = ("documentation_options.js",)
+
+
+def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Defer the page's script files: they run in the same order, once the page is parsed, and the
+    text shows without waiting for them (none writes into the page as it is parsed)."""
+    deferred = []
+    for script in context.get("script_files", []):
+        attributes = dict(getattr(script, "attributes", {}))
+        name = str(script.filename or "").split("?")[0]
+        if name and not name.endswith(PARSED_WITH_THE_PAGE) and not {"async", "defer"} & attributes.keys():
+            script = type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
+# ---------------------------------------------------------------------------------------------
+# Maths typeset at build time
+
+# Sphinx writes a formula as <span class="math notranslate nohighlight">\(...\)</span> (inline) or
+# <div class="math notranslate nohighlight">[<span class="eqno">...</span>]\[...\]</div> (display;
+# an amsmath environment comes without \[ \]), its TeX escaped as HTML text.
+MATH_ELEMENT = re.compile(r'<(span|div) class="math notranslate nohighlight"([^>]*)>(.*?)</\1>', re.DOTALL)
+EQUATION_NUMBER = re.compile(r'^\s*(<span class="eqno">.*?</span>)', re.DOTALL)
+DELIMITERS = {r"\(": (r"\)", False), r"\[": (r"\]", True)}
+
+
+class MathTypesetter:
+    """One Node process running MathJax 3 for the whole build (``typeset_math.js``)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def _ask(self, request: dict) -> dict:
+        if self.process is None:
+            self.process = subprocess.Popen(
+                ["node", str(TYPESET_MATH), str(MATHJAX_ES5), MATHJAX_FONTS],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise ExtensionError(f"MathJax in Node stopped: {self.process.stderr.read()[-2000:]}")
+        return json.loads(line)
+
+    def typeset(self, tex: str, display: bool) -> tuple[str, str | None]:
+        """CHTML markup of ``tex`` and MathJax's error message (None when it read the TeX)."""
+        answer = self._ask({"tex": tex, "display": display})
+        return answer["html"], answer["error"]
+
+    def stylesheet(self) -> str:
+        return self._ask({"stylesheet": True})["css"]
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+def _split_tex(text: str) -> tuple[str, bool] | None:
+    """The TeX inside a math element's text and whether it is displayed; None if not recognised."""
+    text = html.unescape(text).strip()
+    for opening, (closing, display) in DELIMITERS.items():
+        if text.startswith(opening) and text.endswith(closing):
+            return text[len(opening) : -len(closing)], display
+    if text.startswith(r"\begin{"):
+        return text, True
+    return None
+
+
+def typeset_body(body: str, typesetter: MathTypesetter, pagename: str) -> tuple[str, int]:
+    """``body`` with every formula as CHTML markup, and how many formulas it had."""
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        tag, attributes, content = match.groups()
+        number = EQUATION_NUMBER.match(content)
+        prefix = number.group(1) if number else ""
+        found = _split_tex(content[number.end() :] if number else content)
+        if found is None:
+            logger.warning("a math element whose TeX has no delimiters was left as it is: %s", content[:200],
+                           location=pagename)
+            return match.group(0)
+        tex, display = found
+        markup, error = typesetter.typeset(tex, display)
+        if error:
+            logger.warning("MathJax cannot typeset %r: %s", tex[:200], error, location=pagename)
+        count += 1
+        return f'<{tag} class="math notranslate nohighlight"{attributes}>{prefix}{markup}</{tag}>'
+
+    return MATH_ELEMENT.sub(replace, body), count
+
+
+def typeset_page_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Typeset the page's formulas, drop MathJax's scripts, link the shared stylesheet."""
+    body = context.get("body")
+    if body:
+        context["body"], count = typeset_body(body, app.site_math, pagename)
+    else:
+        count = 0
+    # sphinx.ext.mathjax added its configuration and MathJax itself to pages with maths.
+    context["script_files"] = [
+        script for script in context.get("script_files", [])
+        if not (script.filename or "").endswith(Path(app.config.mathjax_path or "mathjax.js").name)
+        and "window.MathJax" not in (getattr(script, "attributes", {}).get("body") or "")
+    ]
+    if count:
+        app.add_css_file(f"../{MATHJAX_CSS}")
+
+
+def write_math_stylesheet(app: Sphinx, exception: Exception | None) -> None:
+    typesetter = getattr(app, "site_math", None)
+    if exception is None and app.builder.format == "html" and typesetter is not None:
+        path = Path(app.builder.outdir) / MATHJAX_CSS
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(typesetter.stylesheet())
+    if typesetter is not None:
+        typesetter.close()
+
+
+def start_typesetter(app: Sphinx) -> None:
+    # On the application, not the environment: Sphinx pickles the environment.
+    if app.builder.format == "html":
+        app.site_math = MathTypesetter()
+
+
+# ---------------------------------------------------------------------------------------------
+# Icons as inline SVG
+
+# <i class="fa-solid fa-sun fa-lg"></i> (or a <span>, or "fas"/"fab"), empty: an icon the theme's
+# fontawesome.js would have drawn.
+ICON = re.compile(r'<(i|span) class="([^"]*\bfa[bs]?-[^"]*)"([^>]*)>\s*</\1>')
+FAMILIES = {"fa-solid": "solid", "fas": "solid", "fa-brands": "brands", "fab": "brands"}
+# Font Awesome 5 names the theme still writes, and their names in the 6.x files.
+RENAMED = {"pencil-alt": "pencil", "search": "magnifying-glass"}
+# Style classes, not icon names.
+MODIFIERS = {"fa-lg", "fa-xl", "fa-2xl", "fa-sm", "fa-xs", "fa-fw", "fa-1x", "fa-2x", "fa-3x", "fa-4x", "fa-5x",
+             "fa-solid", "fa-regular", "fa-brands"}
+SVG_BODY = re.compile(r'viewBox="([^"]+)".*?(<path [^>]*/>)', re.DOTALL)
+FONTAWESOME_SCRIPT = re.compile(r'<(script|link)[^>]*_static/scripts/fontawesome\.js[^>]*>(\s*</script>)?\s*')
+
+
+def _icon_svg(family: str, name: str) -> tuple[str, str]:
+    """The viewBox and the path element of one icon's SVG file."""
+    path = ICONS / family / f"{RENAMED.get(name, name)}.svg"
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    viewbox, svg_path = SVG_BODY.search(path.read_text()).groups()
+    return viewbox, svg_path
+
+
+def inline_icons(page: str) -> tuple[str, list[str]]:
+    """``page`` with Font Awesome's ``<i>`` icons as inline SVG and without fontawesome.js; icons not found."""
+    missing = []
+
+    def replace(match: re.Match) -> str:
+        _tag, classes, attributes = match.groups()
+        names = classes.split()
+        family = next((FAMILIES[name] for name in names if name in FAMILIES), "solid")
+        icon = next((name[3:] for name in names if name.startswith("fa-") and name not in MODIFIERS), None)
+        if icon is None:
+            return match.group(0)
+        try:
+            viewbox, svg_path = _icon_svg(family, icon)
+        except FileNotFoundError:
+            missing.append(icon)
+            return match.group(0)
+        # Font Awesome's own class for an inline SVG icon: 1em high, on the text's baseline.
+        return (f'<svg class="{classes} svg-inline--fa" aria-hidden="true" focusable="false" role="img" '
+                f'viewBox="{viewbox}"{attributes}>{svg_path}</svg>')
+
+    page = ICON.sub(replace, page)
+    return FONTAWESOME_SCRIPT.sub("", page), missing
+
+
+def inline_icons_in_site(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.builder.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        new, missing = inline_icons(text)
+        for icon in sorted(set(missing)):
+            logger.warning("no SVG for the icon %r in Font Awesome's files (%s)", icon, ICONS, location=str(path))
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Widget buffers beside the page
+
+WIDGET_STATE = re.compile(r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.DOTALL)
+BESIDE = 4096  # base64 characters: a buffer longer than this travels in the page's binary file
+
+
+def move_buffers_beside(page: Path) -> Path | None:
+    """Move the page's large widget buffers (base64 in its saved state) into one binary file beside it.
+
+    Each buffer keeps its place in the state with ``data`` empty and its ``offset`` and ``length``
+    in the file; the state gets ``buffers_file``: the file's name (relative to the page, named by
+    its content's sha256) and that sha256. ``static/widgets-offline.js`` fetches the file and puts
+    the buffers back before the widget manager reads the state. Returns the file, or None.
+    """
+    text = page.read_text(encoding="utf-8")
+    chunks: list[bytes] = []
+    size = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal size
+        state = json.loads(match.group(2))
+        moved = False
+        for model in state.get("state", {}).values():
+            for buffer in model.get("buffers", []):
+                if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
+                    data = base64.b64decode(buffer["data"])
+                    buffer.update(data="", offset=size, length=len(data))
+                    chunks.append(data)
+                    size += len(data)
+                    moved = True
+        if not moved:
+            return match.group(0)
+        state["buffers_file"] = {}  # named below, once every buffer of the page is in
+        return match.group(1) + json.dumps(state).replace("</", "<\\/") + match.group(3)
+
+    new = WIDGET_STATE.sub(replace, text)
+    if not chunks:
+        return None
+    content = b"".join(chunks)
+    digest = hashlib.sha256(content).hexdigest()
+    binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")
+    binary.write_bytes(content)
+    new = new.replace('"buffers_file": {}', json.dumps({"buffers_file": {"url": binary.name, "sha256": digest}})[1:-1])
+    page.write_text(new, encoding="utf-8")
+    return binary
+
+
+def move_widget_buffers_in_site(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.builder.outdir).rglob("*.html"):
+        if "application/vnd.jupyter.widget-state+json" not in page.read_text(encoding="utf-8"):
+            continue
+        # None for a page an earlier build wrote and this one did not: its file is still right.
+        binary = move_buffers_beside(page)
+        if binary is not None:
+            for old in page.parent.glob(f"{page.stem}.*.bin"):
+                if old != binary:
+                    old.unlink()  # an earlier build's
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_vendored_assets)
-    app.connect("build-finished", copy_widget_modules)
+    app.connect("builder-inited", start_typesetter)
     # Late, so that scripts the other extensions add to this page are seen too.
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    app.connect("html-page-context", typeset_page_math, priority=950)
+    app.connect("html-page-context", defer_scripts, priority=960)
+    app.connect("build-finished", write_math_stylesheet)
+    app.connect("build-finished", inline_icons_in_site)
+    app.connect("build-finished", move_widget_buffers_in_site)
     app.add_css_file("reading.css")
     app.add_js_file("reading.js")
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"parallel_read_safe": True, "parallel_write_safe": False}
