@@ -52,6 +52,8 @@ WAKE_WIDGETS = """async () => {
     await new Promise(done => requestAnimationFrame(done));
   window.scrollTo(0, 0);
 }"""
+# Figures load lazily as a reader scrolls near them: the tests read every figure, so load them all.
+LOAD_FIGURES = "() => document.querySelectorAll('img[loading=lazy]').forEach(image => { image.loading = 'eager'; })"
 
 
 def _unavailable(reason: str) -> None:
@@ -116,6 +118,7 @@ class Visit:
             # The widget manager loads when a widget comes near the viewport (widgets-offline.js):
             # bring the first widget there, as a reader scrolling would, and back to the top.
             self.page.evaluate(WAKE_WIDGETS)
+            self.page.evaluate(LOAD_FIGURES)
             # MathJax typesets after load; its startup promise settles when it is done.
             self.page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise.then(() => true) : false")
         self.page.wait_for_load_state("networkidle")

@@ -51,9 +51,10 @@ def test_inline_icons_draw_font_awesomes_own_svg_and_drop_its_script():
     assert missing == []
     assert "fontawesome.js" not in new and "<i " not in new
     svgs = re.findall(r'<svg class="([^"]*)"[^>]*viewBox="([^"]+)"[^>]*>(<path [^>]*/>)</svg>', new)
+    # No Font Awesome family or icon class is left to give the SVG a glyph of the icon font.
     assert [classes.split() for classes, _, _ in svgs] == [
-        ["theme-switch", "fa-solid", "fa-sun", "fa-lg", "svg-inline--fa"],
-        ["fas", "fa-pencil-alt", "svg-inline--fa"], ["fab", "fa-github", "svg-inline--fa"]]
+        ["theme-switch", "fa-lg", "icon-sun", "svg-inline--fa"],
+        ["icon-pencil-alt", "svg-inline--fa"], ["icon-github", "svg-inline--fa"]]
     assert 'data-mode="light"' in new  # the theme's switch shows the icon of the mode by it
     # Each is the file Font Awesome ships for that name (pencil-alt is 5.x's name of pencil).
     for (_, viewbox, path), file in zip(svgs, ["solid/sun", "solid/pencil", "brands/github"]):
@@ -66,6 +67,19 @@ def test_an_icon_font_awesome_does_not_have_is_reported_and_left():
     page = '<i class="fa-solid fa-no-such-icon"></i>'
     new, missing = site_assets.inline_icons(page)
     assert new == page and missing == ["no-such-icon"]
+
+
+def test_the_theme_font_keeps_the_glyphs_the_theme_css_draws_and_not_the_icon_classes():
+    css = ('.fa-sun:before{content:"\\f185"}.fa-solid,.fas{font-family:"Font Awesome 6 Free"}'
+           ':root{--pst-icon-bell:"\uf0f3";--pst-icon-x:"\\f057"}.admonition-title:after{content:var(--pst-icon-bell)}')
+    assert site_assets.theme_glyphs(css) == {0xF0F3, 0xF057}
+
+
+def test_figures_load_lazily_unless_a_page_says_otherwise():
+    page = '<img alt="a" src="a.png" /><img loading="eager" src="b.png">'
+    assert site_assets.lazy_images(page) == ('<img loading="lazy" decoding="async" alt="a" src="a.png" />'
+                                             '<img loading="eager" src="b.png">')
+    assert site_assets.lazy_images(site_assets.lazy_images(page)) == site_assets.lazy_images(page)
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +217,14 @@ def test_a_page_with_maths_loads_no_maths_library(built_book):
     assert "window.MathJax" not in page
     assert (built_book.html / site_assets.MATHJAX_CSS).is_file()
     assert not (built_book.html / site_assets.BUILD_ONLY).exists()  # MathJax for Node and the icons stay out
+
+
+@pytest.mark.slow
+def test_the_icon_font_a_page_loads_holds_only_the_glyphs_the_theme_draws(built_book):
+    from fontTools.ttLib import TTFont
+
+    glyphs = set().union(*(site_assets.theme_glyphs((built_book.html / css).read_text(encoding="utf-8"))
+                           for css in site_assets.THEME_CSS))
+    subset = set(TTFont(built_book.html / site_assets.THEME_FONT_SUBSET).getBestCmap())
+    whole = set(TTFont(built_book.html / site_assets.THEME_FONT).getBestCmap())
+    assert subset == glyphs & whole and len(subset) < len(whole) / 50

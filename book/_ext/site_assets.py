@@ -15,7 +15,9 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   build warning (an error under ``-W``), not red text in a page.
 - **Icons as inline SVG.** The theme's icons (``<i class="fa-solid fa-sun">``) are replaced by
   the SVG of the same Font Awesome version, and its ``fontawesome.js`` (1.49 MB, which drew
-  them at read time) is not loaded.
+  them at read time) is not loaded; the few glyphs the theme's CSS draws come from a subset of
+  its icon font.
+- **Figures load as the reader comes near them** (``loading="lazy"``), not all with the page.
 - **No script blocks the text.** The page's script files are deferred (all but Sphinx's
   ``documentation_options.js``, which inline scripts read as the page is parsed).
 - **The widget manager on demand.** Pages with widgets get one small deferred script,
@@ -164,8 +166,8 @@ class MathTypesetter:
             raise ExtensionError(f"MathJax in Node stopped: {self.process.stderr.read()[-2000:]}")
         return json.loads(line)
 
-    def typeset(self, tex: str, display: bool) -> tuple[str, str | None]:
-        """CHTML markup of ``tex`` and MathJax's error message (None when it read the TeX)."""
+    def typeset(self, tex: str, display: bool) -> tuple[str | None, str | None]:
+        """CHTML markup of ``tex`` (None if MathJax threw) and MathJax's error message (None when it read the TeX)."""
         answer = self._ask({"tex": tex, "display": display})
         return answer["html"], answer["error"]
 
@@ -208,6 +210,8 @@ def typeset_body(body: str, typesetter: MathTypesetter, pagename: str) -> tuple[
         markup, error = typesetter.typeset(tex, display)
         if error:
             logger.warning("MathJax cannot typeset %r: %s", tex[:200], error, location=pagename)
+        if markup is None:
+            return match.group(0)
         count += 1
         return f'<{tag} class="math notranslate nohighlight"{attributes}>{prefix}{markup}</{tag}>'
 
@@ -256,9 +260,9 @@ ICON = re.compile(r'<(i|span) class="([^"]*\bfa[bs]?-[^"]*)"([^>]*)>\s*</\1>')
 FAMILIES = {"fa-solid": "solid", "fas": "solid", "fa-brands": "brands", "fab": "brands"}
 # Font Awesome 5 names the theme still writes, and their names in the 6.x files.
 RENAMED = {"pencil-alt": "pencil", "search": "magnifying-glass"}
-# Style classes, not icon names.
-MODIFIERS = {"fa-lg", "fa-xl", "fa-2xl", "fa-sm", "fa-xs", "fa-fw", "fa-1x", "fa-2x", "fa-3x", "fa-4x", "fa-5x",
-             "fa-solid", "fa-regular", "fa-brands"}
+# Style classes, not icon names; the sizes stay on the SVG.
+SIZES = {"fa-lg", "fa-xl", "fa-2xl", "fa-sm", "fa-xs", "fa-fw", "fa-1x", "fa-2x", "fa-3x", "fa-4x", "fa-5x"}
+MODIFIERS = SIZES | {"fa-solid", "fa-regular", "fa-brands"}
 SVG_BODY = re.compile(r'viewBox="([^"]+)".*?(<path [^>]*/>)', re.DOTALL)
 FONTAWESOME_SCRIPT = re.compile(r'<(script|link)[^>]*_static/scripts/fontawesome\.js[^>]*>(\s*</script>)?\s*')
 
@@ -288,20 +292,66 @@ def inline_icons(page: str) -> tuple[str, list[str]]:
         except FileNotFoundError:
             missing.append(icon)
             return match.group(0)
-        # Font Awesome's own class for an inline SVG icon: 1em high, on the text's baseline.
-        return (f'<svg class="{classes} svg-inline--fa" aria-hidden="true" focusable="false" role="img" '
-                f'viewBox="{viewbox}"{attributes}>{svg_path}</svg>')
+        # The icon's Font Awesome classes would give the SVG their glyph in the icon font (a
+        # ::before) and so load the font: keep the theme's other classes and the sizes, name the
+        # icon, and add Font Awesome's own class for an inline SVG icon (1em high, on the baseline).
+        kept = [name for name in names if not (name in FAMILIES or name.startswith("fa-")) or name in SIZES]
+        return (f'<svg class="{" ".join([*kept, f"icon-{icon}", "svg-inline--fa"])}" aria-hidden="true" '
+                f'focusable="false" role="img" viewBox="{viewbox}"{attributes}>{svg_path}</svg>')
 
     page = ICON.sub(replace, page)
     return FONTAWESOME_SCRIPT.sub("", page), missing
 
 
+# The theme's CSS still draws a few icons as glyphs of Font Awesome's solid font (admonition
+# titles, external links, breadcrumbs): a copy of that font with only those glyphs replaces the
+# whole one (156 kB), by an @font-face of the same family and weight later in reading.css.
+THEME_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.ttf"
+THEME_FONT_SUBSET = "_static/vendor/fontawesome/webfonts/fa-solid-900-theme.woff"
+THEME_CSS = ["_static/styles/pydata-sphinx-theme.css", "_static/styles/sphinx-book-theme.css"]
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+# A glyph in a CSS string: escaped ("\f071") or the private-use character itself.
+GLYPH = re.compile('"(?:\\\\(f[0-9a-f]{3})|([\uf000-\uf8ff]))"')
+
+
+def theme_glyphs(css: str) -> set[int]:
+    """The icon-font code points the theme's CSS uses outside Font Awesome's own ``.fa-*`` classes."""
+    return {int(escaped, 16) if escaped else ord(character) for selector, body in CSS_RULE.findall(css)
+            if ".fa-" not in selector for escaped, character in GLYPH.findall(body)}
+
+
+def subset_theme_font(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from fontTools import subset
+
+    outdir = Path(app.builder.outdir)
+    glyphs = set().union(*(theme_glyphs((outdir / css).read_text(encoding="utf-8")) for css in THEME_CSS))
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(str(outdir / THEME_FONT), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(glyphs))
+    subsetter.subset(font)
+    subset.save_font(font, str(outdir / THEME_FONT_SUBSET), options)
+
+
+# An image without a loading attribute (the figures of a page).
+EAGER_IMAGE = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def lazy_images(page: str) -> str:
+    """``page`` with its images loaded only as the reader scrolls near them (``loading="lazy"``)."""
+    return EAGER_IMAGE.sub('<img loading="lazy" decoding="async" ', page)
+
+
 def inline_icons_in_site(app: Sphinx, exception: Exception | None) -> None:
+    """Icons as inline SVG and figures loaded lazily, in every page the build wrote."""
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.builder.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        new, missing = inline_icons(text)
+        new, missing = inline_icons(lazy_images(text))
         for icon in sorted(set(missing)):
             logger.warning("no SVG for the icon %r in Font Awesome's files (%s)", icon, ICONS, location=str(path))
         if new != text:
@@ -379,6 +429,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", defer_scripts, priority=960)
     app.connect("build-finished", write_math_stylesheet)
     app.connect("build-finished", inline_icons_in_site)
+    app.connect("build-finished", subset_theme_font)
     app.connect("build-finished", move_widget_buffers_in_site)
     app.add_css_file("reading.css")
     app.add_js_file("reading.js")

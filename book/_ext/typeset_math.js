@@ -35,7 +35,14 @@ require(path.resolve(es5, "node-main.js"))
         answer({ css: adaptor.textContent(MathJax.chtmlStylesheet()) });
         return;
       }
-      const node = MathJax.tex2chtml(request.tex, { display: request.display });
+      let node;
+      try {
+        node = MathJax.tex2chtml(request.tex, { display: request.display });
+      } catch (thrown) {
+        // Some TeX errors are thrown rather than drawn: the page keeps the TeX, the build warns.
+        answer({ html: null, error: String((thrown && thrown.message) || thrown).split("\n")[0].slice(0, 300) });
+        return;
+      }
       const error = adaptor.tags(node, "mjx-merror").map((e) => adaptor.getAttribute(e, "data-mjx-error") || adaptor.textContent(e));
       answer({ html: adaptor.outerHTML(node), error: error.length ? error.join("; ") : null });
     });
