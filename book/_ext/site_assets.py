@@ -17,9 +17,11 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   the SVG of the same Font Awesome version, and its ``fontawesome.js`` (1.49 MB, which drew
   them at read time) is not loaded; the few glyphs the theme's CSS draws come from a subset of
   its icon font.
-- **Figures load as the reader comes near them** (``loading="lazy"``), not all with the page.
+- **Figures load as the reader comes near them** (``loading="lazy"``), not all with the page,
+  and a figure of at most 256 colours is written with a palette (the same pixels, a byte each).
 - **No script blocks the text.** The page's script files are deferred (all but Sphinx's
-  ``documentation_options.js``, which inline scripts read as the page is parsed).
+  ``documentation_options.js`` and ``doctools.js``, 2 kB gzipped, which others read as the page
+  is parsed).
 - **The widget manager on demand.** Pages with widgets get one small deferred script,
   ``static/widgets-offline.js``, which loads require.js and the widget manager
   (``embed-amd.js``, 3.6 MB) only when a widget comes within a screen of the viewport.
@@ -49,6 +51,7 @@ import base64
 import hashlib
 import html
 import importlib.metadata
+import io
 import json
 import re
 import subprocess
@@ -119,8 +122,10 @@ def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context
     context["script_files"] = unique
 
 
-# Inline scripts of the theme's templates read this one's DOCUMENTATION_OPTIONS as the page is parsed.
-PARSED_WITH_THE_PAGE = ("documentation_options.js",)
+# Scripts others read as the page is parsed: inline scripts of the theme's templates read
+# DOCUMENTATION_OPTIONS, and the search scripts the templates write at the end of the body (not
+# deferred) call doctools.js's _ready().
+PARSED_WITH_THE_PAGE = ("documentation_options.js", "doctools.js")
 
 
 def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -201,15 +206,18 @@ def typeset_body(body: str, typesetter: MathTypesetter, pagename: str) -> tuple[
         tag, attributes, content = match.groups()
         number = EQUATION_NUMBER.match(content)
         prefix = number.group(1) if number else ""
-        found = _split_tex(content[number.end() :] if number else content)
+        rest = content[number.end() :] if number else content
+        if rest.lstrip().startswith("<mjx-container"):
+            return match.group(0)  # typeset by an earlier build (a page this build did not write)
+        found = _split_tex(rest)
         if found is None:
-            logger.warning("a math element whose TeX has no delimiters was left as it is: %s", content[:200],
-                           location=pagename)
+            logger.warning("%s: a math element whose TeX has no delimiters was left as it is: %s", pagename,
+                           content[:200])
             return match.group(0)
         tex, display = found
         markup, error = typesetter.typeset(tex, display)
         if error:
-            logger.warning("MathJax cannot typeset %r: %s", tex[:200], error, location=pagename)
+            logger.warning("%s: MathJax cannot typeset %r: %s", pagename, tex[:200], error)
         if markup is None:
             return match.group(0)
         count += 1
@@ -218,37 +226,34 @@ def typeset_body(body: str, typesetter: MathTypesetter, pagename: str) -> tuple[
     return MATH_ELEMENT.sub(replace, body), count
 
 
-def typeset_page_math(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Typeset the page's formulas, drop MathJax's scripts, link the shared stylesheet."""
-    body = context.get("body")
-    if body:
-        context["body"], count = typeset_body(body, app.site_math, pagename)
-    else:
-        count = 0
-    # sphinx.ext.mathjax added its configuration and MathJax itself to pages with maths.
+def drop_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Drop the scripts sphinx.ext.mathjax adds to pages with maths: its configuration and MathJax."""
     context["script_files"] = [
         script for script in context.get("script_files", [])
         if not (script.filename or "").endswith(Path(app.config.mathjax_path or "mathjax.js").name)
         and "window.MathJax" not in (getattr(script, "attributes", {}).get("body") or "")
     ]
-    if count:
-        app.add_css_file(f"../{MATHJAX_CSS}")
 
 
-def write_math_stylesheet(app: Sphinx, exception: Exception | None) -> None:
-    typesetter = getattr(app, "site_math", None)
-    if exception is None and app.builder.format == "html" and typesetter is not None:
-        path = Path(app.builder.outdir) / MATHJAX_CSS
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(typesetter.stylesheet())
-    if typesetter is not None:
+def typeset_site_math(outdir: Path) -> None:
+    """Typeset every formula of every page (the body, and the page's contents and links, where
+    headings with maths appear too), link the shared stylesheet, and write it."""
+    typesetter = MathTypesetter()
+    try:
+        for path in outdir.rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            new, count = typeset_body(text, typesetter, str(path.relative_to(outdir)))
+            if count and MATHJAX_CSS not in new:
+                prefix = "../" * (len(path.relative_to(outdir).parts) - 1)
+                link = f'<link rel="stylesheet" type="text/css" href="{prefix}{MATHJAX_CSS}" />\n'
+                new = new.replace("</head>", link + "</head>", 1)
+            if new != text:
+                path.write_text(new, encoding="utf-8")
+        stylesheet = outdir / MATHJAX_CSS
+        stylesheet.parent.mkdir(parents=True, exist_ok=True)
+        stylesheet.write_text(typesetter.stylesheet())
+    finally:
         typesetter.close()
-
-
-def start_typesetter(app: Sphinx) -> None:
-    # On the application, not the environment: Sphinx pickles the environment.
-    if app.builder.format == "html":
-        app.site_math = MathTypesetter()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,12 +325,9 @@ def theme_glyphs(css: str) -> set[int]:
             if ".fa-" not in selector for escaped, character in GLYPH.findall(body)}
 
 
-def subset_theme_font(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
+def subset_theme_font(outdir: Path) -> None:
     from fontTools import subset
 
-    outdir = Path(app.builder.outdir)
     glyphs = set().union(*(theme_glyphs((outdir / css).read_text(encoding="utf-8")) for css in THEME_CSS))
     options = subset.Options()
     options.flavor = "woff"
@@ -345,17 +347,62 @@ def lazy_images(page: str) -> str:
     return EAGER_IMAGE.sub('<img loading="lazy" decoding="async" ', page)
 
 
-def inline_icons_in_site(app: Sphinx, exception: Exception | None) -> None:
+def inline_icons_in_site(outdir: Path) -> None:
     """Icons as inline SVG and figures loaded lazily, in every page the build wrote."""
-    if exception is not None or app.builder.format != "html":
-        return
-    for path in Path(app.builder.outdir).rglob("*.html"):
+    for path in outdir.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         new, missing = inline_icons(lazy_images(text))
         for icon in sorted(set(missing)):
-            logger.warning("no SVG for the icon %r in Font Awesome's files (%s)", icon, ICONS, location=str(path))
+            logger.warning("%s: no SVG for the icon %r in Font Awesome's files (%s)", path, icon, ICONS)
         if new != text:
             path.write_text(new, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: the same pixels in fewer bytes
+
+PALETTE_SIZE = 256
+
+
+def palette_png(path: Path) -> bool:
+    """Rewrite the PNG at ``path`` with a palette when it has at most 256 colours (alpha included).
+
+    Lossless: every pixel keeps its exact RGBA value; the text entries (``vae_helpers.figures``
+    records each figure's smallest text there) and the resolution are kept. Matplotlib writes
+    RGBA, four bytes a pixel; a figure of few colours (a grid of grey digits) takes a byte.
+    Returns whether the file was rewritten (only when smaller).
+    """
+    import numpy as np
+    from PIL import Image, PngImagePlugin
+
+    with Image.open(path) as image:
+        if image.mode == "P":
+            return False
+        pixels = np.asarray(image.convert("RGBA"))
+        text, dpi = dict(getattr(image, "text", {})), image.info.get("dpi")
+    colours, index = np.unique(pixels.reshape(-1, 4).view(np.uint32).ravel(), return_inverse=True)
+    if len(colours) > PALETTE_SIZE:
+        return False
+    palette = colours.view(np.uint8).reshape(-1, 4)
+    indexed = Image.fromarray(index.reshape(pixels.shape[:2]).astype(np.uint8), mode="P")
+    indexed.putpalette(palette[:, :3].ravel().tolist())
+    info = PngImagePlugin.PngInfo()
+    for key, value in text.items():
+        info.add_text(key, value)
+    options = {"pnginfo": info, "optimize": True, **({"dpi": dpi} if dpi else {})}
+    if (palette[:, 3] < 255).any():
+        options["transparency"] = bytes(palette[:, 3].tolist())
+    buffer = io.BytesIO()
+    indexed.save(buffer, "PNG", **options)
+    if buffer.tell() >= path.stat().st_size:
+        return False
+    path.write_bytes(buffer.getvalue())
+    return True
+
+
+def palette_figures(outdir: Path) -> None:
+    for path in (outdir / "_images").glob("*.png"):
+        palette_png(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,10 +453,8 @@ def move_buffers_beside(page: Path) -> Path | None:
     return binary
 
 
-def move_widget_buffers_in_site(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.builder.outdir).rglob("*.html"):
+def move_widget_buffers_in_site(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
         if "application/vnd.jupyter.widget-state+json" not in page.read_text(encoding="utf-8"):
             continue
         # None for a page an earlier build wrote and this one did not: its file is still right.
@@ -420,17 +465,25 @@ def move_widget_buffers_in_site(app: Sphinx, exception: Exception | None) -> Non
                     old.unlink()  # an earlier build's
 
 
+def post_process_site(app: Sphinx, exception: Exception | None) -> None:
+    """Everything done to the written site, in order; each step leaves a page it already did as it is."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    typeset_site_math(outdir)
+    inline_icons_in_site(outdir)
+    subset_theme_font(outdir)
+    move_widget_buffers_in_site(outdir)
+    palette_figures(outdir)
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_vendored_assets)
-    app.connect("builder-inited", start_typesetter)
     # Late, so that scripts the other extensions add to this page are seen too.
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
-    app.connect("html-page-context", typeset_page_math, priority=950)
+    app.connect("html-page-context", drop_mathjax, priority=950)
     app.connect("html-page-context", defer_scripts, priority=960)
-    app.connect("build-finished", write_math_stylesheet)
-    app.connect("build-finished", inline_icons_in_site)
-    app.connect("build-finished", subset_theme_font)
-    app.connect("build-finished", move_widget_buffers_in_site)
+    app.connect("build-finished", post_process_site)
     app.add_css_file("reading.css")
     app.add_js_file("reading.js")
-    return {"parallel_read_safe": True, "parallel_write_safe": False}
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
