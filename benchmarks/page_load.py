@@ -299,9 +299,8 @@ def build_before(commit: str, folder: Path) -> Path:
     source.mkdir()
     archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
-    vendor = REPO / "book" / "_vendor"
+    # The old commit installs its own pinned web packages into its own book/_vendor/.
     subprocess.run([sys.executable, str(source / "book" / "_ext" / "install_web_packages.py")], check=True)
-    del vendor  # the old commit installs its own pinned packages into its own book/_vendor/
     subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "-W", "--keep-going"],
                    check=True)
     return source / "_build" / "html"
@@ -360,6 +359,7 @@ def main() -> None:
         "what": "first load of each page, served gzipped from 127.0.0.1, nothing cached (benchmarks/page_load.py)",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "before_commit": args.before_commit,
+        "before_site": str(args.before) if args.before else "built here from git archive",
         "chromium": chromium,
         "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version()},
         "slow_profile": {"network": SLOW_NETWORK, "cpu_slowdown": SLOW_CPU, "screen": PHONE},
