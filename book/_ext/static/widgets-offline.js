@@ -9,8 +9,29 @@
   var root = new URL("../", document.currentScript.src).href;
   var NEAR = "100% 0px"; // a screen's height above and below the viewport
   var views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-  // Nothing to render, or a page that loads the manager itself (benchmarks/widget_latency.py's).
-  if (views.length === 0 || document.querySelector("script[data-jupyter-widgets-cdn]")) return;
+
+  // Widget modules other than @jupyter-widgets/{base,controls,output} (anywidget): the manager
+  // asks require.js for them by name, which now means vendor/widgets/NAME.js. The manager's
+  // modules look for their icon fonts next to their own require.js URL; the path below gives its
+  // two modules the same folder, where install_web_packages.py puts the fonts:
+  // vendor/widgets/@jupyter-widgets/html-manager/dist/.
+  function configure() {
+    window.require.config({
+      baseUrl: root + "vendor/widgets/",
+      paths: {
+        "@jupyter-widgets/html-manager": "@jupyter-widgets/html-manager/dist/index",
+        // The longest matching prefix wins: keep libembed-amd where it was.
+        "@jupyter-widgets/html-manager/dist/libembed-amd": "@jupyter-widgets/html-manager/dist/libembed-amd",
+      },
+    });
+  }
+  // A page that loads require.js and the manager itself, before this script and the widgets
+  // (benchmarks/widget_latency.py's): configure require.js for it, and leave the loading to it.
+  if (window.require && window.require.config) {
+    configure();
+    return;
+  }
+  if (views.length === 0) return;
 
   function load(src, attributes) {
     return new Promise(function (resolve, reject) {
@@ -98,19 +119,7 @@
     document.documentElement.dataset.widgetManager = "loading";
     Promise.all([restoreBuffers(), load(root + "vendor/requirejs/require.js")])
       .then(function () {
-        // Widget modules other than @jupyter-widgets/{base,controls,output} (anywidget): the
-        // manager asks require.js for them by name, which now means vendor/widgets/NAME.js.
-        // The manager's modules look for their icon fonts next to their own require.js URL; the
-        // path below gives its two modules the same folder, where install_web_packages.py puts
-        // the fonts: vendor/widgets/@jupyter-widgets/html-manager/dist/.
-        window.require.config({
-          baseUrl: root + "vendor/widgets/",
-          paths: {
-            "@jupyter-widgets/html-manager": "@jupyter-widgets/html-manager/dist/index",
-            // The longest matching prefix wins: keep libembed-amd where it was.
-            "@jupyter-widgets/html-manager/dist/libembed-amd": "@jupyter-widgets/html-manager/dist/libembed-amd",
-          },
-        });
+        configure();
         // A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a
         // relative URL, so a 404 on this site) instead of jsDelivr: no call to another host.
         // The manager renders every widget of the page once loaded (at once if the page has
