@@ -44,6 +44,16 @@ PHONE, DESKTOP = (390, 844), (1280, 900)  # CSS pixels: a phone held upright, a 
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 PIXEL_TOLERANCE = 1e-5
 SCALE = 10  # screen pixels per digit pixel on the digit canvas
+WAKE_WIDGETS = """async () => {
+  const view = document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]');
+  if (!view) return;
+  view.parentElement.scrollIntoView();
+  for (let frame = 0; frame < 600 && !document.documentElement.dataset.widgetManager; frame++)
+    await new Promise(done => requestAnimationFrame(done));
+  window.scrollTo(0, 0);
+}"""
+# Figures load lazily as a reader scrolls near them: the tests read every figure, so load them all.
+LOAD_FIGURES = "() => document.querySelectorAll('img[loading=lazy]').forEach(image => { image.loading = 'eager'; })"
 
 
 def _unavailable(reason: str) -> None:
@@ -105,6 +115,10 @@ class Visit:
         self.page.on("response", lambda response: response.status >= 400 and self.problems.append(f"HTTP {response.status}: {response.url}"))
         self.page.goto(url, wait_until="load")
         if javascript:
+            # The widget manager loads when a widget comes near the viewport (widgets-offline.js):
+            # bring the first widget there, as a reader scrolling would, and back to the top.
+            self.page.evaluate(WAKE_WIDGETS)
+            self.page.evaluate(LOAD_FIGURES)
             # MathJax typesets after load; its startup promise settles when it is done.
             self.page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise.then(() => true) : false")
         self.page.wait_for_load_state("networkidle")

@@ -42,7 +42,7 @@ VALIDATION_SEED = 0
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """Everything that determines a training run: the model's shape, the optimiser, the seed.
+    r"""Everything that determines a training run: the model's shape, the optimiser, the seed.
 
     The defaults are the shipped model's. They were chosen on a validation split carved
     from the training images (``benchmarks/tune_pretrained.py``), never on the test images:

@@ -1,4 +1,4 @@
-"""Install the JavaScript the built book serves itself (MathJax, require.js, the widget manager).
+"""Install the JavaScript the built book serves itself, and the tools that build it (MathJax for Node, icons).
 
 Usage: ``python book/_ext/install_web_packages.py`` (``make book`` and ``make test`` run it).
 
@@ -28,6 +28,8 @@ from vae_helpers._npm import NpmError, check_integrity, npm_pack  # noqa: E402
 PACKAGES = HERE / "web_packages.json"
 VENDOR = HERE.parent / "_vendor"
 STAMP = VENDOR / ".installed"
+# Files the build uses and the site does not serve (site_assets.py keeps them out of it).
+BUILD_ONLY = "_build_only"
 
 
 def _stamp_text() -> str:

@@ -1,13 +1,34 @@
-"""Sphinx extension: the built book requests nothing from any host but its own.
+"""Sphinx extension: the built book requests nothing from any host but its own, and little from it.
 
 Jupyter Book's defaults load MathJax, require.js and the Jupyter widget manager from CDNs,
-so offline the maths shows as raw TeX and embedded widgets stay blank. Here they come
+so offline the maths shows as raw TeX and embedded widgets stay blank. Here everything comes
 from ``book/_vendor/`` (installed from the npm registry by ``install_web_packages.py``;
 ``make book`` runs it), copied to the site root through ``html_extra_path`` rather than
-``_static/``: Jupyter Book would add every ``.js`` file under ``_static/`` to every page,
-MathJax's lazily loaded components included, which breaks MathJax. Third-party widget
-modules (ipyevents) are copied from their installed Python packages into ``vendor/widgets/``,
-and ``static/widgets-offline.js`` points the widget manager there.
+``_static/`` (Jupyter Book would add every ``.js`` file under ``_static/`` to every page).
+
+What a reader's first load carries (``benchmarks/page_load.py`` measures it, before and after):
+
+- **Maths typeset at build time.** Every formula of a page is turned into MathJax 3's CHTML
+  markup while the page is written (``typeset_math.js``, MathJax's own components in Node),
+  so no maths library loads in the browser; the pages share one stylesheet
+  (``vendor/mathjax/chtml.css``) and MathJax's fonts. A formula MathJax cannot read is a
+  build warning (an error under ``-W``), not red text in a page.
+- **Icons as inline SVG.** The theme's icons (``<i class="fa-solid fa-sun">``) are replaced by
+  the SVG of the same Font Awesome version, and its ``fontawesome.js`` (1.49 MB, which drew
+  them at read time) is not loaded; the few glyphs the theme's CSS draws come from a subset of
+  its icon font.
+- **Figures load as the reader comes near them** (``loading="lazy"``), not all with the page,
+  and a figure of at most 256 colours is written with a palette (the same pixels, a byte each).
+- **No script blocks the text.** The page's script files are deferred (all but Sphinx's
+  ``documentation_options.js`` and ``doctools.js``, 2 kB gzipped, which others read as the page
+  is parsed).
+- **The widget manager on demand.** Pages with widgets get one small deferred script,
+  ``static/widgets-offline.js``, which loads require.js and the widget manager
+  (``embed-amd.js``, 3.6 MB) only when a widget comes within a screen of the viewport.
+- **Widget buffers beside the page.** A widget's large binary traits (the explorer's weights)
+  leave the page's saved state, where they were base64 text (a third larger, and read before
+  any text could show), for one binary file beside the page, which the loader fetches with the
+  widget manager and checks against its sha256.
 
 anywidget's front end, which runs the ES module of every widget in ``vae_helpers.widgets``,
 comes from npm like the rest (pinned and checked by hash in ``web_packages.json``, served as
@@ -26,33 +47,35 @@ shrunken figures linked to their full size).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import importlib.metadata
-import importlib.resources
-import importlib.util
+import io
 import json
-import shutil
+import re
+import subprocess
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
+from sphinx.util import logging
 
-from install_web_packages import PACKAGES, VENDOR, is_installed
+from install_web_packages import BUILD_ONLY, PACKAGES, VENDOR, is_installed
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().with_name("static")
-
-# Sphinx resolves a script's relative path against _static/, hence the "../".
-MATHJAX = "../vendor/mathjax/tex-mml-chtml.js"
-WIDGET_SCRIPTS = {
-    "../vendor/requirejs/require.js": {},
-    "widgets-offline.js": {},
-    # A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a
-    # relative URL, so a 404 on this site) instead of jsDelivr: no call to another host.
-    "../vendor/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn": "vendor/widgets/"},
-}
-# Third-party widget modules the notebooks use: module name -> (Python package, its AMD bundle).
-# The bundle comes from the installed package, so it matches the widget state's version.
-WIDGET_MODULES = {"ipyevents": ("ipyevents", "nbextension/static/index.js")}
+TYPESET_MATH = Path(__file__).resolve().with_name("typeset_math.js")
+MATHJAX_ES5 = VENDOR / BUILD_ONLY / "mathjax" / "es5"
+ICONS = VENDOR / BUILD_ONLY / "fontawesome"
+# Site paths. The stylesheet finds MathJax's fonts relative to itself.
+MATHJAX_CSS = "vendor/mathjax/chtml.css"
+MATHJAX_FONTS = "output/chtml/fonts/woff-v2"
+# On pages with widgets (myst-nb's notebook pages, and prose pages with a {widget}): the loader
+# only. It is deferred, finds its own URL, and fetches require.js and the manager when needed.
+WIDGET_SCRIPTS = {"widgets-offline.js": {"defer": "defer"}}
 
 
 def use_vendored_assets(app: Sphinx, config: Config) -> None:
@@ -63,9 +86,10 @@ def use_vendored_assets(app: Sphinx, config: Config) -> None:
         )
     check_anywidget_version()
     config.html_extra_path = [*config.html_extra_path, str(VENDOR)]
+    # Build-time tools (MathJax for Node, the icons' SVG files) stay out of the site.
+    config.exclude_patterns = [*config.exclude_patterns, BUILD_ONLY, f"{BUILD_ONLY}/**"]
     if str(STATIC) not in config.html_static_path:
         config.html_static_path = [*config.html_static_path, str(STATIC)]
-    config.mathjax_path = MATHJAX
     config.nb_ipywidgets_js = WIDGET_SCRIPTS
     config.html_context = {"default_mode": "auto", **config.html_context}
 
@@ -86,22 +110,6 @@ def check_anywidget_version() -> None:
         )
 
 
-def copy_widget_modules(app: Sphinx, exception: Exception | None) -> None:
-    """Copy each installed third-party widget's AMD bundle and licence to vendor/widgets/."""
-    if exception is not None or app.builder.format != "html":
-        return
-    folder = Path(app.builder.outdir) / "vendor" / "widgets"
-    for module, (package, bundle) in WIDGET_MODULES.items():
-        if importlib.util.find_spec(package) is None:
-            continue
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(importlib.resources.files(package) / bundle, folder / f"{module}.js")
-        files = importlib.metadata.files(package) or []
-        licences = [file for file in files if "LICEN" in file.name.upper() and ".dist-info" in str(file)]
-        for licence in licences[:1]:
-            shutil.copyfile(licence.locate(), folder / f"{module}-{licence.name}")
-
-
 def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Keep the first of scripts with the same file and attributes (inline body included)."""
     seen = set()
@@ -114,11 +122,368 @@ def drop_repeated_scripts(app: Sphinx, pagename: str, templatename: str, context
     context["script_files"] = unique
 
 
+# Scripts others read as the page is parsed: inline scripts of the theme's templates read
+# DOCUMENTATION_OPTIONS, and the search scripts the templates write at the end of the body (not
+# deferred) call doctools.js's _ready().
+PARSED_WITH_THE_PAGE = ("documentation_options.js", "doctools.js")
+
+
+def defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Defer the page's script files: they run in the same order, once the page is parsed, and the
+    text shows without waiting for them (none writes into the page as it is parsed)."""
+    deferred = []
+    for script in context.get("script_files", []):
+        attributes = dict(getattr(script, "attributes", {}))
+        name = str(script.filename or "").split("?")[0]
+        if name and not name.endswith(PARSED_WITH_THE_PAGE) and not {"async", "defer"} & attributes.keys():
+            script = type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
+        deferred.append(script)
+    context["script_files"] = deferred
+
+
+# ---------------------------------------------------------------------------------------------
+# Maths typeset at build time
+
+# Sphinx writes a formula as <span class="math notranslate nohighlight">\(...\)</span> (inline) or
+# <div class="math notranslate nohighlight">[<span class="eqno">...</span>]\[...\]</div> (display;
+# an amsmath environment comes without \[ \]), its TeX escaped as HTML text.
+MATH_ELEMENT = re.compile(r'<(span|div) class="math notranslate nohighlight"([^>]*)>(.*?)</\1>', re.DOTALL)
+EQUATION_NUMBER = re.compile(r'^\s*(<span class="eqno">.*?</span>)', re.DOTALL)
+DELIMITERS = {r"\(": (r"\)", False), r"\[": (r"\]", True)}
+
+
+class MathTypesetter:
+    """One Node process running MathJax 3 for the whole build (``typeset_math.js``)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def _ask(self, request: dict) -> dict:
+        if self.process is None:
+            self.process = subprocess.Popen(
+                ["node", str(TYPESET_MATH), str(MATHJAX_ES5), MATHJAX_FONTS],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise ExtensionError(f"MathJax in Node stopped: {self.process.stderr.read()[-2000:]}")
+        return json.loads(line)
+
+    def typeset(self, tex: str, display: bool) -> tuple[str | None, str | None]:
+        """CHTML markup of ``tex`` (None if MathJax threw) and MathJax's error message (None when it read the TeX)."""
+        answer = self._ask({"tex": tex, "display": display})
+        return answer["html"], answer["error"]
+
+    def stylesheet(self) -> str:
+        return self._ask({"stylesheet": True})["css"]
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+def _split_tex(text: str) -> tuple[str, bool] | None:
+    """The TeX inside a math element's text and whether it is displayed; None if not recognised."""
+    text = html.unescape(text).strip()
+    for opening, (closing, display) in DELIMITERS.items():
+        if text.startswith(opening) and text.endswith(closing):
+            return text[len(opening) : -len(closing)], display
+    if text.startswith(r"\begin{"):
+        return text, True
+    return None
+
+
+def typeset_body(body: str, typesetter: MathTypesetter, pagename: str) -> tuple[str, int]:
+    """``body`` with every formula as CHTML markup, and how many formulas it had."""
+    count = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal count
+        tag, attributes, content = match.groups()
+        number = EQUATION_NUMBER.match(content)
+        prefix = number.group(1) if number else ""
+        rest = content[number.end() :] if number else content
+        if rest.lstrip().startswith("<mjx-container"):
+            return match.group(0)  # typeset by an earlier build (a page this build did not write)
+        found = _split_tex(rest)
+        if found is None:
+            logger.warning("%s: a math element whose TeX has no delimiters was left as it is: %s", pagename,
+                           content[:200])
+            return match.group(0)
+        tex, display = found
+        markup, error = typesetter.typeset(tex, display)
+        if error:
+            logger.warning("%s: MathJax cannot typeset %r: %s", pagename, tex[:200], error)
+        if markup is None:
+            return match.group(0)
+        count += 1
+        return f'<{tag} class="math notranslate nohighlight"{attributes}>{prefix}{markup}</{tag}>'
+
+    return MATH_ELEMENT.sub(replace, body), count
+
+
+def drop_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Drop the scripts sphinx.ext.mathjax adds to pages with maths: its configuration and MathJax."""
+    context["script_files"] = [
+        script for script in context.get("script_files", [])
+        if not (script.filename or "").endswith(Path(app.config.mathjax_path or "mathjax.js").name)
+        and "window.MathJax" not in (getattr(script, "attributes", {}).get("body") or "")
+    ]
+
+
+def typeset_site_math(outdir: Path) -> None:
+    """Typeset every formula of every page (the body, and the page's contents and links, where
+    headings with maths appear too), link the shared stylesheet, and write it."""
+    typesetter = MathTypesetter()
+    try:
+        for path in outdir.rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            new, count = typeset_body(text, typesetter, str(path.relative_to(outdir)))
+            if count and MATHJAX_CSS not in new:
+                prefix = "../" * (len(path.relative_to(outdir).parts) - 1)
+                link = f'<link rel="stylesheet" type="text/css" href="{prefix}{MATHJAX_CSS}" />\n'
+                new = new.replace("</head>", link + "</head>", 1)
+            if new != text:
+                path.write_text(new, encoding="utf-8")
+        stylesheet = outdir / MATHJAX_CSS
+        stylesheet.parent.mkdir(parents=True, exist_ok=True)
+        stylesheet.write_text(typesetter.stylesheet())
+    finally:
+        typesetter.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Icons as inline SVG
+
+# <i class="fa-solid fa-sun fa-lg"></i> (or a <span>, or "fas"/"fab"), empty: an icon the theme's
+# fontawesome.js would have drawn.
+ICON = re.compile(r'<(i|span) class="([^"]*\bfa[bs]?-[^"]*)"([^>]*)>\s*</\1>')
+FAMILIES = {"fa-solid": "solid", "fas": "solid", "fa-brands": "brands", "fab": "brands"}
+# Font Awesome 5 names the theme still writes, and their names in the 6.x files.
+RENAMED = {"pencil-alt": "pencil", "search": "magnifying-glass"}
+# Style classes, not icon names; the sizes stay on the SVG.
+SIZES = {"fa-lg", "fa-xl", "fa-2xl", "fa-sm", "fa-xs", "fa-fw", "fa-1x", "fa-2x", "fa-3x", "fa-4x", "fa-5x"}
+MODIFIERS = SIZES | {"fa-solid", "fa-regular", "fa-brands"}
+SVG_BODY = re.compile(r'viewBox="([^"]+)".*?(<path [^>]*/>)', re.DOTALL)
+FONTAWESOME_SCRIPT = re.compile(r'<(script|link)[^>]*_static/scripts/fontawesome\.js[^>]*>(\s*</script>)?\s*')
+
+
+def _icon_svg(family: str, name: str) -> tuple[str, str]:
+    """The viewBox and the path element of one icon's SVG file."""
+    path = ICONS / family / f"{RENAMED.get(name, name)}.svg"
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    viewbox, svg_path = SVG_BODY.search(path.read_text()).groups()
+    return viewbox, svg_path
+
+
+def inline_icons(page: str) -> tuple[str, list[str]]:
+    """``page`` with Font Awesome's ``<i>`` icons as inline SVG and without fontawesome.js; icons not found."""
+    missing = []
+
+    def replace(match: re.Match) -> str:
+        _tag, classes, attributes = match.groups()
+        names = classes.split()
+        family = next((FAMILIES[name] for name in names if name in FAMILIES), "solid")
+        icon = next((name[3:] for name in names if name.startswith("fa-") and name not in MODIFIERS), None)
+        if icon is None:
+            return match.group(0)
+        try:
+            viewbox, svg_path = _icon_svg(family, icon)
+        except FileNotFoundError:
+            missing.append(icon)
+            return match.group(0)
+        # The icon's Font Awesome classes would give the SVG their glyph in the icon font (a
+        # ::before) and so load the font: keep the theme's other classes and the sizes, name the
+        # icon, and add Font Awesome's own class for an inline SVG icon (1em high, on the baseline).
+        kept = [name for name in names if not (name in FAMILIES or name.startswith("fa-")) or name in SIZES]
+        return (f'<svg class="{" ".join([*kept, f"icon-{icon}", "svg-inline--fa"])}" aria-hidden="true" '
+                f'focusable="false" role="img" viewBox="{viewbox}"{attributes}>{svg_path}</svg>')
+
+    page = ICON.sub(replace, page)
+    return FONTAWESOME_SCRIPT.sub("", page), missing
+
+
+# The theme's CSS still draws a few icons as glyphs of Font Awesome's solid font (admonition
+# titles, external links, breadcrumbs): a copy of that font with only those glyphs replaces the
+# whole one (156 kB), by an @font-face of the same family and weight later in reading.css.
+THEME_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.ttf"
+THEME_FONT_SUBSET = "_static/vendor/fontawesome/webfonts/fa-solid-900-theme.woff"
+THEME_CSS = ["_static/styles/pydata-sphinx-theme.css", "_static/styles/sphinx-book-theme.css"]
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+# A glyph in a CSS string: escaped ("\f071") or the private-use character itself.
+GLYPH = re.compile('"(?:\\\\(f[0-9a-f]{3})|([\uf000-\uf8ff]))"')
+
+
+def theme_glyphs(css: str) -> set[int]:
+    """The icon-font code points the theme's CSS uses outside Font Awesome's own ``.fa-*`` classes."""
+    return {int(escaped, 16) if escaped else ord(character) for selector, body in CSS_RULE.findall(css)
+            if ".fa-" not in selector for escaped, character in GLYPH.findall(body)}
+
+
+def subset_theme_font(outdir: Path) -> None:
+    from fontTools import subset
+
+    glyphs = set().union(*(theme_glyphs((outdir / css).read_text(encoding="utf-8")) for css in THEME_CSS))
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(str(outdir / THEME_FONT), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(glyphs))
+    subsetter.subset(font)
+    subset.save_font(font, str(outdir / THEME_FONT_SUBSET), options)
+
+
+# An image without a loading attribute (the figures of a page).
+EAGER_IMAGE = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def lazy_images(page: str) -> str:
+    """``page`` with its images loaded only as the reader scrolls near them (``loading="lazy"``)."""
+    return EAGER_IMAGE.sub('<img loading="lazy" decoding="async" ', page)
+
+
+def inline_icons_in_site(outdir: Path) -> None:
+    """Icons as inline SVG and figures loaded lazily, in every page the build wrote."""
+    for path in outdir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        new, missing = inline_icons(lazy_images(text))
+        for icon in sorted(set(missing)):
+            logger.warning("%s: no SVG for the icon %r in Font Awesome's files (%s)", path, icon, ICONS)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: the same pixels in fewer bytes
+
+PALETTE_SIZE = 256
+
+
+def palette_png(path: Path) -> bool:
+    """Rewrite the PNG at ``path`` with a palette when it has at most 256 colours (alpha included).
+
+    Lossless: every pixel keeps its exact RGBA value; the text entries (``vae_helpers.figures``
+    records each figure's smallest text there) and the resolution are kept. Matplotlib writes
+    RGBA, four bytes a pixel; a figure of few colours (a grid of grey digits) takes a byte.
+    Returns whether the file was rewritten (only when smaller).
+    """
+    import numpy as np
+    from PIL import Image, PngImagePlugin
+
+    with Image.open(path) as image:
+        if image.mode == "P":
+            return False
+        pixels = np.asarray(image.convert("RGBA"))
+        text, dpi = dict(getattr(image, "text", {})), image.info.get("dpi")
+    colours, index = np.unique(pixels.reshape(-1, 4).view(np.uint32).ravel(), return_inverse=True)
+    if len(colours) > PALETTE_SIZE:
+        return False
+    palette = colours.view(np.uint8).reshape(-1, 4)
+    indexed = Image.fromarray(index.reshape(pixels.shape[:2]).astype(np.uint8), mode="P")
+    indexed.putpalette(palette[:, :3].ravel().tolist())
+    info = PngImagePlugin.PngInfo()
+    for key, value in text.items():
+        info.add_text(key, value)
+    options = {"pnginfo": info, "optimize": True, **({"dpi": dpi} if dpi else {})}
+    if (palette[:, 3] < 255).any():
+        options["transparency"] = bytes(palette[:, 3].tolist())
+    buffer = io.BytesIO()
+    indexed.save(buffer, "PNG", **options)
+    if buffer.tell() >= path.stat().st_size:
+        return False
+    path.write_bytes(buffer.getvalue())
+    return True
+
+
+def palette_figures(outdir: Path) -> None:
+    for path in (outdir / "_images").glob("*.png"):
+        palette_png(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Widget buffers beside the page
+
+WIDGET_STATE = re.compile(r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.DOTALL)
+BESIDE = 4096  # base64 characters: a buffer longer than this travels in the page's binary file
+
+
+def move_buffers_beside(page: Path) -> Path | None:
+    """Move the page's large widget buffers (base64 in its saved state) into one binary file beside it.
+
+    Each buffer keeps its place in the state with ``data`` empty and its ``offset`` and ``length``
+    in the file; the state gets ``buffers_file``: the file's name (relative to the page, named by
+    its content's sha256) and that sha256. ``static/widgets-offline.js`` fetches the file and puts
+    the buffers back before the widget manager reads the state. Returns the file, or None.
+    """
+    text = page.read_text(encoding="utf-8")
+    chunks: list[bytes] = []
+    size = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal size
+        state = json.loads(match.group(2))
+        moved = False
+        for model in state.get("state", {}).values():
+            for buffer in model.get("buffers", []):
+                if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
+                    data = base64.b64decode(buffer["data"])
+                    buffer.update(data="", offset=size, length=len(data))
+                    chunks.append(data)
+                    size += len(data)
+                    moved = True
+        if not moved:
+            return match.group(0)
+        state["buffers_file"] = {}  # named below, once every buffer of the page is in
+        return match.group(1) + json.dumps(state).replace("</", "<\\/") + match.group(3)
+
+    new = WIDGET_STATE.sub(replace, text)
+    if not chunks:
+        return None
+    content = b"".join(chunks)
+    digest = hashlib.sha256(content).hexdigest()
+    binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")
+    binary.write_bytes(content)
+    new = new.replace('"buffers_file": {}', json.dumps({"buffers_file": {"url": binary.name, "sha256": digest}})[1:-1])
+    page.write_text(new, encoding="utf-8")
+    return binary
+
+
+def move_widget_buffers_in_site(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
+        if "application/vnd.jupyter.widget-state+json" not in page.read_text(encoding="utf-8"):
+            continue
+        # None for a page an earlier build wrote and this one did not: its file is still right.
+        binary = move_buffers_beside(page)
+        if binary is not None:
+            for old in page.parent.glob(f"{page.stem}.*.bin"):
+                if old != binary:
+                    old.unlink()  # an earlier build's
+
+
+def post_process_site(app: Sphinx, exception: Exception | None) -> None:
+    """Everything done to the written site, in order; each step leaves a page it already did as it is."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    typeset_site_math(outdir)
+    inline_icons_in_site(outdir)
+    subset_theme_font(outdir)
+    move_widget_buffers_in_site(outdir)
+    palette_figures(outdir)
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", use_vendored_assets)
-    app.connect("build-finished", copy_widget_modules)
     # Late, so that scripts the other extensions add to this page are seen too.
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    app.connect("html-page-context", drop_mathjax, priority=950)
+    app.connect("html-page-context", defer_scripts, priority=960)
+    app.connect("build-finished", post_process_site)
     app.add_css_file("reading.css")
     app.add_js_file("reading.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

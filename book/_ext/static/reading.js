@@ -63,5 +63,7 @@
     whenTypeset(watchEquations);
     linkShrunkFigures();
     new ResizeObserver(() => requestAnimationFrame(linkShrunkFigures)).observe(document.documentElement);
+    // Figures load lazily, as the reader scrolls near them: look again as each arrives.
+    document.addEventListener("load", (event) => event.target.tagName === "IMG" && linkShrunkFigures(), true);
   });
 })();

@@ -1,67 +1,152 @@
-// Runs after require.js and before the widget manager (@jupyter-widgets/html-manager 1.x,
-// embed-amd.js), on pages with embedded ipywidgets, so that the widgets render offline.
+// On pages with embedded widgets: loads the Jupyter widget manager (@jupyter-widgets/html-manager
+// 1.x, embed-amd.js, 3.6 MB, and require.js before it) from the book's own files, and only when
+// a widget comes within a screen's height of the viewport: a reader who never scrolls to one
+// never downloads it, and the page's text shows without waiting for it. Deferred, so it runs
+// once the page is parsed; site_assets.py adds it to every page with widgets.
 (function () {
   "use strict";
   // This file is _static/widgets-offline.js; the site's root is one folder up.
   var root = new URL("../", document.currentScript.src).href;
+  var NEAR = "100% 0px"; // a screen's height above and below the viewport
+  var views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
 
-  // Widget modules other than @jupyter-widgets/{base,controls,output} (ipyevents, ...):
-  // the manager asks require.js for them by name, which now means vendor/widgets/NAME.js,
-  // copied there from their Python packages at build time (site_assets.py).
-  // The manager's modules look for their icon fonts next to their own require.js URL; the
-  // path below gives its two modules the same folder, where install_web_packages.py puts
-  // the fonts: vendor/widgets/@jupyter-widgets/html-manager/dist/.
-  window.require.config({
-    baseUrl: root + "vendor/widgets/",
-    paths: {
-      "@jupyter-widgets/html-manager": "@jupyter-widgets/html-manager/dist/index",
-      // The longest matching prefix wins: keep libembed-amd where it was.
-      "@jupyter-widgets/html-manager/dist/libembed-amd": "@jupyter-widgets/html-manager/dist/libembed-amd",
-    },
-  });
+  // Widget modules other than @jupyter-widgets/{base,controls,output} (anywidget): the manager
+  // asks require.js for them by name, which now means vendor/widgets/NAME.js. The manager's
+  // modules look for their icon fonts next to their own require.js URL; the path below gives its
+  // two modules the same folder, where install_web_packages.py puts the fonts:
+  // vendor/widgets/@jupyter-widgets/html-manager/dist/.
+  function configure() {
+    window.require.config({
+      baseUrl: root + "vendor/widgets/",
+      paths: {
+        "@jupyter-widgets/html-manager": "@jupyter-widgets/html-manager/dist/index",
+        // The longest matching prefix wins: keep libembed-amd where it was.
+        "@jupyter-widgets/html-manager/dist/libembed-amd": "@jupyter-widgets/html-manager/dist/libembed-amd",
+      },
+    });
+  }
+  // A page that loads require.js and the manager itself, before this script and the widgets
+  // (benchmarks/widget_latency.py's): configure require.js for it, and leave the loading to it.
+  if (window.require && window.require.config) {
+    configure();
+    return;
+  }
+  if (views.length === 0) return;
 
-  // The manager typesets widget labels with MathJax 2's MathJax.Hub.Queue(["Typeset",
-  // MathJax.Hub, element]). The book loads MathJax 3, which has no Hub, so every labelled
-  // widget would throw. Give whatever window.MathJax holds (the configuration first,
-  // MathJax itself once loaded) a Hub that forwards to MathJax 3's typesetPromise, once
-  // MathJax has started. Labels write maths as $...$, which the book's MathJax does not
-  // read (its prose uses \(...\)), so the label is rewritten first.
-  var pending = [];
-  function typeset(element) {
-    element.textContent = element.textContent.replace(/\$([^$]+)\$/g, "\\($1\\)");
-    var mathjax = window.MathJax;
-    if (mathjax && mathjax.startup && mathjax.startup.promise && mathjax.typesetPromise) {
-      mathjax.startup.promise.then(function () {
-        return mathjax.typesetPromise([element]);
+  function load(src, attributes) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      Object.keys(attributes || {}).forEach(function (name) {
+        script.setAttribute(name, attributes[name]);
       });
-    } else {
-      pending.push(element); // MathJax (deferred) has not loaded yet
-    }
+      script.onload = resolve;
+      script.onerror = function () {
+        reject(new Error("could not load " + src));
+      };
+      document.head.appendChild(script);
+    });
   }
-  window.addEventListener("load", function () {
-    pending.splice(0).forEach(typeset);
-  });
-  var hub = {
-    Queue: function (command) {
-      if (command && command[2] instanceof Element) typeset(command[2]);
-    },
-  };
-  function withHub(value) {
-    if (value && typeof value === "object" && !value.Hub) {
-      // Not enumerable: MathJax 3 copies the enumerable keys of its configuration.
-      Object.defineProperty(value, "Hub", { value: hub, enumerable: false });
+
+  // The saved states whose large buffers site_assets.py moved into a binary file beside the
+  // page: fetch it, check its sha256, and put each buffer back (base64, where the manager reads
+  // it) before the manager reads the state.
+  function toBase64(bytes) {
+    var text = "";
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     }
-    return value;
+    return btoa(text);
   }
-  var current = withHub(window.MathJax);
-  Object.defineProperty(window, "MathJax", {
-    configurable: true,
-    enumerable: true,
-    get: function () {
-      return current;
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+  function fetchBuffers(file) {
+    return fetch(new URL(file.url, document.baseURI))
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.arrayBuffer();
+      })
+      .then(function (content) {
+        if (!(window.crypto && crypto.subtle)) return content;
+        return crypto.subtle.digest("SHA-256", content).then(function (digest) {
+          if (hex(digest) !== file.sha256) throw new Error(file.url + " is not the file this page was built with");
+          return content;
+        });
+      });
+  }
+  function restoreBuffers() {
+    var scripts = document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]');
+    return Promise.all(Array.prototype.map.call(scripts, function (script) {
+      var state = JSON.parse(script.textContent);
+      var file = state.buffers_file;
+      if (!file) return null;
+      return fetchBuffers(file).then(function (content) {
+        Object.keys(state.state).forEach(function (id) {
+          (state.state[id].buffers || []).forEach(function (buffer) {
+            if (buffer.length === undefined) return;
+            buffer.data = toBase64(new Uint8Array(content, buffer.offset, buffer.length));
+            delete buffer.offset;
+            delete buffer.length;
+          });
+        });
+        delete state.buffers_file;
+        script.textContent = JSON.stringify(state);
+      });
+    }));
+  }
+  // Where a widget will not render, say why and what to do, in its place.
+  function explain(error) {
+    var local = location.protocol === "file:";
+    views.forEach(function (view) {
+      var note = document.createElement("p");
+      note.className = "widget-load-error";
+      note.setAttribute("role", "status");
+      note.textContent = local
+        ? "This interactive figure reads its data from a file beside this page, which a browser does not " +
+          "do for a page opened from your disk. Serve the book's folder instead: run `make serve` in the " +
+          "repository (or `python -m http.server` in _build/html) and open http://127.0.0.1:8000/."
+        : "This interactive figure could not load (" + error.message + "). Reload the page to try again.";
+      view.parentElement.insertBefore(note, view);
+    });
+  }
+
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    // For tests and benchmarks: when the page asked for the manager.
+    document.documentElement.dataset.widgetManager = "loading";
+    Promise.all([restoreBuffers(), load(root + "vendor/requirejs/require.js")])
+      .then(function () {
+        configure();
+        // A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a
+        // relative URL, so a 404 on this site) instead of jsDelivr: no call to another host.
+        // The manager renders every widget of the page once loaded (at once if the page has
+        // loaded, else at its load event).
+        return load(root + "vendor/html-manager/embed-amd.js", { "data-jupyter-widgets-cdn": "vendor/widgets/" });
+      })
+      .catch(function (error) {
+        console.error(error);
+        explain(error);
+      });
+  }
+
+  if (!("IntersectionObserver" in window)) {
+    start();
+    return;
+  }
+  var observer = new IntersectionObserver(
+    function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        start();
+      }
     },
-    set: function (value) {
-      current = withHub(value);
-    },
+    { rootMargin: NEAR }
+  );
+  // The view's <script> is not rendered; the element that holds it is where the widget will be.
+  views.forEach(function (view) {
+    observer.observe(view.parentElement);
   });
 })();

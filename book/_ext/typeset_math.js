@@ -1,0 +1,53 @@
+// Typesets the book's TeX at build time, so that no maths library loads in the reader's browser.
+//
+// Usage: node typeset_math.js MATHJAX_ES5_DIR FONT_URL
+// Reads one JSON request a line on stdin, {"tex": "...", "display": true|false}, and writes one
+// JSON answer a line on stdout, {"html": "<mjx-container ...>", "error": "..."|null}, in order.
+// A request {"stylesheet": true} answers {"css": "..."}: the CSS of every character of MathJax's
+// TeX fonts (adaptiveCSS off), one file for every page, whatever formulas later builds add.
+// MathJax 3's own components (the pinned npm package site_assets.py serves) run in Node with
+// its lite DOM; assistive MathML goes beside each formula, for screen readers.
+"use strict";
+
+const path = require("path");
+const readline = require("readline");
+
+const [es5, fontURL] = process.argv.slice(2);
+if (!es5 || !fontURL) {
+  console.error("usage: node typeset_math.js MATHJAX_ES5_DIR FONT_URL");
+  process.exit(2);
+}
+// MathJax's loader prints notes on stdout ("No version information ..."): stdout carries answers only.
+const answer = (object) => process.stdout.write(JSON.stringify(object) + "\n");
+console.log = console.error;
+
+require(path.resolve(es5, "node-main.js"))
+  .init({
+    loader: { load: ["input/tex", "output/chtml", "adaptors/liteDOM", "a11y/assistive-mml"] },
+    chtml: { fontURL, adaptiveCSS: false },
+  })
+  .then((MathJax) => {
+    const adaptor = MathJax.startup.adaptor;
+    const lines = readline.createInterface({ input: process.stdin });
+    lines.on("line", (line) => {
+      const request = JSON.parse(line);
+      if (request.stylesheet) {
+        answer({ css: adaptor.textContent(MathJax.chtmlStylesheet()) });
+        return;
+      }
+      let node;
+      try {
+        node = MathJax.tex2chtml(request.tex, { display: request.display });
+      } catch (thrown) {
+        // Some TeX errors are thrown rather than drawn: the page keeps the TeX, the build warns.
+        answer({ html: null, error: String((thrown && thrown.message) || thrown).split("\n")[0].slice(0, 300) });
+        return;
+      }
+      const error = adaptor.tags(node, "mjx-merror").map((e) => adaptor.getAttribute(e, "data-mjx-error") || adaptor.textContent(e));
+      answer({ html: adaptor.outerHTML(node), error: error.length ? error.join("; ") : null });
+    });
+  })
+  .catch((error) => {
+    console.error(String(error && error.stack ? error.stack : error));
+    process.exit(1);
+  });

@@ -1,0 +1,272 @@
+"""A reader's first load: what each page carries, what blocks it, and the site-level parts that make it light.
+
+The parts (``book/_ext/site_assets.py``) are checked against an independent reading: MathJax's
+own markup for a formula, Font Awesome's own SVG file for an icon, the HTML parser for blocking
+scripts. The built book is then opened in Debian's Chromium, served gzipped from 127.0.0.1 as a
+web host serves it (``benchmarks/page_load.py``, whose measures these are), on a few pages: the
+bytes Chromium counts before the reader touches anything, no request to another host, no console
+error. The timings on the slow profile are the benchmark's (a timed test would be flaky here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+from test_browser import CHROMIUM_ARGS, _unavailable
+
+sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+
+import page_load  # noqa: E402
+import site_assets  # noqa: E402
+
+# Pages a reader opens first or that carried the most: the introduction, chapter 1 (its panels
+# near the top), chapter 6 and notebook 06 (the explorer and its models).
+CHAPTER_6 = ["book/06_latent_explorer", "notebooks/06_latent_explorer"]
+LOADED_PAGES = ["book/intro", "book/01_information_theory", "book/03_elbo", *CHAPTER_6]
+# What a page used to load at once, and must not now before the reader comes near a widget.
+HEAVY = ["fontawesome.js", "tex-mml-chtml.js", "embed-amd.js"]
+
+
+def _installed() -> None:
+    if not (site_assets.MATHJAX_ES5 / "node-main.js").is_file() or shutil.which("node") is None:
+        pytest.skip("book/_vendor/ is not installed (make book) or node is missing")
+
+
+# -- the parts, without a build --------------------------------------------------------------
+
+def test_inline_icons_draw_font_awesomes_own_svg_and_drop_its_script():
+    _installed()
+    page = ('<head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script>'
+            '<link rel="preload" as="script" href="../_static/scripts/fontawesome.js?digest=1" /></head>'
+            '<button><i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light"></i></button>'
+            '<a><i class="fas fa-pencil-alt"></i></a><a><i class="fab fa-github"></i></a>')
+    new, missing = site_assets.inline_icons(page)
+    assert missing == []
+    assert "fontawesome.js" not in new and "<i " not in new
+    svgs = re.findall(r'<svg class="([^"]*)"[^>]*viewBox="([^"]+)"[^>]*>(<path [^>]*/>)</svg>', new)
+    # No Font Awesome family or icon class is left to give the SVG a glyph of the icon font.
+    assert [classes.split() for classes, _, _ in svgs] == [
+        ["theme-switch", "fa-lg", "icon-sun", "svg-inline--fa"],
+        ["icon-pencil-alt", "svg-inline--fa"], ["icon-github", "svg-inline--fa"]]
+    assert 'data-mode="light"' in new  # the theme's switch shows the icon of the mode by it
+    # Each is the file Font Awesome ships for that name (pencil-alt is 5.x's name of pencil).
+    for (_, viewbox, path), file in zip(svgs, ["solid/sun", "solid/pencil", "brands/github"]):
+        shipped = (site_assets.ICONS / f"{file}.svg").read_text()
+        assert f'viewBox="{viewbox}"' in shipped and path in shipped
+
+
+def test_an_icon_font_awesome_does_not_have_is_reported_and_left():
+    _installed()
+    page = '<i class="fa-solid fa-no-such-icon"></i>'
+    new, missing = site_assets.inline_icons(page)
+    assert new == page and missing == ["no-such-icon"]
+
+
+def test_the_theme_font_keeps_the_glyphs_the_theme_css_draws_and_not_the_icon_classes():
+    css = ('.fa-sun:before{content:"\\f185"}.fa-solid,.fas{font-family:"Font Awesome 6 Free"}'
+           ':root{--pst-icon-bell:"\uf0f3";--pst-icon-x:"\\f057"}.admonition-title:after{content:var(--pst-icon-bell)}')
+    assert site_assets.theme_glyphs(css) == {0xF0F3, 0xF057}
+
+
+def test_figures_load_lazily_unless_a_page_says_otherwise():
+    page = '<img alt="a" src="a.png" /><img loading="eager" src="b.png">'
+    assert site_assets.lazy_images(page) == ('<img loading="lazy" decoding="async" alt="a" src="a.png" />'
+                                             '<img loading="eager" src="b.png">')
+    assert site_assets.lazy_images(site_assets.lazy_images(page)) == site_assets.lazy_images(page)
+
+
+def test_a_figure_of_few_colours_keeps_every_pixel_and_its_text_in_a_palette(tmp_path):
+    import numpy as np
+    from PIL import Image, PngImagePlugin
+
+    rng = np.random.default_rng(0)
+    greys = rng.integers(0, 200, size=(60, 80), dtype=np.uint8)
+    pixels = np.dstack([greys, greys, greys, np.where(greys > 100, 255, 128).astype(np.uint8)])
+    info = PngImagePlugin.PngInfo()
+    info.add_text("vae_helpers:smallest_text_px", "9.5")
+    figure = tmp_path / "figure.png"
+    Image.fromarray(pixels, mode="RGBA").save(figure, pnginfo=info)
+    before = figure.stat().st_size
+    assert site_assets.palette_png(figure)
+    with Image.open(figure) as image:
+        assert image.mode == "P" and image.text["vae_helpers:smallest_text_px"] == "9.5"
+        assert np.array_equal(np.asarray(image.convert("RGBA")), pixels)
+    assert figure.stat().st_size < before
+    # A figure of more colours than a palette holds is left as it is.
+    many = tmp_path / "many.png"
+    Image.fromarray(rng.integers(0, 256, size=(40, 40, 4), dtype=np.uint8), mode="RGBA").save(many)
+    assert not site_assets.palette_png(many)
+
+
+@pytest.fixture(scope="module")
+def typesetter():
+    _installed()
+    typesetter = site_assets.MathTypesetter()
+    yield typesetter
+    typesetter.close()
+
+
+def test_formulas_are_typeset_as_mathjax_typesets_them_alone(typesetter):
+    body = ('<p>A <span class="math notranslate nohighlight">\\(x &lt; y\\)</span> and</p>'
+            '<div class="math notranslate nohighlight" id="equation-kl"><span class="eqno">(1)'
+            '<a class="headerlink" href="#equation-kl">#</a></span>\\[D_{\\mathrm{KL}}(p \\,\\|\\, q) \\ge 0\\]</div>'
+            '<div class="math notranslate nohighlight">\n\\begin{align}a &amp;= b\\\\ c &amp;= d\\end{align}</div>')
+    new, count = site_assets.typeset_body(body, typesetter, "page")
+    assert count == 3
+    assert "\\(" not in new and "\\[" not in new and "\\begin" not in new
+    # The TeX was read unescaped (x < y), and each formula is MathJax's markup for that TeX alone.
+    for tex, display in [("x < y", False), ("D_{\\mathrm{KL}}(p \\,\\|\\, q) \\ge 0", True),
+                         ("\\begin{align}a &= b\\\\ c &= d\\end{align}", True)]:
+        markup, error = typesetter.typeset(tex, display)
+        assert error is None and markup in new
+    assert '<span class="eqno">(1)' in new  # the equation's number and link stay beside it
+    assert new.count("<mjx-assistive-mml") == 3  # what a screen reader reads
+
+
+def test_a_formula_mathjax_cannot_read_is_a_build_warning(typesetter, caplog):
+    body = '<span class="math notranslate nohighlight">\\(\\frac{a}{\\)</span>'
+    with caplog.at_level("WARNING"):
+        _, count = site_assets.typeset_body(body, typesetter, "page")
+    assert count == 1
+    assert any("cannot typeset" in record.getMessage() for record in caplog.records)
+
+
+def test_large_widget_buffers_move_beside_the_page_and_small_ones_stay(tmp_path):
+    import base64
+    import hashlib
+
+    import numpy as np
+
+    weights = np.random.default_rng(0).standard_normal(3000).astype("<f4").tobytes()
+    codes = bytes(range(256)) * 20
+    small = b"\x01\x02"
+    state = {"version_major": 2, "version_minor": 0, "state": {"m1": {
+        "model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*", "state": {},
+        "buffers": [{"path": ["decoder_layers", 0, "kernel"], "encoding": "base64", "data": base64.b64encode(weights).decode()},
+                    {"path": ["tiny"], "encoding": "base64", "data": base64.b64encode(small).decode()},
+                    {"path": ["codes"], "encoding": "base64", "data": base64.b64encode(codes).decode()}]}}}
+    page = tmp_path / "06_latent_explorer.html"
+    page.write_text('<p>text</p><script type="application/vnd.jupyter.widget-state+json">'
+                    f'{json.dumps(state)}</script><script type="application/vnd.jupyter.widget-view+json">{{}}</script>')
+    binary = site_assets.move_buffers_beside(page)
+    content = binary.read_bytes()
+    assert content == weights + codes
+    saved = json.loads(re.search(r'widget-state\+json">(.*?)</script>', page.read_text(), re.S).group(1))
+    assert saved["buffers_file"] == {"url": binary.name, "sha256": hashlib.sha256(content).hexdigest()}
+    kernel, tiny, moved_codes = saved["state"]["m1"]["buffers"]
+    assert (kernel["offset"], kernel["length"], kernel["data"]) == (0, len(weights), "")
+    assert content[moved_codes["offset"]:][:moved_codes["length"]] == codes
+    assert base64.b64decode(tiny["data"]) == small and "offset" not in tiny
+    # A page whose buffers are already beside it (an unchanged page of an incremental build) is left alone.
+    assert site_assets.move_buffers_beside(page) is None and binary.read_bytes() == content
+
+
+def test_blocking_scripts_are_those_without_async_defer_or_module():
+    page = ('<script src="a.js?v=1"></script><script defer src="b.js"></script><script async src="c.js"></script>'
+            '<script type="module" src="d.js"></script><script>inline()</script>'
+            '<script type="application/vnd.jupyter.widget-state+json">{}</script><script src="e.js"></script>')
+    assert page_load.blocking_scripts(page) == ["a.js", "e.js"]
+
+
+# -- the built book in Chromium ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site_browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        _unavailable("no chromium on the PATH: install Debian's browser with `apt-get install chromium`")
+    from playwright.sync_api import sync_playwright
+
+    # test_browser's arguments, and every host but 127.0.0.1 unreachable.
+    args = [*CHROMIUM_ARGS, *(arg for arg in page_load.CHROMIUM_ARGS if arg not in CHROMIUM_ARGS)]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def first_loads(site_browser, built_book):
+    assert built_book.returncode == 0, built_book.log[-3000:]
+    return page_load.measure_site(site_browser, built_book.html, LOADED_PAGES, slow_pages=[])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", LOADED_PAGES)
+def test_a_first_load_is_local_and_quiet(first_loads, page):
+    assert first_loads[page]["external_requests"] == []
+    assert first_loads[page]["console_errors"] == []
+
+
+# Notebook 06 opens on the explorer, which loads at once with its three models (4.4 MB, the
+# book's at float32): under 1.5 MB needs the widget's side (the book's model at float16, the
+# beta = 0 and 10 models fetched when the reader switches to them). Its page itself is checked.
+WITHIN_BUDGET = [page for page in LOADED_PAGES if page != "notebooks/06_latent_explorer"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", WITHIN_BUDGET)
+def test_a_first_load_is_within_its_budget(first_loads, page):
+    load = first_loads[page]
+    budget = page_load.GOALS["bytes_chapter_6"] if page in CHAPTER_6 else page_load.GOALS["bytes"]
+    assert load["bytes"] <= budget, f"{page}: {load['bytes']:,} bytes gzipped on first load ({load['bytes_by_type']})"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", CHAPTER_6)
+def test_the_explorers_page_carries_no_model_itself(first_loads, built_book, page):
+    html = (built_book.html / f"{page}.html").read_text(encoding="utf-8")
+    assert not re.search(r'"data": "[A-Za-z0-9+/=]{4097,}"', html), "a large base64 buffer is still in the page"
+    assert first_loads[page]["bytes_by_type"]["Document"] <= 100_000
+
+
+@pytest.mark.slow
+def test_no_page_blocks_on_a_heavy_script(built_book):
+    for html in sorted(built_book.html.rglob("*.html")):
+        blocking = page_load.blocking_scripts(html.read_text(encoding="utf-8"))
+        heavy = [script for script in blocking if any(name in script for name in HEAVY + ["require.js"])]
+        assert not heavy, f"{html.relative_to(built_book.html)} blocks on {heavy}"
+        assert "fontawesome.js" not in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_every_widget_module_a_page_names_is_served(built_book):
+    """The widget manager finds each module by name: only its own and anywidget remain (ipyevents is gone)."""
+    served = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"}
+    served |= {path.stem for path in (built_book.html / "vendor" / "widgets").glob("*.js")}
+    named = set()
+    for html in built_book.html.rglob("*.html"):
+        for state in re.findall(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
+                                html.read_text(encoding="utf-8"), re.S):
+            for model in json.loads(state)["state"].values():
+                named |= {model["model_module"], model["state"].get("_view_module") or model["model_module"]}
+    assert named and named <= served, f"modules named but not served: {named - served}"
+    assert not (built_book.html / "vendor" / "widgets" / "ipyevents.js").exists()
+
+
+@pytest.mark.slow
+def test_a_page_with_maths_loads_no_maths_library(built_book):
+    page = (built_book.html / "book" / "02_kl_gaussians.html").read_text(encoding="utf-8")
+    assert "<mjx-container" in page and "\\(" not in page
+    assert "mathjax" not in "".join(re.findall(r"<script[^>]*>", page)).lower()
+    assert "window.MathJax" not in page
+    assert (built_book.html / site_assets.MATHJAX_CSS).is_file()
+    assert not (built_book.html / site_assets.BUILD_ONLY).exists()  # MathJax for Node and the icons stay out
+
+
+@pytest.mark.slow
+def test_the_icon_font_a_page_loads_holds_only_the_glyphs_the_theme_draws(built_book):
+    from fontTools.ttLib import TTFont
+
+    glyphs = set().union(*(site_assets.theme_glyphs((built_book.html / css).read_text(encoding="utf-8"))
+                           for css in site_assets.THEME_CSS))
+    subset = set(TTFont(built_book.html / site_assets.THEME_FONT_SUBSET).getBestCmap())
+    whole = set(TTFont(built_book.html / site_assets.THEME_FONT).getBestCmap())
+    assert subset == glyphs & whole and len(subset) < len(whole) / 50
