@@ -99,6 +99,18 @@ def is_real_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def is_finite_number(value) -> bool:
+    """Whether ``value`` is one finite real number; a Python int too large for a float is finite too."""
+    if not is_real_number(value):
+        return False
+    if _is_integer(value):
+        return True
+    try:
+        return bool(np.isfinite(float(value)))
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
 def _is_integer(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -126,21 +138,21 @@ def as_seed(value: int | None, name: str = "seed") -> int | None:
 
 def as_finite_number(value: float, name: str, reason: str = "") -> float:
     """Return ``value`` as a ``float`` if it is one finite real number; ``reason`` says what it is, in the message."""
-    if not is_real_number(value) or not np.isfinite(value):
+    if not is_finite_number(value):
         raise ValueError(f"{name} must be a finite number{reason}: got {value!r}")
     return float(value)
 
 
 def as_positive_number(value: float, name: str, reason: str = "") -> float:
     """Return ``value`` as a ``float`` if it is one finite number > 0; ``reason`` says what it is, in the message."""
-    if not is_real_number(value) or not np.isfinite(value) or value <= 0:
+    if not is_finite_number(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number{reason}: got {value!r}")
     return float(value)
 
 
 def check_base(base: float) -> float:
     """Return ``base`` if it is a valid logarithm base: a finite real number > 0 and != 1."""
-    if not is_real_number(base) or not np.isfinite(base) or base <= 0 or base == 1:
+    if not is_finite_number(base) or base <= 0 or base == 1:
         raise ValueError(f"base must be a positive number other than 1 (2 for bits, e for nats), finite and real: got {base!r}")
     return float(base)
 
