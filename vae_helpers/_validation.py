@@ -136,6 +136,13 @@ def as_seed(value: int | None, name: str = "seed") -> int | None:
     return value
 
 
+def as_legacy_seed(value: int, name: str = "seed") -> int:
+    """Return ``value`` if it is an integer in [0, 2**32 - 1], what scikit-learn's ``random_state`` and ``np.random.seed`` take."""
+    if not _is_integer(value) or not 0 <= value < 2**32:
+        raise ValueError(f"{name} must be an integer in [0, 2**32 - 1]: got {value!r}")
+    return int(value)
+
+
 def as_finite_number(value: float, name: str, reason: str = "") -> float:
     """Return ``value`` as a ``float`` if it is one finite real number; ``reason`` says what it is, in the message."""
     if not is_finite_number(value):
