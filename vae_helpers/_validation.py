@@ -7,6 +7,7 @@ slips, not data). Any integer or floating dtype is accepted and computed in floa
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -14,6 +15,8 @@ from numpy.typing import ArrayLike
 
 
 _SUM_TOLERANCE = 1e-6
+#: The most memory one call may ask for at once: beyond it numpy ends in a bare MemoryError (or the machine swaps).
+MAX_BYTES = 2 * 10**9
 
 
 def _describe(value) -> str:
@@ -218,3 +221,17 @@ def as_number_in_range(value: float, name: str, low: float, high: float) -> floa
     if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not low <= value <= high:
         raise ValueError(f"{name} must be a number in [{low:g}, {high:g}]: got {value!r}")
     return float(value)
+
+
+def check_memory(shape: tuple[int, ...], names: str, copies: int = 1, bytes_per_value: int = 8) -> None:
+    """Refuse a computation whose arrays of ``shape`` (``copies`` of them at once, float64) would exceed :data:`MAX_BYTES`.
+
+    ``names`` are the arguments that set the shape, named in the message with the memory they ask for.
+    """
+    values = math.prod(shape)
+    needed = values * copies * bytes_per_value
+    if needed > MAX_BYTES:
+        raise ValueError(
+            f"{names} would need arrays of shape {shape} ({values:,} values, about {needed / 1e9:.3g} GB with the "
+            f"computation's {copies} float64 copies), more than the {MAX_BYTES / 1e9:g} GB allowed: use fewer"
+        )
