@@ -695,3 +695,9 @@ def test_from_keras_names_a_non_model_and_a_bad_tolerance(model, tolerance, mess
         NumpyDecoder.from_keras(model, tolerance=tolerance)
     with pytest.raises(ValueError, match=message.replace("decoder", "encoder")):
         NumpyDecoder.from_keras_encoder(model, tolerance=tolerance)
+
+
+@pytest.mark.parametrize("value", [None, [0.5, None], np.array([None, 1.0], dtype=object)])
+def test_none_is_refused_as_not_numeric_rather_than_read_as_nan(value):
+    with pytest.raises(ValueError, match="z must be numeric"):
+        _validation.as_float_array(value, "z")

@@ -29,7 +29,7 @@ def _describe(value) -> str:
 
 def as_float_array(value: ArrayLike, name: str) -> np.ndarray:
     """Return ``value`` as a float64 array of real numbers, refusing NaN, booleans, complex numbers and text."""
-    if isinstance(value, (str, bytes)):
+    if value is None or isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be numeric: got {_describe(value)}")
     try:
         array = np.asarray(value)
@@ -40,7 +40,7 @@ def as_float_array(value: ArrayLike, name: str) -> np.ndarray:
         raise ValueError(f"{name} must hold numbers, not booleans: got {_describe(value)}")
     if kind == "c" or (kind == "O" and any(isinstance(item, complex) for item in array.flat)):
         raise ValueError(f"{name} must hold real numbers: got complex {_describe(value)}")
-    if kind in "USVMm":
+    if kind in "USVMm" or (kind == "O" and any(item is None for item in array.flat)):  # None would become NaN
         raise ValueError(f"{name} must be numeric: got {_describe(value)}")
     try:
         array = array.astype(np.float64)
