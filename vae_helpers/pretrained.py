@@ -204,7 +204,7 @@ def write_pretrained_files(
     be a non-empty HDF5 file and pass ``check(path)`` (which raises if the weights do not load
     back); it is then renamed after its checksum, ``metadata.json`` (``metadata`` plus
     ``weights_file`` and ``sha256``) replaces the old one in a single rename, and only then are
-    older weights removed. All of it under :func:`writing_lock`. Returns the new weights path.
+    older weights removed. All of it under the folder's lock (``writing_lock``). Returns the new weights path.
 
     Raises
     ------
