@@ -39,22 +39,22 @@ def test_the_fingerprint_changes_with_code_or_weights_and_not_with_byte_code(tmp
     assert execution_cache.package_fingerprint(package) not in (before, after_code)
 
 
-def test_a_changed_package_drops_the_execution_cache_until_a_build_succeeds(tmp_path):
+def test_a_changed_package_drops_the_execution_cache_and_is_recorded_as_the_caches_inputs(tmp_path):
     package = _package(tmp_path / "vae_helpers")
     build = tmp_path / "_build"
     (build / ".jupyter_cache" / "executed").mkdir(parents=True)
     fingerprint = execution_cache.package_fingerprint(package)
 
     assert execution_cache.cache_is_stale(build, fingerprint)  # never built with this check
-    execution_cache.record_fingerprint(build, fingerprint)
+    execution_cache.start_cache(build, fingerprint)
     assert not execution_cache.cache_is_stale(build, fingerprint)
 
     (package / "info.py").write_text("def entropy(p):\n    return 2\n")
     changed = execution_cache.package_fingerprint(package)
     assert execution_cache.cache_is_stale(build, changed)
-    execution_cache.drop_execution_cache(build)
+    execution_cache.start_cache(build, changed)
     assert not (build / ".jupyter_cache").exists()
-    assert execution_cache.cache_is_stale(build, changed)  # still stale: no build has succeeded yet
+    assert execution_cache.pages_are_stale(build, changed)  # every page is read again until a build succeeds
 
 
 def test_the_kernel_warning_options_make_the_books_own_warnings_errors(tmp_path):
@@ -90,3 +90,159 @@ def test_the_cold_build_runs_the_notebooks_side_by_side_and_reads_every_result_f
     # myst-nb found each result in its cache and executed nothing itself.
     assert built_book.log.count("Using cached notebook") == len(NOTEBOOKS), built_book.log[-3000:]
     assert "Executing notebook using" not in built_book.log
+
+
+# --- Small books: each way the build could publish something false, planted and caught (issue 31) ---
+
+import json
+import os
+import textwrap
+
+import nbformat
+
+from conftest import build_book
+
+EXTENSIONS = ("glue_figure", "execution_cache", "parallel_execution", "strict_warnings", "widget_directive")
+
+# Planted in the all-problems build only: a widget of vae_helpers that warns and writes to stderr (at
+# the file descriptor, as a C library would) while the {widget} directive builds it.
+PLANT = '''
+import os, warnings
+from pathlib import Path
+
+def setup(app):
+    if (Path(app.srcdir) / "PLANT").exists():
+        import vae_helpers.widgets
+
+        original = vae_helpers.widgets.CoinPanel.__init__
+
+        def noisy(self, *args, **kwargs):
+            warnings.warn("planted widget warning", UserWarning)
+            os.write(2, b"planted widget stderr\\n")
+            original(self, *args, **kwargs)
+
+        vae_helpers.widgets.CoinPanel.__init__ = noisy
+    return {"parallel_read_safe": True}
+'''
+
+# Each notebook reads the result file, as chapters 5 and 6 read benchmarks/results/.
+CELLS = {
+    "a": ["import json, os, sys\nfrom pathlib import Path\nfrom myst_nb import glue\nresult = json.loads(Path('benchmarks/results/r.json').read_text())",
+          "glue('value', result['value'])\nprint('data source:', os.environ.get('VAE_BOOK_DATA', 'unset'))",
+          "if result['fail']:\n    print('planted stderr from a', file=sys.stderr)"],
+    "b": ["import json\nfrom pathlib import Path\nresult = json.loads(Path('benchmarks/results/r.json').read_text())",
+          "if result['fail']:\n    raise RuntimeError('planted error in b')"],
+    "c": ["import json\nfrom pathlib import Path\nresult = json.loads(Path('benchmarks/results/r.json').read_text())",
+          "if result['fail']:\n    raise ZeroDivisionError('planted error in c')"],
+}
+
+
+def small_book(root):
+    extensions = {name: str(REPO_ROOT / "book" / "_ext") for name in EXTENSIONS}
+    config = {
+        "title": "small", "only_build_toc_files": True,
+        "execute": {"execute_notebooks": "cache", "timeout": 120, "raise_on_error": True, "stderr_output": "warn"},
+        "sphinx": {"local_extensions": {**extensions, "plant": str(root)},
+                   "config": {"nb_execution_raise_on_error": True, "nb_merge_streams": True}},
+    }
+    root.mkdir(parents=True)
+    (root / "_config.yml").write_text(json.dumps(config))  # JSON is YAML
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n- file: a\n- file: b\n- file: c\n")
+    (root / "plant.py").write_text(PLANT)
+    (root / "benchmarks" / "results").mkdir(parents=True)
+    for name, cells in CELLS.items():
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# Notebook {name}"),
+                                                   *(nbformat.v4.new_code_cell(source) for source in cells)])
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(notebook, root / f"{name}.ipynb")
+    return root
+
+
+def write_inputs(root, value, fail=False, glued_key="value", plant=False):
+    (root / "benchmarks" / "results" / "r.json").write_text(json.dumps({"value": value, "fail": fail}))
+    glue = f"{{glue:text}}`a.ipynb::{glued_key}`"  # no format spec
+    (root / "index.md").write_text(f"# Small\n\nThe value is {glue}.\n\n```{{widget}} CoinPanel\nbias: 0.25\n```\n")
+    (root / "PLANT").unlink(missing_ok=True)
+    if plant:
+        (root / "PLANT").write_text("")
+
+
+def page(build, name):
+    return (build.html / f"{name}.html").read_text()
+
+
+def glued_value(build):
+    return __import__("re").search(r'The value is <span class="pasted-text">([^<]*)</span>', page(build, "index")).group(1)
+
+
+@pytest.mark.slow
+def test_the_build_publishes_only_what_the_current_inputs_compute_and_names_every_problem(tmp_path, monkeypatch):
+    if parallel_execution.WORKERS < 2:
+        pytest.skip("one core: the notebooks execute one after the other, as myst-nb reads them")
+    root, output = small_book(tmp_path / "book"), tmp_path / "out"
+    monkeypatch.delenv("VAE_BOOK_DATA", raising=False)
+
+    write_inputs(root, value=1)
+    first = build_book(root, output)
+    assert first.returncode == 0, first.log[-3000:]
+    assert glued_value(first) == "1" and "data source: unset" in page(first, "a")
+
+    # Every notebook's problem at once: a changed result file makes b and c fail and a write to stderr.
+    write_inputs(root, value=2, fail=True)
+    second = build_book(root, output)
+    assert second.returncode != 0, "a changed benchmarks/results file was not re-executed"
+    for text in ("planted error in b", "planted error in c", "planted stderr from a"):  # each with its text
+        assert text in second.log, f"{text!r} not reported:\n{second.log[-5000:]}"
+
+    # The inputs restored exactly: a's output cached by the failed build (value 2) must not be published.
+    write_inputs(root, value=1)
+    third = build_book(root, output)
+    assert third.returncode == 0, third.log[-3000:]
+    assert glued_value(third) == "1", "the failed build's cached output was published"
+
+    # Another data source is another input: every notebook executes again.
+    monkeypatch.setenv("VAE_BOOK_DATA", "bundled")
+    fourth = build_book(root, output)
+    assert fourth.returncode == 0, fourth.log[-3000:]
+    assert "data source: bundled" in page(fourth, "a")
+
+    # The prose page's problems (myst-nb stops the build at a failing notebook before them): its
+    # widget warns and writes to stderr, and it glues a key that the notebook does not glue.
+    write_inputs(root, value=1, glued_key="missing_key", plant=True)
+    fifth = build_book(root, output)
+    assert fifth.returncode != 0
+    for text in ("planted widget warning", "planted widget stderr", "Glue reference 'missing_key' not found in doc 'a'"):
+        assert text in fifth.log, f"{text!r} not reported:\n{fifth.log[-5000:]}"
+    assert "ipynb:'" not in fifth.log  # the garbled key of myst-nb's own parsing
+
+
+def test_the_fingerprint_covers_the_result_files_and_the_data_source(tmp_path):
+    package = _package(tmp_path / "vae_helpers")
+    root = tmp_path / "book"
+    (root / "benchmarks" / "results").mkdir(parents=True)
+    (root / "benchmarks" / "results" / "r.json").write_text("{}")
+    prints = {
+        "before": execution_cache.execution_fingerprint(package, root, {}),
+        "data source set": execution_cache.execution_fingerprint(package, root, {"VAE_BOOK_DATA": "bundled"}),
+        "data source empty": execution_cache.execution_fingerprint(package, root, {"VAE_BOOK_DATA": ""}),
+        "unrelated variable": execution_cache.execution_fingerprint(package, root, {"HOME": "/elsewhere"}),
+    }
+    (root / "benchmarks" / "results" / "r.json").write_text('{"seconds": 987.6}')
+    prints["result changed"] = execution_cache.execution_fingerprint(package, root, {})
+    (root / "benchmarks" / "results" / "new.json").write_text("{}")
+    prints["result added"] = execution_cache.execution_fingerprint(package, root, {})
+    assert prints["unrelated variable"] == prints["before"]
+    del prints["unrelated variable"]
+    assert len(set(prints.values())) == len(prints), prints
+
+
+def test_the_cache_stamp_is_written_before_execution_and_the_page_stamp_only_on_success(tmp_path):
+    build = tmp_path / "_build"
+    (build / ".jupyter_cache").mkdir(parents=True)
+    execution_cache.start_cache(build, "new")
+    assert not (build / ".jupyter_cache").exists()
+    assert not execution_cache.cache_is_stale(build, "new")  # the outputs to come are computed from "new"
+    assert execution_cache.cache_is_stale(build, "old")  # going back is a change too
+    assert execution_cache.pages_are_stale(build, "new")  # no build has succeeded with it yet
+    execution_cache.record_fingerprint(build, "new")
+    assert not execution_cache.pages_are_stale(build, "new")

@@ -53,8 +53,9 @@ def test_unknown_source_is_a_value_error_listing_the_choices():
         ({"source": 3}, "source must be one of"),
         ({"flatten": "no"}, "flatten must be True or False: got 'no'"),
         ({"flatten": 0}, "flatten must be True or False: got 0"),
-        ({"seed": -1}, "seed must be an integer >= 0: got -1"),
-        ({"seed": 1.5}, "seed must be an integer >= 0: got 1.5"),
+        ({"seed": -1}, r"seed must be an integer in \[0, 2\*\*32 - 1\]: got -1"),
+        ({"seed": 1.5}, r"seed must be an integer in \[0, 2\*\*32 - 1\]: got 1.5"),
+        ({"seed": 2**40}, r"seed must be an integer in \[0, 2\*\*32 - 1\]: got 1099511627776"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(arguments, message):
@@ -212,3 +213,32 @@ def test_keras_source_with_a_corrupt_cache_file_says_to_delete_it(keras_home):
     keras_mnist_path().write_bytes(b"not an npz")
     with pytest.raises(MnistUnavailableError, match="not a readable MNIST archive.*Delete it"):
         load_mnist("keras")
+
+
+def test_a_stratified_split_that_cannot_be_made_is_refused_naming_why():
+    x = np.zeros((10, 784))
+    with pytest.raises(ValueError, match="y must hold at least 2 images of each label.*label 9 has 1"):
+        split_validation(x, np.array([0] * 5 + [1] * 4 + [9]), 3)
+    with pytest.raises(ValueError, match="n_validation must leave each of the 2 labels in both parts, between 2 and 8: got 1"):
+        split_validation(x, np.array([0] * 5 + [1] * 5), 1)
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*32 - 1\]"):
+        split_validation(x, np.array([0] * 5 + [1] * 5), 4, seed=2**40)
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@given(labels=st.lists(st.integers(0, 4), min_size=2, max_size=40), n_validation=st.integers(-2, 45),
+       seed=st.one_of(st.integers(-5, 2**33), st.none(), st.floats()))
+@settings(max_examples=150, deadline=None)
+def test_split_validation_splits_stratified_or_refuses_with_a_value_error(labels, n_validation, seed):
+    y = np.array(labels)
+    x = np.arange(len(y) * 784, dtype=np.float64).reshape(len(y), 784)
+    try:
+        (x_fit, y_fit), (x_validation, y_validation) = split_validation(x, y, n_validation, seed=seed)
+    except ValueError as error:
+        assert str(error).split(" ")[0] in ("y", "n_validation", "seed"), str(error)
+        return
+    assert len(x_validation) == n_validation and len(x_fit) + n_validation == len(x)
+    assert set(y_fit) == set(y_validation) == set(y)  # every label on both sides

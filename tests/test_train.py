@@ -1,6 +1,8 @@
 """vae_helpers.train and the shipped weights: reproducible, verified, and clear when broken."""
 
 import json
+import math
+import re
 import shutil
 from dataclasses import replace
 
@@ -188,3 +190,168 @@ def test_the_command_line_trains_on_the_training_images_less_a_stratified_valida
     assert {key: data[key] for key in ("source", "n_train", "n_validation", "validation_seed", "n_test")} == {
         "source": "bundled", "n_train": 3500, "n_validation": 500, "validation_seed": 0, "n_test": 1000}
     assert 0 < data["validation_negative_elbo_nats"] < 784 * np.log(2)  # better than a coin flip per pixel
+
+
+# --- Bad settings refused before training, divergence stopped at once (issue 31) ---------------
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+def run_command(*arguments):
+    return subprocess.run([sys.executable, "-m", "vae_helpers.train", *arguments], capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_line_refuses_an_output_that_cannot_be_a_folder_before_loading_data(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    empty = run_command("--output", "")
+    assert empty.returncode == 2 and "got an empty string" in empty.stderr
+    below_a_file = run_command("--output", str(a_file / "sub" / "deeper"))
+    assert below_a_file.returncode == 2 and f"{a_file} is a file, not a folder" in below_a_file.stderr
+    for run in (empty, below_a_file):
+        assert "Traceback" not in run.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["file"]  # nothing made
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--beta", "1e308"), "beta must be at most 1e\\+06"),
+        (("--beta", "nan"), "beta must be a finite number >= 0"),
+        (("--free-bits", "inf"), "free_bits must be a finite number >= 0"),
+        (("--learning-rate", "1e308"), "learning_rate must be a positive number <= 1"),
+        (("--importance-samples", "-1"), "--importance-samples must be an integer >= 0"),
+    ],
+)
+def test_the_command_line_refuses_absurd_settings_up_front(arguments, message):
+    run = run_command(*arguments)
+    assert run.returncode == 2, run.stderr
+    assert re.search(message, run.stderr), run.stderr
+
+
+def test_a_diverging_run_stops_at_the_first_non_finite_batch_naming_the_loss_and_the_settings():
+    from vae_helpers.train import _stop_on_nan
+
+    stop = _stop_on_nan(TrainingConfig(beta=5.0, learning_rate=0.5))
+    stop.on_train_batch_end(0, {"loss": 3.0})  # finite: nothing happens
+    with pytest.raises(FloatingPointError, match=r"the loss became inf at batch 7 \(beta=5.0, learning_rate=0.5\); lower the learning rate or beta"):
+        stop.on_train_batch_end(7, {"loss": float("inf")})
+
+
+def test_training_stops_in_the_batch_the_loss_turns_nan(data, monkeypatch):
+    """A planted NaN in the third batch's loss: training stops there, not at the end of the epoch."""
+    from vae_helpers import model
+
+    seen = []
+    original = model.VAE.compute_loss
+
+    def poisoned(self, *args, **kwargs):
+        loss = original(self, *args, **kwargs)
+        return loss * float("nan") if len(seen) >= 2 else loss
+
+    class Count(__import__("keras").callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(batch)
+
+    original_compile = model.VAE.compile
+    monkeypatch.setattr(model.VAE, "compute_loss", poisoned)
+    # Eagerly, so that the Python count above is read at every batch, not once when the step is traced.
+    monkeypatch.setattr(model.VAE, "compile", lambda self, **options: original_compile(self, **{**options, "run_eagerly": True}))
+    (x_train, _), _ = data
+    config = replace(SHORT, steps_per_execution=1)
+    with pytest.raises(FloatingPointError, match="the loss became nan at batch 2"):
+        train_vae(x_train[:1000], config=config, callbacks=[Count()])
+    assert seen == [0, 1, 2]
+
+
+def test_a_save_that_writes_nothing_leaves_the_trained_pair_in_place(trained, tmp_path, monkeypatch):
+    from vae_helpers import model
+    from vae_helpers.pretrained import PretrainedWeightsError, verified_weights_path
+
+    vae, _, folder = trained
+    before = verified_weights_path(folder)
+    monkeypatch.setattr(model.VAE, "save_weights", lambda self, path: None)
+    with pytest.raises(PretrainedWeightsError, match="wrote nothing"):
+        write_pretrained(vae, SHORT, 99.0, folder)
+    assert verified_weights_path(folder) == before
+
+
+def test_weights_that_load_back_different_are_not_committed(trained, monkeypatch):
+    from vae_helpers import train
+    from vae_helpers.pretrained import PretrainedWeightsError, verified_weights_path
+
+    vae, _, folder = trained
+    before = verified_weights_path(folder)
+    other, _ = train_vae(np.random.default_rng(5).random((200, 784), dtype=np.float32), config=replace(SHORT, seed=5))
+    real_check = train._loads_back
+    # The file holds vae's weights, but the check compares with another model's: a save that lost its values.
+    monkeypatch.setattr(train, "_loads_back", lambda model_, config, path: real_check(other, config, path))
+    with pytest.raises(PretrainedWeightsError, match="do not load back.*differs from the trained one"):
+        write_pretrained(vae, SHORT, 99.0, folder)
+    assert verified_weights_path(folder) == before
+
+
+def test_train_vae_refuses_zero_images():
+    with pytest.raises(ValueError, match="x_train must hold at least one image"):
+        train_vae(np.zeros((0, 784), np.float32), config=SHORT)
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ({"loss": [2.0, 1.0]}, "history must hold a 'reconstruction_loss' per epoch"),
+        ({"loss": [2.0, 1.0], "reconstruction_loss": [1.0, 0.5]}, "history must hold a 'kl_loss' per epoch"),
+        ({"loss": [2.0, 1.0], "reconstruction_loss": [1.0], "kl_loss": [1.0, 0.5]}, r"history\['reconstruction_loss'\] must hold one value per epoch, 2"),
+        ({"loss": [2.0, 1.0], "reconstruction_loss": [1.0, 0.5], "kl_loss": [1.0, 0.5], "val_loss": [3.0]}, r"history\['val_loss'\]"),
+        ({"loss": [2.0, 1.0], "reconstruction_loss": [1.0, 0.5], "kl_loss": 3.0}, r"history\['kl_loss'\]"),
+    ],
+)
+def test_a_partial_history_is_refused_naming_what_is_missing(history, message):
+    from vae_helpers.train import plot_training_curves
+
+    with pytest.raises(ValueError, match=message):
+        plot_training_curves(history)
+
+
+NUMERIC_FIELDS = ["latent_dim", "hidden", "depth", "epochs", "batch_size", "steps_per_execution", "seed", "warm_up_epochs",
+                  "learning_rate", "beta", "free_bits", "final_learning_rate_fraction"]
+ANY_VALUE = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30), st.booleans(), st.none(),
+                      st.text(max_size=3), st.complex_numbers(max_magnitude=10), st.lists(st.integers(), max_size=2))
+
+
+@given(field=st.sampled_from(NUMERIC_FIELDS), value=ANY_VALUE)
+@settings(max_examples=400, deadline=None)
+def test_any_setting_is_taken_or_refused_with_a_value_error_naming_it(field, value):
+    try:
+        config = replace(TrainingConfig(), **{field: value})
+    except ValueError as error:
+        assert field in str(error).split(" must ")[0].split(" (")[0], str(error)
+        return
+    accepted = getattr(config, field)
+    assert isinstance(accepted, (int, float, np.integer, np.floating)) and not isinstance(accepted, bool)
+    assert math.isfinite(accepted) and accepted >= 0
+    assert config.weight_count() <= 10**9 and config.seed < 2**32
+    if field in ("beta", "free_bits"):
+        assert accepted <= 1e6
+    if field == "learning_rate":
+        assert 0 < accepted <= 1
+
+
+@pytest.mark.parametrize("shape", [{}, {"latent_dim": 50, "hidden": 200, "activation": "tanh"}, {"depth": 3, "hidden": 64}])
+def test_the_weight_count_that_bounds_a_config_is_the_models(shape):
+    from vae_helpers.model import build_decoder, build_encoder
+
+    config = TrainingConfig(**shape)
+    layers = {"hidden": config.hidden, "depth": config.depth, "activation": config.activation}
+    keras_count = build_encoder(config.latent_dim, **layers).count_params() + build_decoder(config.latent_dim, **layers).count_params()
+    assert config.weight_count() == keras_count
+
+
+@pytest.mark.parametrize(("changes", "message"), [({"hidden": 10**6}, r"\(2, 1000000, 2\) make 2,001,578,000,788 weights \(8.01e\+03 GB in float32\), more than the 1,000,000,000"), ({"seed": 2**32}, "seed must be an integer in")])
+def test_a_model_too_big_for_memory_or_a_seed_numpy_cannot_take_is_refused_up_front(changes, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingConfig(**changes)

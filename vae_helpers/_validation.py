@@ -7,6 +7,7 @@ slips, not data). Any integer or floating dtype is accepted and computed in floa
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -14,6 +15,8 @@ from numpy.typing import ArrayLike
 
 
 _SUM_TOLERANCE = 1e-6
+#: The most memory one call may ask for at once: beyond it numpy ends in a bare MemoryError (or the machine swaps).
+MAX_BYTES = 2 * 10**9
 
 
 def _describe(value) -> str:
@@ -26,7 +29,7 @@ def _describe(value) -> str:
 
 def as_float_array(value: ArrayLike, name: str) -> np.ndarray:
     """Return ``value`` as a float64 array of real numbers, refusing NaN, booleans, complex numbers and text."""
-    if isinstance(value, (str, bytes)):
+    if value is None or isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be numeric: got {_describe(value)}")
     try:
         array = np.asarray(value)
@@ -37,7 +40,7 @@ def as_float_array(value: ArrayLike, name: str) -> np.ndarray:
         raise ValueError(f"{name} must hold numbers, not booleans: got {_describe(value)}")
     if kind == "c" or (kind == "O" and any(isinstance(item, complex) for item in array.flat)):
         raise ValueError(f"{name} must hold real numbers: got complex {_describe(value)}")
-    if kind in "USVMm":
+    if kind in "USVMm" or (kind == "O" and any(item is None for item in array.flat)):  # None would become NaN
         raise ValueError(f"{name} must be numeric: got {_describe(value)}")
     try:
         array = array.astype(np.float64)
@@ -99,6 +102,18 @@ def is_real_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def is_finite_number(value) -> bool:
+    """Whether ``value`` is one finite real number; a Python int too large for a float is finite too."""
+    if not is_real_number(value):
+        return False
+    if _is_integer(value):
+        return True
+    try:
+        return bool(np.isfinite(float(value)))
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
 def _is_integer(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -124,23 +139,30 @@ def as_seed(value: int | None, name: str = "seed") -> int | None:
     return value
 
 
+def as_legacy_seed(value: int, name: str = "seed") -> int:
+    """Return ``value`` if it is an integer in [0, 2**32 - 1], what scikit-learn's ``random_state`` and ``np.random.seed`` take."""
+    if not _is_integer(value) or not 0 <= value < 2**32:
+        raise ValueError(f"{name} must be an integer in [0, 2**32 - 1]: got {value!r}")
+    return int(value)
+
+
 def as_finite_number(value: float, name: str, reason: str = "") -> float:
     """Return ``value`` as a ``float`` if it is one finite real number; ``reason`` says what it is, in the message."""
-    if not is_real_number(value) or not np.isfinite(value):
+    if not is_finite_number(value):
         raise ValueError(f"{name} must be a finite number{reason}: got {value!r}")
     return float(value)
 
 
 def as_positive_number(value: float, name: str, reason: str = "") -> float:
     """Return ``value`` as a ``float`` if it is one finite number > 0; ``reason`` says what it is, in the message."""
-    if not is_real_number(value) or not np.isfinite(value) or value <= 0:
+    if not is_finite_number(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number{reason}: got {value!r}")
     return float(value)
 
 
 def check_base(base: float) -> float:
     """Return ``base`` if it is a valid logarithm base: a finite real number > 0 and != 1."""
-    if not is_real_number(base) or not np.isfinite(base) or base <= 0 or base == 1:
+    if not is_finite_number(base) or base <= 0 or base == 1:
         raise ValueError(f"base must be a positive number other than 1 (2 for bits, e for nats), finite and real: got {base!r}")
     return float(base)
 
@@ -199,3 +221,17 @@ def as_number_in_range(value: float, name: str, low: float, high: float) -> floa
     if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not low <= value <= high:
         raise ValueError(f"{name} must be a number in [{low:g}, {high:g}]: got {value!r}")
     return float(value)
+
+
+def check_memory(shape: tuple[int, ...], names: str, copies: int = 1, bytes_per_value: int = 8) -> None:
+    """Refuse a computation whose arrays of ``shape`` (``copies`` of them at once, float64) would exceed :data:`MAX_BYTES`.
+
+    ``names`` are the arguments that set the shape, named in the message with the memory they ask for.
+    """
+    values = math.prod(shape)
+    needed = values * copies * bytes_per_value
+    if needed > MAX_BYTES:
+        raise ValueError(
+            f"{names} would need arrays of shape {shape} ({values:,} values, about {needed / 1e9:.3g} GB with the "
+            f"computation's {copies} float64 copies), more than the {MAX_BYTES / 1e9:g} GB allowed: use fewer"
+        )

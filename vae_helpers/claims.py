@@ -39,7 +39,9 @@ def claim(condition: bool, statement: str, **values: float) -> None:
     Raises
     ------
     ClaimError
-        If ``condition`` is false.
+        If ``condition`` is false, or one of ``values`` is or holds NaN: every comparison with
+        NaN is false, so ``not (err > 0.1)`` or ``err != 0`` would pass on a computation
+        that failed.
     ValueError
         If ``condition`` is not a boolean (a number, an array, ``None``: a likely slip
         that would otherwise pass silently) or ``statement`` is not a non-empty string.
@@ -53,9 +55,25 @@ def claim(condition: bool, statement: str, **values: float) -> None:
             f"condition must be a bool (the result of a comparison) for the claim {statement!r}: "
             f"got {type(condition).__name__} {condition!r}"
         )
+    not_a_number = [name for name, value in values.items() if _holds_nan(value)]
+    if not_a_number:
+        raise ClaimError(
+            f"The book claims {statement!r}, but {', '.join(not_a_number)} "
+            f"{'is' if len(not_a_number) == 1 else 'are'} NaN: the computation failed, and no comparison with NaN means anything "
+            f"({', '.join(f'{name}={_format(value)}' for name, value in values.items())})"
+        )
     if not condition:
         shown = ", ".join(f"{name}={_format(value)}" for name, value in values.items())
         raise ClaimError(f"The book claims {statement!r}, but the computed result says otherwise" + (f" ({shown})" if shown else ""))
+
+
+def _holds_nan(value) -> bool:
+    """Whether ``value`` is NaN or an array of numbers holding a NaN (a value that is not numeric holds none)."""
+    try:
+        array = np.asarray(value)
+    except Exception:  # a value numpy cannot read is shown as it is, not checked
+        return False
+    return array.dtype.kind in "fc" and bool(np.isnan(array).any())
 
 
 def _format(value) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vae_helpers._validation import as_integer_at_least, as_positive_integer
+from vae_helpers._validation import as_legacy_seed, as_positive_integer
 from vae_helpers.idx import IdxFormatError, read_idx
 from vae_helpers.mnist_files import MnistFilesError, check_mnist_files, mnist_folder
 
@@ -93,7 +93,7 @@ def load_mnist(source: str | None = None, flatten: bool = True, seed: int = 0) -
         raise ValueError(f"source must be one of {SOURCES}: got {source!r}")
     if not isinstance(flatten, (bool, np.bool_)):
         raise ValueError(f"flatten must be True or False: got {flatten!r}")
-    seed = as_integer_at_least(seed, "seed", 0)
+    seed = as_legacy_seed(seed)
     if source == "mnist":
         (x_train, y_train), (x_test, y_test) = _official_mnist(str(mnist_folder()))
     elif source == "bundled":
@@ -125,7 +125,17 @@ def split_validation(x: np.ndarray, y: np.ndarray, n_validation: int, seed: int 
     n_validation = as_positive_integer(n_validation, "n_validation")
     if n_validation >= len(x):
         raise ValueError(f"n_validation must be smaller than the number of images ({len(x)}): got {n_validation}")
-    seed = as_integer_at_least(seed, "seed", 0)
+    seed = as_legacy_seed(seed)
+    labels, counts = np.unique(y, return_counts=True)
+    if counts.min() < 2:
+        raise ValueError(
+            f"y must hold at least 2 images of each label to split them stratified: label {labels[counts.argmin()].item()!r} has {counts.min()}"
+        )
+    if not len(labels) <= n_validation <= len(x) - len(labels):
+        raise ValueError(
+            f"n_validation must leave each of the {len(labels)} labels in both parts, between {len(labels)} and "
+            f"{len(x) - len(labels)}: got {n_validation}"
+        )
     x_fit, x_validation, y_fit, y_validation = train_test_split(x, y, test_size=n_validation, stratify=y, random_state=seed)
     return (x_fit, y_fit), (x_validation, y_validation)
 

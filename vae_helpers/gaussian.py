@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from vae_helpers._validation import (
+    check_memory,
     as_finite_array,
     as_float_array,
     as_integer_at_least,
@@ -214,6 +215,8 @@ def kl_monte_carlo(
         if not np.isfinite(array).all():
             raise ValueError(f"{name} must be finite for a Monte Carlo estimate: got {array}")
     n_samples = as_integer_at_least(n_samples, "n_samples", 2, " (a standard error needs two samples)")
+    # epsilon, z, their squares and the log ratio exist at once.
+    check_memory((n_samples, *mu.shape), f"n_samples={n_samples} and mu of shape {mu.shape}", copies=4)
     rng = np.random.default_rng(as_seed(seed))
     epsilon = rng.standard_normal((n_samples, *mu.shape))
     with np.errstate(over="ignore", invalid="ignore"):

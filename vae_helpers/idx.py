@@ -8,6 +8,7 @@ MNIST's image files are ``(n, 28, 28)`` unsigned bytes, its label files ``(n,)``
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -33,8 +34,14 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         file is shorter or longer than its header says (truncated or not IDX at all).
     FileNotFoundError
         If there is no file at ``path``.
+    ValueError
+        If ``path`` is not a path.
     """
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise ValueError(f"path must be the path of an IDX file: got {type(path).__name__} {path!r}")
     path = Path(path)
+    if path.is_dir():
+        raise IdxFormatError(f"{path} is a folder, not an IDX file")
     size = path.stat().st_size
     with open(path, "rb") as file:
         data = file.read(4)
@@ -50,7 +57,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise IdxFormatError(f"{path} is truncated: {size} bytes, shorter than its own header ({header} bytes)")
     shape = tuple(int.from_bytes(sizes[4 * i : 4 * i + 4], "big") for i in range(n_dims))
     dtype = np.dtype(_DTYPES[data[2]])
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(shape)  # Python's integers: sizes multiplying past 2**64 cannot wrap around
     expected = header + dtype.itemsize * count
     if size != expected:
         state = "truncated" if size < expected else "longer than its header says"

@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike
 from scipy.stats import norm
 
 from vae_helpers._validation import (
+    check_memory,
     as_finite_array,
     as_positive_integer,
     as_positive_number,
@@ -84,6 +85,7 @@ def square_grid(n: int, extent: float = 3.0) -> np.ndarray:
     """
     n = as_positive_integer(n, "n")
     extent = as_positive_number(extent, "extent")
+    check_memory((n * n, 2), f"n={n}", copies=2)  # the mesh and the stacked points
     axis = np.linspace(-extent, extent, n) if n > 1 else np.zeros(1)
     return _reading_order(axis, axis)
 

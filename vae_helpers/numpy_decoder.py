@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from vae_helpers._validation import as_finite_array, as_positive_number
+
 if TYPE_CHECKING:
     import keras
 
@@ -55,19 +57,24 @@ class NumpyDecoder:
     """
 
     def __init__(self, layers: Sequence[tuple[ArrayLike, ArrayLike, str]]):
+        if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+            raise ValueError(f"layers must be a list of (kernel, bias, activation) triples: got {type(layers).__name__}")
         if not layers:
             raise ValueError("layers must hold at least one (kernel, bias, activation) triple: got none")
         self.layers: list[tuple[np.ndarray, np.ndarray, str]] = []
         width = None
-        for index, (kernel, bias, activation) in enumerate(layers):
-            kernel = np.asarray(kernel, dtype=np.float64)
-            bias = np.asarray(bias, dtype=np.float64)
-            if kernel.ndim != 2 or bias.shape != kernel.shape[1:] or (width is not None and kernel.shape[0] != width):
+        for index, layer in enumerate(layers):
+            if isinstance(layer, (str, bytes)) or not isinstance(layer, Sequence) or len(layer) != 3:
+                raise ValueError(f"layers[{index}] must be a (kernel, bias, activation) triple: got {type(layer).__name__} {str(layer)[:80]}")
+            kernel, bias, activation = layer
+            kernel = as_finite_array(kernel, f"layers[{index}] kernel")
+            bias = as_finite_array(bias, f"layers[{index}] bias")
+            if kernel.ndim != 2 or 0 in kernel.shape or bias.shape != kernel.shape[1:] or (width is not None and kernel.shape[0] != width):
                 raise ValueError(
                     f"layers[{index}] must have a kernel (inputs, outputs) matching the previous layer's "
                     f"outputs ({width}) and a bias (outputs,): got {kernel.shape} and {bias.shape}"
                 )
-            if activation not in ACTIVATIONS:
+            if not isinstance(activation, str) or activation not in ACTIVATIONS:
                 raise ValueError(
                     f"layers[{index}] activation must be one of {sorted(ACTIVATIONS)}: got {activation!r}"
                 )
@@ -91,6 +98,7 @@ class NumpyDecoder:
 
         from vae_helpers.model import decode
 
+        _check_model(decoder, "decoder", tolerance)
         layers = [_dense_weights(layer, "decoder") for layer in decoder.layers if not isinstance(layer, keras.layers.InputLayer)]
         twin = cls(layers)
         z = np.random.default_rng(seed).uniform(-3, 3, size=(16, twin.latent_dim))
@@ -121,6 +129,7 @@ class NumpyDecoder:
 
         from vae_helpers.model import encode
 
+        _check_model(encoder, "encoder", tolerance)
         names = [layer.name for layer in encoder.layers]
         if not all(head in names for head in ENCODER_HEADS):
             raise UnsupportedDecoderError(f"encoder must have Dense heads named {ENCODER_HEADS}: got layers {names}")
@@ -166,13 +175,30 @@ class NumpyDecoder:
         Raises
         ------
         ValueError
-            If the last axis of ``z`` is not ``latent_dim``.
+            If the last axis of ``z`` is not ``latent_dim``, ``z`` holds NaN or inf, or it is so
+            large that a layer overflows.
         """
-        z = np.asarray(z, dtype=np.float64)
+        z = as_finite_array(z, "z")
         if z.ndim not in (1, 2) or z.shape[-1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}) or ({self.latent_dim},): got {z.shape}")
-        probabilities = expit(self.logits(np.atleast_2d(z)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = self.logits(np.atleast_2d(z))
+        if not np.isfinite(logits).all():
+            # A huge z (1e308) overflows a layer: inf - inf is NaN, and NaN pixels would be drawn without a word.
+            row = int(np.argwhere(~np.isfinite(logits))[0, 0])
+            raise ValueError(f"z is too large for the decoder: its layers overflow at z = {np.atleast_2d(z)[row].tolist()} "
+                             f"(the largest |z| is {np.abs(z).max():.3g})")
+        probabilities = expit(logits)
         return probabilities[0] if z.ndim == 1 else probabilities
+
+
+def _check_model(model, name: str, tolerance: float) -> None:
+    """Refuse a ``model`` that is not a Keras model, or a ``tolerance`` that is not a positive number, before any copying."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"{name} must be a Keras model ({name} of vae_helpers.model.load_pretrained()): got {type(model).__name__}")
+    as_positive_number(tolerance, "tolerance", " (the largest difference allowed)")
 
 
 def _dense_weights(layer, name: str) -> tuple[np.ndarray, np.ndarray, str]:

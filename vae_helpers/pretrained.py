@@ -9,18 +9,26 @@ explorer's model switch. Each folder holds a weights file and ``metadata.json``,
 sha256, the data and training settings that made it, and its held-out -ELBO. The weights
 file's name carries the start of its checksum, so a new model is written beside the old
 one and the metadata, replaced atomically, switches from one to the other: an
-interruption at any moment leaves a matching pair.
+interruption at any moment leaves a matching pair. A writer holds the folder's lock
+(``.write.lock``, an ``flock``) from before it writes until the old weights are gone, so two
+writers into one folder cannot delete each other's weights: the second is refused at once.
+A new weights file is checked (not empty, an HDF5 file, and whatever ``check`` the caller
+gives) before the metadata points at it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from vae_helpers._validation import is_real_number
 
 __all__ = [
     "PRETRAINED_DIR",
@@ -31,6 +39,7 @@ __all__ = [
     "file_sha256",
     "pretrained_metadata",
     "verified_weights_path",
+    "writing_lock",
     "write_pretrained_files",
 ]
 
@@ -41,6 +50,11 @@ RETRAIN_COMMAND = "python -m vae_helpers.train"
 #: The betas of the shipped models; 1 is the book's VAE.
 SHIPPED_BETAS = (0.0, 1.0, 10.0)
 _REQUIRED = {"weights_file": str, "sha256": str, "data": dict, "training": dict}
+LOCK_NAME = ".write.lock"
+#: The first bytes of every HDF5 file (Keras' ``.weights.h5``).
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# Folders whose lock this process holds: writing_lock() is re-entrant within a process.
+_HELD: dict[Path, int] = {}
 
 
 class PretrainedWeightsError(ValueError):
@@ -64,7 +78,7 @@ def beta_folder(beta: float) -> Path:
     ValueError
         If no shipped model has that ``beta``.
     """
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or float(beta) not in SHIPPED_BETAS:
+    if not is_real_number(beta) or float(beta) not in SHIPPED_BETAS:
         raise ValueError(f"beta must be one of the shipped models' {SHIPPED_BETAS}: got {beta!r}")
     return PRETRAINED_DIR if float(beta) == 1.0 else PRETRAINED_DIR / f"beta-{float(beta):g}"
 
@@ -130,32 +144,128 @@ def verified_weights_path(folder: str | os.PathLike | None = None) -> tuple[Path
     return path, metadata
 
 
-def write_pretrained_files(save_weights: Callable[[Path], None], metadata: dict, folder: str | os.PathLike) -> Path:
-    """Write new weights and their metadata into ``folder`` so that the pair is replaced atomically.
+@contextlib.contextmanager
+def writing_lock(folder: str | os.PathLike) -> Iterator[Path]:
+    """Hold ``folder``'s write lock (making the folder) for the ``with`` block; re-entrant in one process.
 
-    ``save_weights(path)`` writes the weights to ``path`` (a ``.weights.h5`` name). The file is
-    renamed after its checksum, then ``metadata.json`` (``metadata`` plus ``weights_file`` and
-    ``sha256``) replaces the old one in a single rename; only then are older weights removed.
-    Returns the folder's new weights path.
+    ``python -m vae_helpers.train`` takes it before loading data, so that a second run into
+    the same folder stops at once instead of after training.
+
+    Raises
+    ------
+    PretrainedWeightsError
+        If another process holds the lock (it is writing weights into ``folder``).
+    ValueError
+        If ``folder`` is not a path, or cannot be made (a file stands in its way).
     """
     folder = _folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=".staging-", suffix=".weights.h5", dir=folder)
-    os.close(handle)
     try:
-        save_weights(Path(staging))
-        os.chmod(staging, 0o644)  # mkstemp makes files private; the weights ship with the package
-        digest = file_sha256(staging)
-        weights = folder / f"{WEIGHTS_STEM}-{digest[:12]}.weights.h5"
-        os.replace(staging, weights)
-        _replace_text(folder / PRETRAINED_METADATA, json.dumps({**metadata, "weights_file": weights.name, "sha256": digest}, indent=2) + "\n")
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        raise ValueError(f"folder must be a folder or a path where one can be made: {folder} runs into a file ({error.strerror})") from error
+    key = folder.resolve()
+    if key in _HELD:
+        yield folder
+        return
+    path = folder / LOCK_NAME
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # The holder before us may have removed the file after we opened it: then ours is a lock on nothing.
+            if os.fstat(descriptor).st_ino != os.stat(path).st_ino:
+                raise BlockingIOError
+        except (BlockingIOError, FileNotFoundError) as error:
+            raise PretrainedWeightsError(
+                f"Another process is writing weights into {folder} (it holds {path}): wait for it to finish, "
+                "or write into another folder. Nothing was written."
+            ) from error
+        _HELD[key] = descriptor
+        try:
+            yield folder
+        finally:
+            del _HELD[key]
+            # Removed while still held, so no one else can hold it: the folder is left as clean as it was found.
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
     finally:
-        if os.path.exists(staging):
-            os.remove(staging)
-    for old in folder.glob(f"{WEIGHTS_STEM}*.weights.h5"):
-        if old != weights:
-            old.unlink()
+        os.close(descriptor)
+
+
+def write_pretrained_files(
+    save_weights: Callable[[Path], None],
+    metadata: dict,
+    folder: str | os.PathLike,
+    check: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write new weights and their metadata into ``folder`` so that the pair is replaced atomically.
+
+    ``save_weights(path)`` writes the weights to ``path`` (a ``.weights.h5`` name). The file must
+    be a non-empty HDF5 file and pass ``check(path)`` (which raises if the weights do not load
+    back); it is then renamed after its checksum, ``metadata.json`` (``metadata`` plus
+    ``weights_file`` and ``sha256``) replaces the old one in a single rename, and only then are
+    older weights removed. All of it under the folder's lock (``writing_lock``). Returns the new weights path.
+
+    Raises
+    ------
+    PretrainedWeightsError
+        If another process is writing into ``folder``, or the new file is empty, not HDF5 or
+        fails ``check``: the old pair is then left as it was.
+    ValueError
+        If ``metadata`` is not a JSON object of finite numbers, or ``save_weights`` is not callable.
+    """
+    if not callable(save_weights):
+        raise ValueError(f"save_weights must be a function that writes the weights to a path: got {type(save_weights).__name__}")
+    if not isinstance(metadata, dict):
+        raise ValueError(f"metadata must be a dict: got {type(metadata).__name__}")
+    try:
+        # Checked before anything is written: NaN is not JSON, and a reader's json.loads would refuse it.
+        json.dumps(metadata, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"metadata must be JSON of finite numbers, strings, lists and dicts: {error}") from error
+    with writing_lock(folder) as folder:
+        handle, staging = tempfile.mkstemp(prefix=".staging-", suffix=".weights.h5", dir=folder)
+        os.close(handle)
+        renamed = None  # the new weights under their final name, until the metadata points at them
+        try:
+            save_weights(Path(staging))
+            _check_weights_file(Path(staging), check)
+            os.chmod(staging, 0o644)  # mkstemp makes files private; the weights ship with the package
+            digest = file_sha256(staging)
+            weights = folder / f"{WEIGHTS_STEM}-{digest[:12]}.weights.h5"
+            # The same weights again: the file in place already holds these bytes, and the old metadata may name it.
+            if not (weights.is_file() and file_sha256(weights) == digest):
+                os.replace(staging, weights)
+                renamed = weights
+            _replace_text(folder / PRETRAINED_METADATA, json.dumps({**metadata, "weights_file": weights.name, "sha256": digest}, indent=2) + "\n")
+            renamed = None
+        finally:
+            if os.path.exists(staging):
+                os.remove(staging)
+            if renamed is not None:  # the metadata still names the old weights: the new file is an orphan
+                renamed.unlink()
+        for old in folder.glob(f"{WEIGHTS_STEM}*.weights.h5"):
+            if old != weights:
+                old.unlink()
+        # Left by a writer killed mid-write (no finally ran); under the lock no one else is writing them.
+        for partial in (*folder.glob(".staging-*.weights.h5"), *folder.glob(f".{PRETRAINED_METADATA}.*")):
+            partial.unlink()
     return weights
+
+
+def _check_weights_file(path: Path, check: Callable[[Path], None] | None) -> None:
+    """Refuse a weights file that is empty, not HDF5, or fails ``check``, before it can replace the old one."""
+    with open(path, "rb") as file:
+        start = file.read(len(HDF5_SIGNATURE))
+    if not start:
+        raise PretrainedWeightsError(f"save_weights wrote nothing to {path.name}: the folder's weights were left as they were.")
+    if start != HDF5_SIGNATURE:
+        raise PretrainedWeightsError(f"save_weights wrote a file that is not HDF5 (it starts {start!r}): the folder's weights were left as they were.")
+    if check is not None:
+        try:
+            check(path)
+        except Exception as error:
+            raise PretrainedWeightsError(f"the new weights do not load back ({type(error).__name__}: {error}): the folder's weights were left as they were.") from error
 
 
 def _replace_text(path: Path, text: str) -> None:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vae_helpers._validation import as_finite_number, as_integer_at_least, as_positive_number, as_seed
+from vae_helpers._validation import as_finite_number, as_integer_at_least, as_positive_number, as_seed, check_memory
 from vae_helpers.gaussian import MonteCarloEstimate
 
 __all__ = [
@@ -76,6 +76,7 @@ def _check(
     as_finite_number(mu, "mu")
     as_positive_number(sigma, "sigma", " (a standard deviation)")
     as_integer_at_least(n_samples, "n_samples", minimum_samples)
+    check_memory((n_samples,), f"n_samples={n_samples}", copies=3)
     as_seed(seed)
 
 
@@ -174,6 +175,7 @@ def estimator_variance(
         raise ValueError(f"estimator must be one of {ESTIMATORS}: got {estimator!r}")
     _check(objective, mu, sigma, n_samples, seed, minimum_samples=1)
     as_integer_at_least(n_repeats, "n_repeats", 2)
+    check_memory((n_repeats, n_samples), f"n_repeats={n_repeats} and n_samples={n_samples}", copies=3)  # draws, terms, their product
     with np.errstate(over="ignore", invalid="ignore"):
         terms = _gradient_terms(estimator, objective, float(mu), float(sigma), (n_repeats, n_samples), seed)
         variance = float(terms.mean(axis=1).var(ddof=1))

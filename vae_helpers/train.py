@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vae_helpers._validation import as_integer_at_least, as_positive_integer, as_positive_number, check_images
+from vae_helpers._validation import as_integer_at_least, as_positive_integer, as_positive_number, check_images, is_finite_number, is_real_number
 from vae_helpers.data import SOURCES, load_mnist, split_validation
-from vae_helpers.pretrained import PRETRAINED_DIR, write_pretrained_files
+from vae_helpers.pretrained import PRETRAINED_DIR, PretrainedWeightsError, write_pretrained_files, writing_lock
 
 if TYPE_CHECKING:
     import keras
@@ -38,6 +38,15 @@ __all__ = ["N_VALIDATION", "VALIDATION_SEED", "TrainingConfig", "LearningRateHis
 #: settings on, so that the test images are used only to report.
 N_VALIDATION = 5000
 VALIDATION_SEED = 0
+#: The largest beta and free_bits accepted. The book's models use beta 0 to 10; the loss is
+#: float32 (largest 3.4e38), and beta = 1e308 turns it into inf at the first batch.
+MAX_BETA = 1e6
+#: The most weights a model may have: 1e9 float32 weights are 4 GB, before the optimiser's two copies.
+MAX_WEIGHTS = 10**9
+#: Seeds numpy's and Keras' global generators take (keras.utils.set_random_seed).
+MAX_SEED = 2**32 - 1
+#: The largest learning rate accepted: Adam's steps are about this size, and the book's start at 5e-3.
+MAX_LEARNING_RATE = 1.0
 
 
 @dataclass(frozen=True)
@@ -87,21 +96,46 @@ class TrainingConfig:
         as_positive_integer(self.batch_size, "batch_size")
         as_positive_integer(self.steps_per_execution, "steps_per_execution")
         as_integer_at_least(self.seed, "seed", 0)
+        if self.seed > MAX_SEED:
+            raise ValueError(f"seed must be an integer in [0, 2**32 - 1] (what keras.utils.set_random_seed takes): got {self.seed!r}")
+        weights = self.weight_count()
+        if weights > MAX_WEIGHTS:
+            raise ValueError(
+                f"latent_dim, hidden and depth ({self.latent_dim}, {self.hidden}, {self.depth}) make {weights:,} weights "
+                f"({4 * weights / 1e9:.3g} GB in float32), more than the {MAX_WEIGHTS:,} accepted"
+            )
         as_integer_at_least(self.warm_up_epochs, "warm_up_epochs", 0)
         as_positive_number(self.learning_rate, "learning_rate")
+        if self.learning_rate > MAX_LEARNING_RATE:
+            raise ValueError(f"learning_rate must be a positive number <= {MAX_LEARNING_RATE:g} (the book's start at 5e-3): got {self.learning_rate!r}")
         for name in ("beta", "free_bits"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or value < 0:
+            if not is_finite_number(value) or value < 0:
                 raise ValueError(f"{name} must be a finite number >= 0: got {value!r}")
+            if value > MAX_BETA:
+                raise ValueError(f"{name} must be at most {MAX_BETA:g} (the book's models use 0 to 10; the loss is float32): got {value!r}")
         if self.activation not in ("relu", "tanh"):
             raise ValueError(f"activation must be 'relu' or 'tanh': got {self.activation!r}")
         if not isinstance(self.binarize, bool):
             raise ValueError(f"binarize must be True or False: got {self.binarize!r}")
         fraction = self.final_learning_rate_fraction
-        if isinstance(fraction, bool) or not np.isscalar(fraction) or not 0 <= fraction <= 1:
+        if not is_real_number(fraction) or not 0 <= fraction <= 1:
             raise ValueError(f"final_learning_rate_fraction must be a number in [0, 1]: got {fraction!r}")
         if not isinstance(self.jit_compile, bool):
             raise ValueError(f"jit_compile must be True or False: got {self.jit_compile!r}")
+
+
+    def weight_count(self) -> int:
+        """The number of weights of the encoder and the decoder together (Dense kernels and biases)."""
+        from vae_helpers.data import N_PIXELS
+
+        def dense(inputs: int, outputs: int) -> int:
+            return (inputs + 1) * outputs
+
+        hidden_layers = (self.depth - 1) * dense(self.hidden, self.hidden)
+        encoder = dense(N_PIXELS, self.hidden) + hidden_layers + 2 * dense(self.hidden, self.latent_dim)  # mu and log_var
+        decoder = dense(self.latent_dim, self.hidden) + hidden_layers + dense(self.hidden, N_PIXELS)
+        return encoder + decoder
 
 
 def _learning_rate_history_class():
@@ -229,6 +263,9 @@ def _stop_on_nan(config: TrainingConfig):
     return StopOnNaN()
 
 
+_CURVES = ("loss", "reconstruction_loss", "kl_loss", "val_loss", "val_reconstruction_loss", "val_kl_loss", "learning_rate")
+
+
 def plot_training_curves(history: keras.callbacks.History | dict, title: str | None = None):
     """Total, reconstruction and KL loss per epoch, training (solid) and held out (dashed), in nats per image.
 
@@ -251,7 +288,14 @@ def plot_training_curves(history: keras.callbacks.History | dict, title: str | N
         raise ValueError(f"history must be what train_vae returns (a keras History) or its .history dict: got {type(history).__name__}")
     if not curves.get("loss"):
         raise ValueError(f"history must hold a 'loss' per epoch: got keys {sorted(curves)}")
-    epochs = np.arange(1, len(curves["loss"]) + 1)
+    n_epochs = len(curves["loss"])
+    for name in ("reconstruction_loss", "kl_loss"):
+        if name not in curves:
+            raise ValueError(f"history must hold a {name!r} per epoch beside 'loss' (what train_vae records): got keys {sorted(curves)}")
+    for name, values in curves.items():
+        if name in _CURVES and (not hasattr(values, "__len__") or len(values) != n_epochs):
+            raise ValueError(f"history[{name!r}] must hold one value per epoch, {n_epochs} like 'loss': got {values!r}")
+    epochs = np.arange(1, n_epochs + 1)
     has_rate = "learning_rate" in curves
     figure, axes = plt.subplots(2, 2, figsize=(MAX_WIDTH_INCHES, 5.2), layout="constrained")
     axes = axes.ravel()
@@ -314,16 +358,33 @@ def write_pretrained(
     }
     # A fresh, uncompiled VAE over the same layers saves no optimizer state: a third the size.
     bare = VAE(vae.encoder, vae.decoder)
-    return write_pretrained_files(lambda path: bare.save_weights(path), metadata, output)
+    return write_pretrained_files(bare.save_weights, metadata, output, check=lambda path: _loads_back(bare, config, path))
+
+
+def _loads_back(vae: VAE, config: TrainingConfig, path: Path) -> None:
+    """Raise unless ``path`` loads into a fresh VAE of ``config``'s shape with exactly ``vae``'s weights."""
+    from vae_helpers.model import VAE, build_decoder, build_encoder
+
+    shape = {"hidden": config.hidden, "depth": config.depth, "activation": config.activation}
+    fresh = VAE(build_encoder(config.latent_dim, **shape), build_decoder(config.latent_dim, **shape))
+    fresh.load_weights(path)
+    for index, (saved, expected) in enumerate(zip(fresh.get_weights(), vae.get_weights())):
+        if not np.array_equal(saved, expected):
+            raise ValueError(f"weight {index} read back differs from the trained one")
 
 
 def _writable_folder(text: str) -> Path:
     """argparse type for --output: a folder that exists or can be made, checked before any training."""
+    if not text.strip():
+        # An unset $OUT: the current folder is never what was meant.
+        raise argparse.ArgumentTypeError("expected a folder: got an empty string (is the variable you passed unset?)")
     path = Path(text)
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"{path} exists and is not a folder")
     existing = next((parent for parent in (path, *path.parents) if parent.exists()), Path("."))
-    if not os.access(existing, os.W_OK):
+    if not existing.is_dir():
+        raise argparse.ArgumentTypeError(f"{path} cannot be made: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
         raise argparse.ArgumentTypeError(f"cannot write into {existing}")
     return path
 
@@ -383,6 +444,15 @@ def main(argv: list[str] | None = None) -> None:
         as_integer_at_least(args.importance_samples, "--importance-samples", 0)
     except ValueError as error:
         parser.error(str(error))
+    # The folder's lock is held from here to the end: a second run into it stops now, not after training.
+    try:
+        with writing_lock(args.output):
+            _train_and_write(parser, args, config)
+    except PretrainedWeightsError as error:
+        parser.exit(1, f"{parser.prog}: error: {error}\n")
+
+
+def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, config: TrainingConfig) -> None:
     (x_train, y_train), (x_test, _) = load_mnist(args.data)
     if args.validation >= len(x_train):
         parser.error(f"--validation must be smaller than the {len(x_train)} training images of {args.data!r}: got {args.validation}")

@@ -1,20 +1,32 @@
-"""Sphinx extension: a change to ``vae_helpers`` re-executes every notebook, whichever command builds the book.
+"""Sphinx extension: a change to anything the notebooks read re-executes every notebook, whichever command builds the book.
 
 myst-nb's execution cache keys a notebook on its own code only, and Sphinx re-reads a page
-only when its source changes. So after an edit to the package (or new shipped weights) a
-plain ``jupyter-book build .`` would publish the outputs of the old code. This extension
-fingerprints the package the kernels import (every file under it but byte code: modules,
-weights, metadata, widget JavaScript) and, when the fingerprint differs from the one of the
-last successful build, empties the execution cache and has Sphinx re-read every page.
-The fingerprint is recorded only when a build succeeds without a warning, so an
-interrupted, failed or warning build is redone in full next time.
+only when its source changes. So after an edit to the package (or new shipped weights, a new
+benchmark result a notebook glues, another data source) a plain ``jupyter-book build .`` would
+publish the outputs of the old inputs. This extension fingerprints what the kernels read
+besides the notebook itself (:func:`execution_fingerprint`): every file of the package but byte
+code (modules, weights, metadata, widget JavaScript), the benchmark results the notebooks
+glue (:data:`INPUT_FILES`) and the environment variables that choose their data
+(:data:`INPUT_VARIABLES`).
+
+Two stamps sit beside the cache, in ``_build/``:
+
+- :data:`CACHE_STAMP`, what the cached outputs were computed with. When the fingerprint
+  differs from it, the cache is emptied and the stamp rewritten *before* anything executes,
+  so a build that then fails leaves outputs described by the stamp: restoring the old
+  package afterwards is a change again, and nothing computed by the failed code is published.
+- :data:`STAMP_NAME`, the fingerprint of the last build that succeeded without a warning.
+  When it differs, every page is read again (a failed or warning build is redone in full,
+  from the outputs still valid in the cache).
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -24,33 +36,77 @@ from sphinx.util import logging
 LOGGER = logging.getLogger(__name__)
 PACKAGE = "vae_helpers"
 STAMP_NAME = ".vae_helpers-fingerprint"
+CACHE_STAMP = ".execution-cache-fingerprint"
+#: Files the notebooks read, as globs under the book's root: the benchmark results chapters 5 and 6 glue.
+INPUT_FILES = ("benchmarks/results/*.json",)
+#: Environment variables that change what the notebooks compute: the data source (vae_helpers.data).
+INPUT_VARIABLES = ("VAE_BOOK_DATA",)
 
 
 def package_fingerprint(folder: Path) -> str:
     """SHA-256 over the relative paths and bytes of every file under ``folder``, byte code excepted."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc" or path.name.startswith(".write.lock"):
             continue
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def cache_is_stale(build_folder: Path, fingerprint: str) -> bool:
-    """Whether the last successful build in ``build_folder`` (``_build/``) ran another version of the package."""
-    stamp = build_folder / STAMP_NAME
+def execution_fingerprint(package_folder: Path, book_root: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """SHA-256 of everything a notebook reads besides its own code: the package, :data:`INPUT_FILES`, :data:`INPUT_VARIABLES`."""
+    digest = hashlib.sha256(package_fingerprint(package_folder).encode())
+    for pattern in INPUT_FILES:
+        for path in sorted(book_root.glob(pattern)):
+            if path.is_file():
+                digest.update(b"file\0" + path.relative_to(book_root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in INPUT_VARIABLES:
+        # Unset and set to "" differ from each other and from every value.
+        value = environ.get(name)
+        digest.update(f"variable\0{name}\0{'unset' if value is None else 'set:' + value}\0".encode())
+    return digest.hexdigest()
+
+
+def _stamp_differs(build_folder: Path, name: str, fingerprint: str) -> bool:
+    stamp = build_folder / name
     return not stamp.is_file() or stamp.read_text().strip() != fingerprint
+
+
+def cache_is_stale(build_folder: Path, fingerprint: str) -> bool:
+    """Whether the execution cache in ``build_folder`` (``_build/``) holds outputs computed from other inputs."""
+    return _stamp_differs(build_folder, CACHE_STAMP, fingerprint)
+
+
+def pages_are_stale(build_folder: Path, fingerprint: str) -> bool:
+    """Whether the last build without a warning in ``build_folder`` read other inputs (or none succeeded)."""
+    return _stamp_differs(build_folder, STAMP_NAME, fingerprint)
 
 
 def drop_execution_cache(build_folder: Path) -> None:
     """Delete myst-nb's execution cache (``_build/.jupyter_cache``), so every notebook executes again."""
-    shutil.rmtree(build_folder / ".jupyter_cache", ignore_errors=True)
+    cache = build_folder / ".jupyter_cache"
+    if cache.exists():
+        shutil.rmtree(cache)  # not ignore_errors: a cache half deleted would still hold old outputs
+
+
+def _record(build_folder: Path, name: str, fingerprint: str) -> None:
+    build_folder.mkdir(parents=True, exist_ok=True)
+    partial = build_folder / f"{name}.partial"
+    partial.write_text(fingerprint + "\n")
+    os.replace(partial, build_folder / name)
 
 
 def record_fingerprint(build_folder: Path, fingerprint: str) -> None:
-    build_folder.mkdir(parents=True, exist_ok=True)
-    (build_folder / STAMP_NAME).write_text(fingerprint + "\n")
+    """Record ``fingerprint`` as the inputs of a build that succeeded without a warning."""
+    _record(build_folder, STAMP_NAME, fingerprint)
+
+
+def start_cache(build_folder: Path, fingerprint: str) -> None:
+    """Empty the execution cache and record that what it will hold is computed from ``fingerprint``."""
+    drop_execution_cache(build_folder)
+    _record(build_folder, CACHE_STAMP, fingerprint)
 
 
 def _package_folder() -> Path:
@@ -67,11 +123,14 @@ def _build_folder(app: Sphinx) -> Path:
 
 
 def check_fingerprint(app: Sphinx, config: Config) -> None:
-    app.vae_helpers_fingerprint = package_fingerprint(_package_folder())
-    app.vae_helpers_stale = cache_is_stale(_build_folder(app), app.vae_helpers_fingerprint)
-    if app.vae_helpers_stale:
-        LOGGER.info(f"{PACKAGE} changed since the last build: every notebook executes again")
-        drop_execution_cache(_build_folder(app))
+    fingerprint = execution_fingerprint(_package_folder(), Path(app.srcdir))
+    build_folder = _build_folder(app)
+    app.vae_helpers_fingerprint = fingerprint
+    cache_stale = cache_is_stale(build_folder, fingerprint)
+    if cache_stale:
+        LOGGER.info(f"{PACKAGE}, a result file or the data source changed since the cached outputs: every notebook executes again")
+        start_cache(build_folder, fingerprint)
+    app.vae_helpers_stale = cache_stale or pages_are_stale(build_folder, fingerprint)
 
 
 def reread_everything(app: Sphinx, env, added, changed, removed) -> list[str]:

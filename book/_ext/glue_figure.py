@@ -13,6 +13,12 @@ myst-nb 1.4 resolves ``{glue:text}`` across documents (``path/to/nb.ipynb::key``
 
 and get a real, numbered figure with its caption and alt text. Without ``::`` the
 directive is myst-nb's own, unchanged.
+
+It also mends ``{glue:text}`` of another document without a format spec
+(``{glue:text}`../notebooks/05_keras_vae.ipynb::key` ``): myst-nb 1.4 cuts the text at its last
+colon first, so the key became ``'../notebooks/05_keras_vae.ipynb:'`` and a missing key was
+reported under that garbled name. Read as ``doc::key:s``, a missing key is reported with
+the document and the key.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
 from myst_nb.ext.glue.directives import PasteFigureDirective
+from myst_nb.ext.glue.roles import PasteTextRole
 from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref, glue_warning
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -66,6 +73,15 @@ class CrossDocumentGlueFigure(PasteFigureDirective):
         return [figure]
 
 
+class CrossDocumentGlueText(PasteTextRole):
+    """``{glue:text}`doc::key` `` with no format spec reads as ``doc::key:s``, as ``doc::key:.2f`` reads."""
+
+    def run(self):
+        if "::" in self.text and ":" not in self.text.split("::", 1)[1]:
+            self.text = f"{self.text}:s"
+        return super().run()
+
+
 class ApplyGluedFigureAlt(SphinxPostTransform):
     """Give the image pasted into a cross-document glue figure its ``:alt:`` text."""
 
@@ -105,6 +121,7 @@ class WriteGluedFigureImages(SphinxPostTransform):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
     app.add_directive_to_domain("glue", "figure", CrossDocumentGlueFigure, override=True)
+    app.add_role_to_domain("glue", "text", CrossDocumentGlueText(), override=True)
     app.add_post_transform(ApplyGluedFigureAlt)
     app.add_post_transform(WriteGluedFigureImages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,12 +9,17 @@ as myst-nb would (the same function, working folder, timeout and error setting),
 each result in the cache the way myst-nb does. myst-nb then finds them there when it reads
 the pages. A notebook that fails here is not stored: myst-nb executes it again while reading
 and reports the error as it always does, so a failing build fails in the same way, later.
+
+myst-nb stops at the first notebook that fails, so this extension reports, as a build warning
+(an error under ``-W``), every failing notebook with its error and every stderr write of every
+notebook it executed with its text: one build names every problem.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -53,6 +58,28 @@ def notebooks_to_execute(app: Sphinx, docnames: list[str]) -> dict[Path, nbforma
     return notebooks
 
 
+#: Lines of a failing cell's traceback shown in the build's log (its end: the error and where it was raised).
+TRACEBACK_LINES = 40
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def error_report(error: BaseException) -> str:
+    """The end of a notebook's error (a CellExecutionError holds the cell and its traceback), colour codes removed."""
+    lines = _ANSI.sub("", str(error)).strip().splitlines()
+    shown = lines[-TRACEBACK_LINES:]
+    return "\n".join((["..."] if len(lines) > len(shown) else []) + shown) or type(error).__name__
+
+
+def stderr_writes(notebook: nbformat.NotebookNode) -> list[tuple[int, str]]:
+    """``(cell number from 1, text)`` of every stderr stream among an executed notebook's outputs."""
+    writes = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                writes.append((number, _ANSI.sub("", "".join(output.get("text", ""))).strip()))
+    return writes
+
+
 def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
     notebooks = notebooks_to_execute(app, docnames)
     if len(notebooks) < 2 or WORKERS < 2:
@@ -73,8 +100,11 @@ def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
         results = dict(zip(paths, pool.map(execute, paths)))
     cache = get_cache(config.execution_cache_path)
     for path, result in results.items():
+        for number, text in stderr_writes(result.nb):
+            LOGGER.warning(f"{path.name}, cell {number} wrote to stderr:\n{text}", location=str(path), type="vae_book", subtype="stderr")
         if result.err is not None:
-            LOGGER.info(f"{path.name} failed ({result.err.__class__.__name__}); it runs again as its page is read")
+            LOGGER.warning(f"{path.name} failed ({result.err.__class__.__name__}); it runs again as its page is read:\n"
+                           f"{error_report(result.err)}", location=str(path), type="vae_book", subtype="execution")
             continue
         record = cache.add_nb_to_project(str(path))
         cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri, data={"execution_seconds": result.time}),

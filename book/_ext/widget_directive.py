@@ -13,12 +13,21 @@ in the page, as in JupyterLab::
 
 The argument is a class exported by :mod:`vae_helpers.widgets`; the body, if any, is a
 YAML mapping of its constructor's keyword arguments. A bad argument fails the build with
-the widget's own ``ValueError``.
+the widget's own ``ValueError``; a warning or a write to stderr while the widget is built
+(Python's or a C library's, at the file descriptor) fails it too, with its text, as the same
+warning or write in a notebook cell does.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
 
 import yaml
 from docutils import nodes
@@ -46,27 +55,55 @@ def widget_html(widget) -> str:
     return _script(WIDGET_STATE, manager_state) + _script(WIDGET_VIEW, view)
 
 
+@contextlib.contextmanager
+def captured_stderr() -> Iterator[list[str]]:
+    """Collect, into the list it yields, everything written to stderr in the block: by Python and at file descriptor 2."""
+    texts: list[str] = []
+    python = io.StringIO()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as descriptor_file:
+        os.dup2(descriptor_file.fileno(), 2)
+        try:
+            with contextlib.redirect_stderr(python):
+                yield texts
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            descriptor_file.seek(0)
+            texts.extend(text for text in (python.getvalue().strip(), descriptor_file.read().decode(errors="replace").strip()) if text)
+
+
 class WidgetDirective(SphinxDirective):
     required_arguments = 1
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        import vae_helpers.widgets
-
         name = self.arguments[0]
-        if name not in vae_helpers.widgets.__all__:
-            raise self.error(f"{{widget}} takes one of {', '.join(vae_helpers.widgets.__all__)}: got {name!r}")
         kwargs = yaml.safe_load("\n".join(self.content)) or {}
         if not isinstance(kwargs, dict):
             raise self.error(f"the body of {{widget}} must be a YAML mapping of keyword arguments: got {kwargs!r}")
-        try:
-            widget = getattr(vae_helpers.widgets, name)(**kwargs)
-        except (TypeError, ValueError) as error:
-            raise self.error(f"{name}({kwargs}): {error}") from error
-        try:
-            html = widget_html(widget)
-        finally:
-            widget.close()
+        # The import is inside too: the first {widget} of a build imports the package.
+        with captured_stderr() as stderr, warnings.catch_warnings(record=True) as caught:
+            # A library's warnings as the process shows them (a notebook's stderr would); the book's own, all of them.
+            warnings.filterwarnings("always", module=r"vae_helpers(\.|$)")
+            import vae_helpers.widgets
+
+            if name not in vae_helpers.widgets.__all__:
+                raise self.error(f"{{widget}} takes one of {', '.join(vae_helpers.widgets.__all__)}: got {name!r}")
+            try:
+                widget = getattr(vae_helpers.widgets, name)(**kwargs)
+            except (TypeError, ValueError) as error:
+                raise self.error(f"{name}({kwargs}): {error}") from error
+            try:
+                html = widget_html(widget)
+            finally:
+                widget.close()
+        problems = [f"{item.category.__name__}: {item.message} ({item.filename}:{item.lineno})" for item in caught]
+        problems += [f"stderr: {text}" for text in stderr]
+        if problems:
+            raise self.error(f"{name}({kwargs}) warned or wrote to stderr while it was built:\n" + "\n".join(problems))
         raw = nodes.raw("", f'<div class="vae-widget-static">{html}</div>', format="html")
         raw[MARKER] = True
         self.set_source_info(raw)
