@@ -1,23 +1,18 @@
-// -- encoder.js: the drawing pad, the encoder in the browser, q(z | x) on the map ----------------
+// The explorer's drawing pad: the encoder in the page, q(z | x) on the map (chapter 6).
 //
-// Not a module of its own: explorer.py appends this file to explorer.js in the latent
-// explorer's `_esm`, so it uses explorer.js's Decoder, readCodes, element and signed, and adds
-// its panel to every explorer through EXTENSIONS.
-//
-// What it reads (written by explorer.py, LatentExplorer._send_data, only):
-//   encoder_layers  the encoder's Dense chain, layers as decoder_layers; its last layer's
-//                   outputs are [mu, log_var] (2 + 2). Empty: the pad says it cannot encode.
-//   pad_digits      held-out digits for the pad's list: 784 uint8 intensities (255 = ink) each
-//   pad_choices     [{index, label}], one per digit of pad_digits
-//   model_name      the name of the model above, in the model switch
-//   models          other models to switch to: [{name, limit, codes, code_labels, candidates,
-//                   encoder_layers, decoder_layers}], the fields of the same names above
-// What it reads and writes: model_index (0: the model above, k: models[k - 1]).
+// It uses the explorer only through the API the explorer gives it (explorer.js, `Explorer.api`:
+// its state, switching the model, an overlay on the map) and reads its own traits, `pad_digits`
+// and `pad_choices`, declared in explorer.py.
 //
 // The drawing is prepared the way MNIST's digits were (LeCun et al.): its bounding box is
 // scaled into a 20 x 20 box keeping its aspect ratio, each pixel the mean of the ink it
 // covers (anti-aliasing), and the result is placed in the 28 x 28 frame with its centre of
 // mass in the middle. Each stroke event prepares, encodes, decodes and draws at once.
+
+import "./encoder.css";
+import { copyBytes, DenseChain } from "./dense.js";
+import { gaussianPair, klToStandardNormal, LOG_2PI, logMeanExp, reconstructionLoss, sigmoid } from "./maths.js";
+import { blank, DIGIT, element, signed } from "./plot.js";
 
 const PAD = 112; // the pad's ink: 4 x 4 samples per MNIST pixel
 const PAD_STROKE = 9; // pad pixels: about 2 MNIST pixels when the digit fills 3/4 of the pad's height
@@ -26,9 +21,8 @@ const CENTRE = DIGIT / 2; // ... and the centre of mass put at the middle of the
 const MAX_SAMPLES = 40; // points z = mu + sigma * eps kept on the map
 const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
 const IW_CHOICES = [10, 100, 1000];
-const LOG_2PI = Math.log(2 * Math.PI);
 
-/* For each of `n` cells covering source pixels [start, start + length), the first source pixel
+/** For each of `n` cells covering source pixels [start, start + length), the first source pixel
  * and the weight of each source pixel in the cell's mean (its overlap with the cell). */
 function boxWeights(start, length, n) {
   const width = length / n, cells = [];
@@ -40,7 +34,7 @@ function boxWeights(start, length, n) {
   return cells;
 }
 
-/* The pad's ink (side x side, values in [0, 1]) prepared as MNIST's digits were: 784 intensities,
+/** The pad's ink (side x side, values in [0, 1]) prepared as MNIST's digits were: 784 intensities,
  * or null for an empty pad. */
 export function prepareDigit(ink, side) {
   let top = side, bottom = -1, left = side, right = -1;
@@ -89,52 +83,24 @@ export function prepareDigit(ink, side) {
   return x;
 }
 
-/* -log p(x | z) for a Bernoulli decoder from its logits: the binary cross-entropy summed over
- * pixels, as vae_helpers.model.reconstruction_loss computes it (stable for large logits). */
-export function reconstructionLoss(x, logits) {
-  let loss = 0;
-  for (let k = 0; k < x.length; k++) {
-    const l = logits[k];
-    loss += Math.max(l, 0) - x[k] * l + Math.log1p(Math.exp(-Math.abs(l)));
-  }
-  return loss;
-}
-
-/* KL(N(mu, diag exp(logVar)) || N(0, I)) in closed form, nats. */
-export function klToStandardNormal(mu, logVar) {
-  let kl = 0;
-  for (let d = 0; d < mu.length; d++) kl += 0.5 * (mu[d] * mu[d] + Math.exp(logVar[d]) - logVar[d] - 1);
-  return kl;
-}
-
-/* Two independent N(0, 1) draws (Box-Muller). */
-function gaussianPair() {
-  const radius = Math.sqrt(-2 * Math.log(1 - Math.random())), angle = 2 * Math.PI * Math.random();
-  return [radius * Math.cos(angle), radius * Math.sin(angle)];
-}
-
 function numberText(value, digits = 1) {
   return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
 }
 
-function buildPad(explorer) {
-  const model = explorer.model;
+function buildPad(names, choices) {
   const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
   const heading = element("p", "vae-explorer__heading");
   heading.innerHTML =
     "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. " +
     "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc.";
   const switcher = element("fieldset", "vae-encoder__models");
-  const names = [model.get("model_name"), ...model.get("models").map((m) => m.name)];
   const legend = element("legend");
   legend.textContent = "Model (the map, the decoder and the encoder change together)";
   switcher.append(legend);
   const group = `vae-model-${Math.random().toString(36).slice(2)}`; // one radio group per explorer on the page
   const radios = names.map((name, k) => {
     const label = element("label");
-    const radio = element("input", "", {
-      type: "radio", name: group, value: String(k), "data-trait": "model_index",
-    });
+    const radio = element("input", "", { type: "radio", name: group, value: String(k), "data-trait": "model_index" });
     label.append(radio, " " + name);
     switcher.append(label);
     return radio;
@@ -155,7 +121,7 @@ function buildPad(explorer) {
   const none = element("option", "", { value: "" });
   none.textContent = "your drawing";
   pick.append(none);
-  model.get("pad_choices").forEach((choice, k) => {
+  choices.forEach((choice, k) => {
     const option = element("option", "", { value: String(k) });
     option.textContent = `a ${choice.label} (held-out #${choice.index})`;
     pick.append(option);
@@ -214,73 +180,39 @@ function buildPad(explorer) {
   side.append(iwRow);
   outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
   row.append(padBox, digits, side);
-  const note = element("p", "vae-explorer__note");
-  panel.append(heading, switcher, row, note);
-  return { panel, switcher, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, note };
+  panel.append(heading, switcher, row);
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect };
 }
 
-class EncoderPad {
-  constructor(explorer) {
+/** The pad, beside an explorer whose API (explorer.js) is `explorer`; `model` gives its own traits. */
+export class EncoderPad {
+  constructor(explorer, model) {
     this.explorer = explorer;
-    this.model = explorer.model;
-    this.view = buildPad(explorer);
-    const root = explorer.view.root;
-    root.insertBefore(this.view.panel, root.children[1] || null);
+    this.model = model;
+    this.view = buildPad(explorer.modelNames, model.get("pad_choices"));
     this.context = this.view.pad.getContext("2d", { willReadFrequently: true });
     this.ink = new Float32Array(PAD * PAD);
     this.x = null; // the prepared digit, or null for an empty pad
     this.epsilons = []; // the draws eps of the points on the map; z = mu + sigma * eps follows the drawing
     this.pixels = new Float32Array(DIGIT * DIGIT);
     this.drawing = null;
-    this.usable = explorer.browser && this.model.get("encoder_layers").length > 0;
-    this.fields = [
-      Object.fromEntries(
-        ["encoder_layers", "decoder_layers", "limit", "codes", "code_labels", "candidates"].map((name) => [name, this.model.get(name)]),
-      ),
-      ...this.model.get("models"),
-    ];
     this.encoders = new Map(); // model index -> its Dense chain, made when first shown
-    this.fields[0].decoderChain = explorer.decoder;
-    explorer.modelIndex = 0;
-    explorer.overlays.push((context, scale) => this.drawOverlay(context, scale));
-    if (!this.usable) {
-      this.view.note.textContent = explorer.browser
-        ? "This encoder is not a chain of Dense layers, so it cannot run in the page: the pad needs it."
-        : "The decoder runs in Python here, so the pad, which decodes in the page, is off.";
-      this.view.panel.querySelectorAll("button, select, input").forEach((control) => (control.disabled = true));
-    }
-    this.index = 0;
-    this.use(this.model.get("model_index"), false);
+    explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
+    explorer.onModelChange(() => this.follow());
+    this.follow();
     this.listen();
-    this.update();
   }
 
-  use(index, send) {
-    if (!(index >= 0 && index < this.fields.length)) index = 0;
-    this.index = index;
+  /** The explorer shows another model: encode with its encoder. */
+  follow() {
+    const { modelIndex, encoderLayers } = this.explorer.state();
     this.view.radios.forEach((radio, k) => {
-      radio.checked = k === index;
-      radio.dataset.value = String(index);
+      radio.checked = k === modelIndex;
+      radio.dataset.value = String(modelIndex);
     });
-    if (!this.usable) return;
-    if (!this.encoders.has(index)) this.encoders.set(index, new Decoder(this.fields[index].encoder_layers));
-    this.encoder = this.encoders.get(index);
-    const explorer = this.explorer, fields = this.fields[index];
-    if (explorer.modelIndex !== index) {
-      if (!fields.decoderChain) fields.decoderChain = index === 0 ? explorer.decoder : new Decoder(fields.decoder_layers);
-      explorer.decoder = fields.decoderChain;
-      explorer.limit = explorer.view.limit = fields.limit;
-      Object.assign(explorer, readCodes({ get: (name) => fields[name] }));
-      explorer.candidates = new Map(fields.candidates.map((c) => [c.index, c]));
-      const step = String(10 ** Math.floor(Math.log10(fields.limit / 200)));
-      for (const { input } of explorer.view.sliders) {
-        Object.assign(input, { min: String(-fields.limit), max: String(fields.limit), step });
-      }
-      explorer.modelIndex = index;
-      explorer.drawBackground();
-      explorer.stripDirty = true;
-      explorer.moveTo(explorer.z, null, send ? { model_index: index } : {});
-    }
+    if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
+    this.encoder = this.encoders.get(modelIndex);
+    this.update();
   }
 
   listen() {
@@ -288,7 +220,7 @@ class EncoderPad {
     let rect = null; // the pad's box, measured once per stroke: no layout read on every move
     const at = (event) => [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
     pad.addEventListener("pointerdown", (event) => {
-      if (!this.usable || (event.pointerType === "mouse" && event.button !== 0)) return;
+      if (event.pointerType === "mouse" && event.button !== 0) return;
       rect = pad.getBoundingClientRect();
       this.drawing = event.pointerId;
       pad.setPointerCapture(event.pointerId);
@@ -323,22 +255,9 @@ class EncoderPad {
     iwButton.addEventListener("click", () => this.estimate());
     radios.forEach((radio, k) =>
       radio.addEventListener("change", () => {
-        if (radio.checked) {
-          this.use(k, true);
-          this.update();
-        }
+        if (radio.checked) this.explorer.switchModel(k);
       }),
     );
-    this.onModelIndex = () => {
-      this.use(this.model.get("model_index"), false);
-      this.update();
-    };
-    this.model.on("change:model_index", this.onModelIndex);
-    const destroy = this.explorer.destroy.bind(this.explorer);
-    this.explorer.destroy = () => {
-      this.model.off("change:model_index", this.onModelIndex);
-      destroy();
-    };
   }
 
   clearInk() {
@@ -348,7 +267,7 @@ class EncoderPad {
     this.epsilons = [];
   }
 
-  /* Draw a polyline of pad points, read the ink back and encode it. */
+  /** Draw a polyline of pad points, read the ink back and encode it. */
   stroke(points) {
     const context = this.context;
     context.lineCap = context.lineJoin = "round";
@@ -371,7 +290,7 @@ class EncoderPad {
     this.update();
   }
 
-  /* A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
+  /** A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
   showHeldOut() {
     const choice = this.view.pick.value;
     if (choice === "") return;
@@ -392,24 +311,20 @@ class EncoderPad {
     this.update();
   }
 
-  /* Prepare, encode, decode, measure and draw: what every stroke event costs. */
+  /** Prepare, encode, decode, measure and draw: what every stroke event costs. */
   update() {
     const view = this.view;
     this.x = this.view.pick.value !== "" ? this.heldOut : prepareDigit(this.ink, PAD);
-    if (!this.usable || this.x === null) {
+    if (this.x === null) {
       this.posterior = null;
-      for (const canvas of [view.seen, view.atMu, view.atZ]) {
-        const context = canvas.getContext("2d");
-        context.fillStyle = "#ffffff";
-        context.fillRect(0, 0, canvas.width, canvas.height);
-      }
+      for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
       for (const output of Object.values(view.outputs)) {
         output.textContent = "\u2014";
         output.dataset.value = "";
       }
-      if (this.usable) view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
+      view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
       view.resample.disabled = view.iwButton.disabled = true;
-      this.explorer.drawMap();
+      this.explorer.redraw();
       return;
     }
     view.resample.disabled = view.iwButton.disabled = false;
@@ -420,14 +335,15 @@ class EncoderPad {
     const eps = this.epsilons[this.epsilons.length - 1];
     const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
     this.posterior = { mu, logVar, sigma, z };
-    const decoder = this.explorer.decoder, logits = decoder.forward(z);
+    const decoder = this.explorer.state().decoder, logits = decoder.forward(z);
     const reconstruction = reconstructionLoss(this.x, logits);
     const kl = klToStandardNormal(mu, logVar);
-    for (let k = 0; k < logits.length; k++) this.pixels[k] = 1 / (1 + Math.exp(-logits[k])); // one decoder pass for z
-    this.explorer.drawDigit(this.pixels, view.atZ, 0, view.atZ.width);
-    this.explorer.drawDigit(this.x, view.seen, 0, view.seen.width);
-    this.explorer.drawDigit(decoder.decode(mu, this.pixels), view.atMu, 0, view.atMu.width);
-    this.explorer.drawMap(); // before the text below changes: drawing reads no layout then
+    for (let k = 0; k < logits.length; k++) this.pixels[k] = sigmoid(logits[k]); // one decoder pass for z
+    const drawDigit = this.explorer.drawDigit;
+    drawDigit(this.pixels, view.atZ);
+    drawDigit(this.x, view.seen);
+    drawDigit(decoder.decode(mu, this.pixels), view.atMu);
+    this.explorer.redraw(); // before the text below changes: drawing reads no layout then
     const show = (output, value, text) => {
       output.textContent = text;
       output.dataset.value = JSON.stringify(value);
@@ -444,19 +360,17 @@ class EncoderPad {
     view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
   }
 
-  /* The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
+  /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
    * log (1/K) sum_k p(x | z_k) p(z_k) / q(z_k | x), z_k = mu + sigma * eps_k. */
   importanceWeighted(epsilons) {
-    const { mu, logVar, sigma } = this.posterior, decoder = this.explorer.decoder;
-    const logWeights = epsilons.map((eps) => {
+    const { mu, logVar, sigma } = this.posterior, decoder = this.explorer.state().decoder;
+    return logMeanExp(epsilons.map((eps) => {
       const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
       const logLikelihood = -reconstructionLoss(this.x, decoder.forward(z));
       const logPrior = -0.5 * (2 * LOG_2PI + z[0] * z[0] + z[1] * z[1]);
       const logQ = -0.5 * (2 * LOG_2PI + logVar[0] + logVar[1] + eps[0] * eps[0] + eps[1] * eps[1]);
       return logLikelihood + logPrior - logQ;
-    });
-    const top = Math.max(...logWeights);
-    return top + Math.log(logWeights.reduce((sum, w) => sum + Math.exp(w - top), 0) / logWeights.length);
+    }));
   }
 
   estimate() {
@@ -468,12 +382,11 @@ class EncoderPad {
     this.view.outputs.iw.dataset.value = JSON.stringify(value);
   }
 
-  /* q(z | x) on the map: 2 sigma and 1 sigma ellipses (axis-aligned: a diagonal Gaussian), mu, the samples. */
-  ellipses() {
+  /** q(z | x) on the map: 2 sigma and 1 sigma ellipses (axis-aligned: a diagonal Gaussian), in canvas pixels. */
+  ellipses(geometry) {
     if (!this.posterior) return [];
-    const explorer = this.explorer, area = explorer.plotArea(), perUnit = area.size / (2 * explorer.limit);
-    const [x, y] = explorer.toCanvas(this.posterior.mu), [s1, s2] = this.posterior.sigma;
-    return [2, 1].map((k) => ({ k, x, y, rx: k * s1 * perUnit, ry: k * s2 * perUnit }));
+    const [x, y] = geometry.toCanvas(this.posterior.mu), [s1, s2] = this.posterior.sigma;
+    return [2, 1].map((k) => ({ k, x, y, rx: k * s1 * geometry.perUnit, ry: k * s2 * geometry.perUnit }));
   }
 
   samples() {
@@ -482,10 +395,12 @@ class EncoderPad {
     return this.epsilons.map((eps) => [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]]);
   }
 
-  drawOverlay(context, scale) {
+  drawOverlay(context, geometry) {
+    this.geometry = geometry;
     if (!this.posterior) return;
+    const scale = geometry.scale;
     context.save();
-    for (const { k, x, y, rx, ry } of this.ellipses()) {
+    for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
       context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
@@ -498,7 +413,7 @@ class EncoderPad {
     context.setLineDash([]);
     const samples = this.samples();
     samples.forEach((z, i) => {
-      const [x, y] = this.explorer.toCanvas(z), latest = i === samples.length - 1;
+      const [x, y] = geometry.toCanvas(z), latest = i === samples.length - 1;
       context.beginPath();
       context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
       context.fillStyle = latest ? "#d62728" : "#ffffff";
@@ -507,7 +422,7 @@ class EncoderPad {
       context.strokeStyle = "#000000";
       context.stroke();
     });
-    const [x, y] = this.explorer.toCanvas(this.posterior.mu), arm = 6 * scale;
+    const [x, y] = geometry.toCanvas(this.posterior.mu), arm = 6 * scale;
     context.beginPath();
     context.moveTo(x - arm, y);
     context.lineTo(x + arm, y);
@@ -519,19 +434,18 @@ class EncoderPad {
     context.restore();
   }
 
-  /* What the tests and the benchmark call (root.latentExplorer.encoder). */
-  api() {
+  /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
+  probe() {
     const self = this;
     return {
-      get usable() { return self.usable; },
       get x() { return self.x ? Array.from(self.x) : null; },
       get ink() { return Array.from(self.ink); },
       get posterior() { return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null; },
       get samples() { return self.samples(); },
-      get ellipses() { return self.ellipses(); },
-      get modelIndex() { return self.index; },
-      get means() { return Array.from(self.explorer.means); },
-      get limit() { return self.explorer.limit; },
+      get ellipses() { return self.ellipses(self.geometry); },
+      get modelIndex() { return self.explorer.state().modelIndex; },
+      get means() { return Array.from(self.explorer.state().means); },
+      get limit() { return self.explorer.state().limit; },
       padSide: PAD,
       encode: (x) => Array.from(self.encoder.forward(Float32Array.from(x))),
       prepare: (ink) => { const x = prepareDigit(Float32Array.from(ink), PAD); return x && Array.from(x); },
@@ -539,20 +453,7 @@ class EncoderPad {
       setEpsilon: (e1, e2) => { self.epsilons = [[e1, e2]]; self.update(); },
       stroke: (points) => self.stroke(points),
       clear: () => { self.clearInk(); self.update(); },
-      nearestLabels: (z1, z2, n) => self.nearestLabels([z1, z2], n),
+      nearestLabels: (z1, z2, n) => self.explorer.nearestLabels([z1, z2], n),
     };
   }
-
-  /* The labels of the n held-out means nearest z on the current model's map. */
-  nearestLabels(z, n) {
-    const { means, labels } = this.explorer;
-    const order = Array.from(labels.keys()).map((i) => [Math.hypot(means[2 * i] - z[0], means[2 * i + 1] - z[1]), labels[i]]);
-    order.sort((a, b) => a[0] - b[0]);
-    return order.slice(0, n).map((pair) => pair[1]);
-  }
 }
-
-EXTENSIONS.push((explorer) => {
-  const pad = new EncoderPad(explorer);
-  explorer.view.root.latentExplorer.encoder = pad.api();
-});
