@@ -61,7 +61,7 @@ lab: $(STAMP)
 
 ## screenshots: refresh the README's pictures from the browser tests (needs chromium)
 screenshots: $(STAMP) $(WEB_STAMP)
-	$(BIN)/python -m pytest tests/test_browser.py -k screenshot
+	$(BIN)/python -m pytest tests/test_browser.py tests/test_browser_explorer.py -k screenshot
 	cp test-artifacts/latent-explorer.png test-artifacts/chapter-top.png book/images/screenshots/
 
 ## serve: preview the built book on http://127.0.0.1:8000 (run make book first)
