@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/explorer.css src/explorer.js src/maths.js src/plot.js src/send.js (sha256 14300673109d27f129d630403541a2d1eae55f9df1f1a1ebf8f2a87f284c4b58): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/plot.js src/send.js (sha256 8600381b100f03e0fb8b7066aa6bdaca1eb541f52bceeed27137e2cff00eb1e3): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -119,6 +119,87 @@ function blank(canvas) {
   context.fillRect(0, 0, canvas.width, canvas.height);
 }
 
+// src/explorer_view.js
+var STRIP_SCALE = 3;
+function sliderStep(limit) {
+  return String(10 ** Math.floor(Math.log10(limit / 200)));
+}
+function build(el, model) {
+  const limit = model.get("limit");
+  const root = element("div", "vae-explorer");
+  const top = element("div", "vae-explorer__top");
+  const mapPanel = element("div", "vae-explorer__map-panel");
+  const map = element("canvas", "vae-explorer__map", {
+    tabindex: "0",
+    role: "application",
+    "aria-roledescription": "latent map",
+    "aria-label": "Map of latent space: the held-out digits at their means, coloured by label, and a ring at the point z. Click or tap to move the point, drag the ring, or use the arrow keys (Shift for larger steps)."
+  });
+  const legend = element("ul", "vae-explorer__legend", { "aria-label": "Colours of the digits on the map" });
+  model.get("label_colours").forEach((colour, label) => {
+    const item = element("li");
+    const swatch = element("span");
+    swatch.style.background = colour;
+    item.append(swatch, String(label));
+    legend.append(item);
+  });
+  mapPanel.append(map, legend);
+  const digitPanel = element("div", "vae-explorer__digit-panel");
+  const digit = element("canvas", "vae-explorer__digit", { role: "img", "aria-label": "The digit the decoder draws at z" });
+  digit.width = digit.height = DIGIT * model.get("scale");
+  const readout = element("output", "vae-explorer__readout", { "aria-live": "polite", "data-quantity": "z" });
+  const sliders = [0, 1].map((axis) => {
+    const label = element("label", "vae-explorer__slider");
+    const input = element("input", "", {
+      type: "range",
+      min: String(-limit),
+      max: String(limit),
+      step: sliderStep(limit),
+      "data-trait": "z",
+      "data-index": String(axis),
+      "aria-label": `z${axis + 1}, the ${axis ? "second" : "first"} latent coordinate`
+    });
+    label.append(axis ? "z\u2082" : "z\u2081", input);
+    return { label, input };
+  });
+  const prior = element("button", "vae-explorer__prior", { type: "button" });
+  prior.textContent = "Sample from the prior";
+  const controls = element("div", "vae-explorer__controls");
+  controls.append(readout, ...sliders.map((s) => s.label), prior);
+  digitPanel.append(digit, controls);
+  top.append(mapPanel, digitPanel);
+  const interpolation = element("div", "vae-explorer__interpolation");
+  const heading = element("p", "vae-explorer__heading");
+  heading.innerHTML = "<b>Interpolate</b> along the straight line from A's mean to B's mean";
+  const selects = ["from A", "to B"].map((name) => {
+    const label = element("label", "vae-explorer__endpoint");
+    const select = element("select");
+    label.append(name + " ", select);
+    return { label, select };
+  });
+  const [tMin, tMax, tStep] = model.get("ranges").t;
+  const tLabel = element("label", "vae-explorer__slider");
+  const tInput = element("input", "", {
+    type: "range",
+    min: String(tMin),
+    max: String(tMax),
+    step: String(tStep),
+    "data-trait": "t",
+    "aria-label": "t, from A (0) to B (1)"
+  });
+  tLabel.append("t", tInput);
+  const strip = element("canvas", "vae-explorer__strip", { role: "img", "aria-label": "Decodes along the line from A (left) to B (right)" });
+  const stripLength = model.get("strip_length");
+  strip.width = stripLength * (DIGIT + 2) * STRIP_SCALE - 2 * STRIP_SCALE;
+  strip.height = DIGIT * STRIP_SCALE;
+  const endpointRow = element("div", "vae-explorer__endpoints");
+  endpointRow.append(...selects.map((s) => s.label));
+  interpolation.append(heading, endpointRow, tLabel, strip);
+  root.append(top, interpolation);
+  el.append(root);
+  return { root, map, digit, readout, sliders, prior, selects, tInput, strip };
+}
+
 // src/send.js
 var SEND_EVERY = 100;
 var pressed = /* @__PURE__ */ new Set();
@@ -173,70 +254,10 @@ function throttledSend(send) {
   };
 }
 
-// src/encoder.js
+// src/encoder_view.js
 var PAD = 112;
-var PAD_STROKE = 9;
-var BOX = 20;
-var CENTRE = DIGIT / 2;
-var MAX_SAMPLES = 40;
 var SMALL_SCALE = 4;
 var IW_CHOICES = [10, 100, 1e3];
-function boxWeights(start, length, n) {
-  const width = length / n, cells = [];
-  for (let k = 0; k < n; k++) {
-    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
-    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
-    cells.push({ first, weights });
-  }
-  return cells;
-}
-function prepareDigit(ink, side) {
-  let top = side, bottom = -1, left = side, right = -1;
-  for (let r = 0; r < side; r++) {
-    for (let c = 0; c < side; c++) {
-      if (ink[r * side + c] > 0) {
-        if (r < top) top = r;
-        if (r > bottom) bottom = r;
-        if (c < left) left = c;
-        if (c > right) right = c;
-      }
-    }
-  }
-  if (bottom < 0) return null;
-  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
-  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
-  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
-  const narrow = new Float64Array(height * cols);
-  for (let r = 0; r < height; r++) {
-    colCells.forEach(({ first, weights }, j) => {
-      let sum = 0;
-      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
-      narrow[r * cols + j] = sum;
-    });
-  }
-  const small = new Float64Array(rows * cols);
-  let mass = 0, rowMoment = 0, colMoment = 0;
-  rowCells.forEach(({ first, weights }, i) => {
-    for (let j = 0; j < cols; j++) {
-      let sum = 0;
-      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
-      small[i * cols + j] = sum;
-      mass += sum;
-      rowMoment += sum * (i + 0.5);
-      colMoment += sum * (j + 0.5);
-    }
-  });
-  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
-  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
-  const x = new Float32Array(DIGIT * DIGIT);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
-  }
-  return x;
-}
-function numberText(value, digits = 1) {
-  return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
-}
 function buildPad(names, choices) {
   const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
   const heading = element("p", "vae-explorer__heading");
@@ -329,6 +350,68 @@ function buildPad(names, choices) {
   row.append(padBox, digits, side);
   panel.append(heading, switcher, row);
   return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect };
+}
+
+// src/encoder.js
+var PAD_STROKE = 9;
+var BOX = 20;
+var CENTRE = DIGIT / 2;
+var MAX_SAMPLES = 40;
+function boxWeights(start, length, n) {
+  const width = length / n, cells = [];
+  for (let k = 0; k < n; k++) {
+    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
+    cells.push({ first, weights });
+  }
+  return cells;
+}
+function prepareDigit(ink, side) {
+  let top = side, bottom = -1, left = side, right = -1;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      if (ink[r * side + c] > 0) {
+        if (r < top) top = r;
+        if (r > bottom) bottom = r;
+        if (c < left) left = c;
+        if (c > right) right = c;
+      }
+    }
+  }
+  if (bottom < 0) return null;
+  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
+  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
+  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
+  const narrow = new Float64Array(height * cols);
+  for (let r = 0; r < height; r++) {
+    colCells.forEach(({ first, weights }, j) => {
+      let sum = 0;
+      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
+      narrow[r * cols + j] = sum;
+    });
+  }
+  const small = new Float64Array(rows * cols);
+  let mass = 0, rowMoment = 0, colMoment = 0;
+  rowCells.forEach(({ first, weights }, i) => {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
+      small[i * cols + j] = sum;
+      mass += sum;
+      rowMoment += sum * (i + 0.5);
+      colMoment += sum * (j + 0.5);
+    }
+  });
+  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
+  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
+  const x = new Float32Array(DIGIT * DIGIT);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
+  }
+  return x;
+}
+function numberText(value, digits = 1) {
+  return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
 }
 var EncoderPad = class {
   constructor(explorer, model) {
@@ -619,7 +702,6 @@ var KEY_STEP = 0.1;
 var MARGIN = 28;
 var RING = 7;
 var GRAB = 24;
-var STRIP_SCALE = 3;
 function readCodes(fields) {
   const limit = fields.limit;
   const codes = new Uint16Array(copyBytes(fields.codes));
@@ -627,84 +709,6 @@ function readCodes(fields) {
   const means = new Float32Array(codes.length);
   for (let k = 0; k < codes.length; k++) means[k] = codes[k] / 65535 * 2 * limit - limit;
   return { means, labels };
-}
-function sliderStep(limit) {
-  return String(10 ** Math.floor(Math.log10(limit / 200)));
-}
-function build(el, model) {
-  const limit = model.get("limit");
-  const root = element("div", "vae-explorer");
-  const top = element("div", "vae-explorer__top");
-  const mapPanel = element("div", "vae-explorer__map-panel");
-  const map = element("canvas", "vae-explorer__map", {
-    tabindex: "0",
-    role: "application",
-    "aria-roledescription": "latent map",
-    "aria-label": "Map of latent space: the held-out digits at their means, coloured by label, and a ring at the point z. Click or tap to move the point, drag the ring, or use the arrow keys (Shift for larger steps)."
-  });
-  const legend = element("ul", "vae-explorer__legend", { "aria-label": "Colours of the digits on the map" });
-  model.get("label_colours").forEach((colour, label) => {
-    const item = element("li");
-    const swatch = element("span");
-    swatch.style.background = colour;
-    item.append(swatch, String(label));
-    legend.append(item);
-  });
-  mapPanel.append(map, legend);
-  const digitPanel = element("div", "vae-explorer__digit-panel");
-  const digit = element("canvas", "vae-explorer__digit", { role: "img", "aria-label": "The digit the decoder draws at z" });
-  digit.width = digit.height = DIGIT * model.get("scale");
-  const readout = element("output", "vae-explorer__readout", { "aria-live": "polite", "data-quantity": "z" });
-  const sliders = [0, 1].map((axis) => {
-    const label = element("label", "vae-explorer__slider");
-    const input = element("input", "", {
-      type: "range",
-      min: String(-limit),
-      max: String(limit),
-      step: sliderStep(limit),
-      "data-trait": "z",
-      "data-index": String(axis),
-      "aria-label": `z${axis + 1}, the ${axis ? "second" : "first"} latent coordinate`
-    });
-    label.append(axis ? "z\u2082" : "z\u2081", input);
-    return { label, input };
-  });
-  const prior = element("button", "vae-explorer__prior", { type: "button" });
-  prior.textContent = "Sample from the prior";
-  const controls = element("div", "vae-explorer__controls");
-  controls.append(readout, ...sliders.map((s) => s.label), prior);
-  digitPanel.append(digit, controls);
-  top.append(mapPanel, digitPanel);
-  const interpolation = element("div", "vae-explorer__interpolation");
-  const heading = element("p", "vae-explorer__heading");
-  heading.innerHTML = "<b>Interpolate</b> along the straight line from A's mean to B's mean";
-  const selects = ["from A", "to B"].map((name) => {
-    const label = element("label", "vae-explorer__endpoint");
-    const select = element("select");
-    label.append(name + " ", select);
-    return { label, select };
-  });
-  const [tMin, tMax, tStep] = model.get("ranges").t;
-  const tLabel = element("label", "vae-explorer__slider");
-  const tInput = element("input", "", {
-    type: "range",
-    min: String(tMin),
-    max: String(tMax),
-    step: String(tStep),
-    "data-trait": "t",
-    "aria-label": "t, from A (0) to B (1)"
-  });
-  tLabel.append("t", tInput);
-  const strip = element("canvas", "vae-explorer__strip", { role: "img", "aria-label": "Decodes along the line from A (left) to B (right)" });
-  const stripLength = model.get("strip_length");
-  strip.width = stripLength * (DIGIT + 2) * STRIP_SCALE - 2 * STRIP_SCALE;
-  strip.height = DIGIT * STRIP_SCALE;
-  const endpointRow = element("div", "vae-explorer__endpoints");
-  endpointRow.append(...selects.map((s) => s.label));
-  interpolation.append(heading, endpointRow, tLabel, strip);
-  root.append(top, interpolation);
-  el.append(root);
-  return { root, map, digit, readout, sliders, prior, selects, tInput, strip };
 }
 var Explorer = class {
   constructor(model, el) {
