@@ -26,7 +26,8 @@ $(WEB_STAMP): book/_ext/web_packages.json book/_ext/install_web_packages.py vae_
 ## (vae_helpers/widgets/static/, shipped in the package) with esbuild, pinned in package.json and
 ## installed by npm ci from package-lock.json (checked by its integrity hash)
 WIDGET_SOURCES := $(wildcard vae_helpers/widgets/src/*) vae_helpers/widgets/bundle.mjs
-WIDGET_STAMP := vae_helpers/widgets/static/.built
+# The stamp lives outside the package: the package's fingerprint (book/_ext/execution_cache.py) is its files.
+WIDGET_STAMP := node_modules/.widgets-built
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
