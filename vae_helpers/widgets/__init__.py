@@ -11,12 +11,12 @@ The contract between Python and JavaScript, for every widget here:
   once; ``plot.js``, the DOM and plotting kit; ``send.js``, when Python hears of a move;
   ``dense.js``, a Dense chain). ``make widgets`` bundles each with esbuild into
   ``static/NAME.js`` (and its CSS into ``static/NAME.css``), shipped in the package. The Python
-  class derives from :class:`~vae_helpers.widgets._base.BookWidget` and names it
+  class derives from ``BookWidget`` (``_base.py``) and names it
   (``module = "NAME"``); anywidget sends the bundle as ``_esm``, so the saved widget state
   carries the code. The module exports ``default { render }``, where ``render({ model, el })``
   builds all of its own markup inside ``el`` (Python writes no HTML) and returns a clean-up.
 - **Traits are the only channel, declared once, in Python.** Each synced trait is declared in
-  the widget's class with its type and range (:mod:`~vae_helpers.widgets._traits`); the page
+  the widget's class with its type and range (``_traits.py``); the page
   reads it (``model.get("name")``), listens (``model.on("change:name", ...)``) and, for the
   reader's inputs, writes it (``model.set`` then ``model.save_changes``). The sliders' ranges
   come from the ``ranges`` trait, never from constants in the JavaScript. A test reads every
