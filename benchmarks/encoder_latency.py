@@ -62,8 +62,8 @@ def digit_strokes(rng: np.random.Generator) -> list[list[tuple[float, float]]]:
 
 
 def shim_folder(folder: Path) -> str:
-    """The chapter's widget (pretrained_explorer) on a bare page, as tests/test_browser.py mounts it."""
-    from test_browser import SHIM_PAGE, _explorer_state
+    """The chapter's widget (pretrained_explorer) on a bare page, as tests/browser.py mounts it."""
+    from browser import SHIM_PAGE, _explorer_state
 
     from vae_helpers.widgets.explorer import pretrained_explorer
 

@@ -415,8 +415,8 @@ def test_elbo_panel_mu_and_sigma_drive_the_bound_and_the_gap():
     state = panel.get_state()
     assert state["weight"] == [1.5, -0.8] and state["bias"] == [0.0, 0.0] and state["x"] == [2.0, -1.0]
     assert state["noise_std"] == 1.0 and (state["mu"], state["sigma"]) == (-1.0, 0.4)
-    parts = [(WIDGETS / name).read_text() for name in ("_send.js", "_panel.js", "elbo.js")]
-    assert state["_esm"] == "\n".join(parts)
+    assert state["_esm"] == (WIDGETS / "static" / "elbo.js").read_text()
+    assert state["ranges"] == {"mu": [-3.0, 3.0, 0.05], "sigma": [0.1, 2.0, 0.05]}
 
 
 def test_elbo_panel_gap_closes_at_the_posterior():
@@ -462,7 +462,7 @@ def test_the_page_computes_the_elbo_the_gap_and_log_p_x_as_vae_helpers_bounds(we
     from vae_helpers.widgets import ElboPanel
 
     got = run_es_module(
-        ElboPanel._esm,  # the module the page runs
+        WIDGETS / "src" / "maths.js",  # what the page computes
         f"const [w, b, s, x] = {json.dumps([weight, bias, noise_std, x])}; const qs = {json.dumps(JS_QS)};"
         "return {terms: qs.map(([mu, sigma]) => m.elboTerms(w, b, s, x, mu, sigma)), posterior: m.posterior(w, b, s, x)};",
     )

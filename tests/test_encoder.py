@@ -1,7 +1,7 @@
-"""The explorer's drawing pad (vae_helpers/widgets/encoder.js): the encoder in the page, q(z | x) on the map.
+"""The explorer's drawing pad (vae_helpers/widgets/src/encoder.js): the encoder in the page, q(z | x) on the map.
 
 Python side: the encoder's Dense chain that the page gets, and the other models' float16
-weights. Browser side (headless Chromium on the state Python sends, as in test_browser.py): the
+weights. Browser side (headless Chromium on the state Python sends, as in test_browser_explorer.py): the
 page's encoder against Keras, the MNIST-style preparation of a drawing against a numpy
 reference written here, strokes of a 1 and a 0 drawn with the mouse, the ellipses against mu and
 sigma, the loss terms against vae_helpers, the model switch, an empty pad.
@@ -22,7 +22,7 @@ from vae_helpers.numpy_decoder import NumpyDecoder
 from vae_helpers.pretrained import beta_folder
 from vae_helpers.widgets.explorer import HALF_PRECISION_TOLERANCE, beta_name, half_precision, pretrained_explorer
 
-from test_browser import CHROMIUM_ARGS, serve_shim_page
+from browser import CHROMIUM_ARGS, serve_shim_page
 
 ENCODER_TOLERANCE = 1e-4  # float32 weights; the page sums in float64, Keras in float32
 

@@ -13,6 +13,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import traitlets
 
 from vae_helpers.data import load_mnist
 from vae_helpers.model import build_decoder, build_encoder, decode, encode, load_pretrained
@@ -67,7 +68,6 @@ def test_numpy_decoder_is_the_forward_pass_written_out():
 
 def test_the_browser_gets_the_decoders_weights_as_float32(explorer, models):
     twin = NumpyDecoder.from_keras(models[1])
-    assert explorer.decoding == "browser"
     assert len(explorer.decoder_layers) == len(twin.layers)
     for sent, (kernel, bias, activation) in zip(explorer.decoder_layers, twin.layers):
         assert sent["activation"] == activation
@@ -93,7 +93,7 @@ def test_the_state_holds_the_numbers_and_little_else(explorer, models):
     twins = NumpyDecoder.from_keras(models[1]), NumpyDecoder.from_keras_encoder(models[0])
     weights = sum(kernel.size + bias.size for twin in twins for kernel, bias, _ in twin.layers)
     assert numbers == 4 * weights + 5 * len(explorer.means) + 784 * len(explorer.pad_choices)
-    binary = ("decoder_layers", "encoder_layers", "codes", "code_labels", "pad_digits", "pixels", "strip_pixels", "_esm", "_css")
+    binary = ("decoder_layers", "encoder_layers", "codes", "code_labels", "pad_digits", "_esm", "_css")
     rest = {key: value for key, value in state.items() if key not in binary}
     assert len(json.dumps(rest)) < 6_000
 
@@ -158,22 +158,61 @@ def test_any_encoder_decoder_pair_of_the_right_shapes_works(held_out):
     explorer.close()
 
 
-def test_a_decoder_that_is_not_dense_layers_decodes_in_python_and_says_so(held_out):
+def test_a_decoder_that_is_not_dense_layers_is_refused_naming_it(held_out):
     z = keras.Input(shape=(2,))
     hidden = keras.layers.Dense(32, activation="relu")(z)
     logits = keras.layers.Reshape((784,))(keras.layers.Dense(784)(hidden))
     decoder = keras.Model(z, logits)
     with pytest.raises(UnsupportedDecoderError, match="Reshape"):
         NumpyDecoder.from_keras(decoder)
-    with pytest.warns(UserWarning, match="not a chain of Dense layers"):
-        explorer = LatentExplorer(build_encoder(seed=0), decoder, *held_out)
-    assert explorer.decoding == "python" and explorer.decoder_layers == []
-    assert "Python decodes every point" in explorer.decoding_note
-    explorer.set_state({"z": [0.3, 0.4]})  # as the browser writes it
-    expected = np.rint(255 * (1 - decode(decoder, [0.3, 0.4])))
-    np.testing.assert_array_equal(np.frombuffer(explorer.pixels, np.uint8), expected)
-    assert len(explorer.strip_pixels) == 784 * explorer.strip_length
-    explorer.close()
+    with pytest.raises(ValueError, match="decoder must be a chain of Dense layers, to run in the browser.*Reshape"):
+        LatentExplorer(build_encoder(seed=0), decoder, *held_out)
+
+
+# -- the traits set directly obey the same rules as the methods (issue 31) ----------------------
+
+
+def test_z_set_directly_is_clipped_into_the_map_as_set_z_clips_it(explorer):
+    explorer.z = np.array([np.float32(2 * explorer.limit), -0.5])
+    assert explorer.z == [explorer.limit, -0.5] and explorer.clipped
+
+
+def test_t_set_directly_moves_the_point_along_the_line(explorer):
+    explorer.t = np.float32(0.5)
+    a, b = explorer.endpoint_means
+    np.testing.assert_allclose(explorer.z, 0.5 * a + 0.5 * b, atol=1e-6)
+    for bad in (5, -1, np.nan):
+        with pytest.raises(ValueError, match=r"t must be a number in \[0, 1\]"):
+            explorer.t = bad
+    assert explorer.t == 0.5
+
+
+def test_endpoints_set_directly_are_offered_in_the_page_and_the_point_follows(explorer, held_out):
+    labels = held_out[1]
+    a, b = (int(i) for i in np.flatnonzero(labels == 3)[-2:])  # beyond the first few of each label the page lists
+    explorer.t = 1.0
+    explorer.endpoints = np.array([a, b])
+    assert explorer.endpoints == [a, b] and {a, b} <= {candidate["index"] for candidate in explorer.candidates}
+    np.testing.assert_allclose(explorer.z, np.clip(explorer.means[b], -explorer.limit, explorer.limit), atol=1e-6)
+    for bad, message in (([0, 10**6], r"endpoints\[1\] must be an index into images, 0 to 399"),
+                         ([-1, 0], r"endpoints\[0\] must be an index"), (7, "endpoints must be two indices")):
+        with pytest.raises(ValueError, match=message):
+            explorer.endpoints = bad
+    assert explorer.endpoints == [a, b]
+
+
+def test_what_only_python_writes_is_read_only(explorer):
+    for name in ("limit", "scale", "strip_length", "decoder_layers", "codes", "models"):
+        with pytest.raises(traitlets.TraitError, match=f"{name}.*read-only"):
+            setattr(explorer, name, getattr(explorer, name))
+
+
+def test_the_model_index_is_one_of_the_models(explorer):
+    assert explorer.models == []
+    explorer.model_index = np.int64(0)
+    for bad in (1, -1, 99, 0.5):
+        with pytest.raises(ValueError, match=r"model_index must be an integer in \[0, 0\]"):
+            explorer.model_index = bad
 
 
 # -- bad input: a ValueError naming the argument, before anything is drawn ----------------------
@@ -198,9 +237,10 @@ def test_models_of_the_wrong_size_raise_a_clear_error(held_out, make_models, mes
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda e: e.set_z([1.0, 2.0, 3.0]), r"z must be two finite numbers"),
-        (lambda e: e.set_z([np.nan, 0.0]), r"z must be two finite numbers"),
-        (lambda e: e.set_z("north"), r"z must be two numbers"),
+        (lambda e: e.set_z([1.0, 2.0, 3.0]), r"z must be a list of 2 numbers"),
+        (lambda e: e.set_z([np.nan, 0.0]), r"z must not contain NaN"),
+        (lambda e: e.set_z([np.inf, 0.0]), r"z must hold finite numbers"),
+        (lambda e: e.set_z("north"), r"z must be numeric"),
         (lambda e: e.interpolate(np.inf), r"t must be a finite number"),
         (lambda e: e.set_endpoints(0, 400), r"endpoints\[1\] must be an index into images, 0 to 399"),
     ],
@@ -215,11 +255,14 @@ def test_bad_points_raise_a_value_error_naming_the_argument(explorer, call, mess
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"limit": -1.0}, "limit must be a positive number"),
+        ({"limit": -1.0}, r"limit must be a number in \[0.001, 1e\+06\]"),
+        ({"limit": np.nan}, "limit must be a number"),
+        ({"scale": 10**9}, r"scale must be an integer in \[1, 100\]"),
         ({"endpoints": (0, 10_000)}, r"endpoints\[1\] must be an index into images, 0 to 399"),
         ({"endpoints": 3}, r"endpoints must be two indices into images"),
-        ({"scale": 0}, "scale must be an integer >= 1"),
-        ({"strip_length": 1}, "strip_length must be an integer >= 2"),
+        ({"scale": 0}, r"scale must be an integer in \[1, 100\]"),
+        ({"strip_length": 1}, r"strip_length must be an integer in \[2, 100\]"),
+        ({"strip_length": -3}, r"strip_length must be an integer in \[2, 100\]"),
         ({"seed": -1}, "seed must be an integer >= 0"),
     ],
 )

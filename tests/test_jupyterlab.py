@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from test_browser import Reader, _assert_shows_decoder_output, browser, pretrained  # noqa: F401  (browser, pretrained: fixtures)
+from browser import Reader, _assert_shows_decoder_output, browser, pretrained  # noqa: F401  (browser, pretrained: fixtures)
 
 pytestmark = pytest.mark.slow
 WIDGET_TIMEOUT = 60_000  # milliseconds: the panel renders once Run All reaches its cell
@@ -95,7 +95,7 @@ def test_the_coin_panel_follows_its_slider_and_the_kernel_reads_it_back(jupyterl
     dragged = float(slider.input_value())
     assert dragged < bias
     assert float(readout.get_attribute("data-value")) == pytest.approx(stats.entropy([dragged, 1 - dragged], base=2), abs=1e-12)
-    lab_page.wait_for_timeout(500)  # five send periods (_send.js)
+    lab_page.wait_for_timeout(500)  # five send periods (src/send.js)
     assert jupyterlab.kernel_eval("coin.bias", notebook) == before
     lab_page.mouse.up()
     for _ in range(50):

@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from conftest import REPO_ROOT
-from test_browser import CHROMIUM_ARGS, _unavailable
+from browser import CHROMIUM_ARGS, _unavailable
 
 sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))

@@ -20,6 +20,7 @@ from vae_helpers.info import cross_entropy, entropy, kl_divergence
 from vae_helpers.widgets import CoinPanel, DistributionPanel, GaussianKLPanel
 
 WIDGETS = REPO_ROOT / "vae_helpers" / "widgets"
+MATHS = WIDGETS / "src" / "maths.js"  # what the page computes, each formula once
 CLOSED_FORM_TOLERANCE = 1e-9
 
 
@@ -102,7 +103,7 @@ def test_distribution_panel_is_asymmetric_and_works_in_nats():
 
 @pytest.mark.parametrize(
     "p, q, match",
-    [([0.5, 0.5], [0.3, 0.3, 0.4], "outcomes"), ([0.0, 1.0], [0.5, 0.5], "p must hold weights"), ([1.0], [1.0], "2 to 8")],
+    [([0.5, 0.5], [0.3, 0.3, 0.4], "outcomes"), ([0.0, 1.0], [0.5, 0.5], r"p must hold finite numbers in \[0.01, 1\]"), ([1.0], [1.0], "2 to 8")],
 )
 def test_distribution_panel_rejects_bad_weights(p, q, match):
     with pytest.raises(ValueError, match=match):
@@ -157,17 +158,18 @@ def test_a_panel_displays_as_an_anywidget_carrying_its_module():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     state = panel.get_state()
     assert state["_model_module"] == "anywidget"
-    # The module the page runs: when Python hears of a move, the parts the panels share, then the panels' own file.
-    parts = [(WIDGETS / name).read_text() for name in ("_send.js", "_panel.js", "panels.js")]
-    assert state["_esm"] == "\n".join(parts)
+    # The module the page runs: the panels' bundle, and its style; the sliders' ranges as declared in Python.
+    assert state["_esm"] == (WIDGETS / "static" / "panels.js").read_text()
+    assert state["_css"] == (WIDGETS / "static" / "panels.css").read_text()
     assert state["panel"] == "coin" and state["bias"] == 0.2
+    assert state["ranges"] == {"bias": [0.0, 1.0, 0.01]}
 
 
 # --- the JavaScript maths, value by value against the Python -----------------------------
 
 
 def _js(body: str):
-    return run_es_module(CoinPanel._esm, body)  # the module the page runs
+    return run_es_module(MATHS, body)
 
 
 DISTRIBUTIONS = [
@@ -203,7 +205,7 @@ def test_the_page_computes_the_gaussian_kl_closed_form_and_densities_as_vae_help
     x = np.linspace(-6, 6, 13)
     got = _js(
         f"const cases = {json.dumps(GAUSSIANS)}; const xs = {json.dumps(x.tolist())};"
-        "return cases.map(([mu, sigma]) => [m.klToStandardNormal(mu, 2 * Math.log(sigma)),"
+        "return cases.map(([mu, sigma]) => [m.klToStandardNormal([mu], [2 * Math.log(sigma)]),"
         " xs.map((x) => m.normalPdf(x, mu, sigma))]);"
     )
     for (mu, sigma), (closed_form, densities) in zip(GAUSSIANS, got):
@@ -223,6 +225,38 @@ def test_the_page_monte_carlo_estimate_equals_kl_monte_carlo_for_the_same_seed(s
         expected = kl_monte_carlo(np.array([mu]), np.array([2 * np.log(sigma)]), n_samples, seed=seed)
         assert value["estimate"] == pytest.approx(float(expected.estimate[()]), abs=CLOSED_FORM_TOLERANCE)
         assert value["standardError"] == pytest.approx(float(expected.standard_error[()]), abs=CLOSED_FORM_TOLERANCE)
+
+
+def test_numpy_scalars_and_arrays_are_taken_where_numbers_and_lists_are_meant():
+    coin = CoinPanel(bias=np.float32(0.25))
+    assert coin.bias == 0.25 and coin.entropy == pytest.approx(stats.entropy([0.25, 0.75], base=2))
+    gaussian = GaussianKLPanel(mu=np.int64(1), sigma=np.float16(0.5))
+    assert (gaussian.mu, gaussian.sigma) == (1.0, 0.5)
+    panel = DistributionPanel(p=np.array([0.5, 0.5]), q=(0.25, 0.75))
+    panel.q_weights = np.array([0.5, 0.25])
+    assert panel.q_weights == [0.5, 0.25] and type(panel.q_weights[0]) is float
+
+
+@pytest.mark.parametrize("name, value", [("bias", np.nan), ("bias", np.inf), ("bias", True), ("bias", "0.3"), ("bias", [0.3])])
+def test_a_coin_refuses_what_is_not_a_bias_however_it_is_set(name, value):
+    panel = CoinPanel(bias=0.2)
+    with pytest.raises(ValueError, match=name):
+        setattr(panel, name, value)
+    with pytest.raises(ValueError, match=name):
+        CoinPanel(**{name: value})
+    assert panel.bias == 0.2
+
+
+def test_the_gaussian_panel_estimate_follows_n_samples_and_seed_set_after_construction():
+    panel = GaussianKLPanel(mu=1.0, sigma=0.5, n_samples=1000, seed=0)
+    panel.n_samples, panel.seed = 37, 4
+    expected = kl_monte_carlo(np.array([1.0]), np.array([2 * np.log(0.5)]), 37, seed=4)
+    assert len(panel.draws) == 37 and panel.kl_estimate == pytest.approx(float(expected.estimate[()]), abs=1e-12)
+    page = _js(f"return m.klMonteCarlo(1.0, 2 * Math.log(0.5), {json.dumps(panel.draws)});")
+    assert page["estimate"] == pytest.approx(panel.kl_estimate, abs=CLOSED_FORM_TOLERANCE)
+    with pytest.raises(ValueError, match="n_samples"):
+        panel.n_samples = 1
+    assert len(panel.draws) == 37
 
 
 def test_the_panels_and_chapters_1_and_2_do_not_load_tensorflow():

@@ -1,38 +1,36 @@
 """The book's widgets: each one is an anywidget whose ES module computes and draws in the browser.
 
-One widget, two homes: the same ``.js`` file runs in JupyterLab (a live kernel) and in the
-static book (no kernel), so a slider move redraws at once in both.
+One widget, two homes: the same module runs in JupyterLab (a live kernel) and in the static
+book (no kernel), so a slider move redraws at once in both. How they are built and how to add
+one, end to end: ``vae_helpers/widgets/README.md``.
 
 The contract between Python and JavaScript, for every widget here:
 
-- **One module per widget family**, ``vae_helpers/widgets/NAME.js`` beside ``NAME.py``. The
-  Python class derives from ``vae_helpers.widgets._base.BookWidget`` and names it
-  (``module = "NAME.js"``); its text becomes the ``_esm`` trait, so the saved widget state
-  carries the code. The module is self-contained (no imports: anywidget loads it from a
-  string): the panels share their plotting and controls in ``_panel.js``, and every widget
-  that sends a reader's drag to Python shares when it sends in ``_send.js``; ``_esm`` holds
-  their texts in front of the widget's own (``module = ("_send.js", "_panel.js", "NAME.js")``). It
-  exports ``default { render }``, where ``render({ model, el })`` builds all of
-  its own markup inside ``el`` (Python writes no HTML) and returns a clean-up function. It
-  also exports its pure functions by name, so the tests run them against the Python ones.
-  A widget whose module grows a second part keeps it in a file of its own, joined after the
-  first the same way (the explorer's drawing pad: ``module = ("explorer.js", "encoder.js")``):
-  one ES module in the page, two files to read.
-- **Traits are the only channel.** A trait tagged ``sync=True`` is the data the JavaScript
-  reads (``model.get(name)``) and, for the reader's inputs, writes (``model.set(name, value)``
-  then ``model.save_changes()``); it listens with ``model.on("change:NAME", callback)``.
-  A widget draws in the input handler and calls ``save_changes`` once the frame is drawn, so
-  that the pixels never wait for the message to Python; during a drag, when the reader lets
-  go (``_send.js``: in JupyterLab every message makes the page show the kernel busy, then
-  idle, in the frames the drag waits for). Python's traits hold a drag's value from then on.
-  Arrays travel as little-endian binary buffers (``bytes`` traits, or inside lists of dicts),
-  never as JSON lists: weights as float32, or float16 where the widget states and tests a
-  tolerance (the explorer's switchable models), with a ``dtype`` field saying which.
-  Quantities Python computes for code and tests (entropies, divergences) are read-only
-  traits that are *not* synchronised: the page computes its own, and the tests check that
-  both agree. Each module documents its traits in its Python module's docstring.
-- **Inputs are checked in Python**: the constructor raises ``ValueError`` naming the argument
-  before anything is sent or drawn, and setting a trait to a bad value raises the same.
+- **One bundle per widget.** The JavaScript is a graph of ES modules in ``src/`` (the widget's
+  own ``src/NAME.js`` imports what it shares: ``maths.js``, each formula the page computes,
+  once; ``plot.js``, the DOM and plotting kit; ``send.js``, when Python hears of a move;
+  ``dense.js``, a Dense chain). ``make widgets`` bundles each with esbuild into
+  ``static/NAME.js`` (and its CSS into ``static/NAME.css``), shipped in the package. The Python
+  class derives from ``BookWidget`` (``_base.py``) and names it
+  (``module = "NAME"``); anywidget sends the bundle as ``_esm``, so the saved widget state
+  carries the code. The module exports ``default { render }``, where ``render({ model, el })``
+  builds all of its own markup inside ``el`` (Python writes no HTML) and returns a clean-up.
+- **Traits are the only channel, declared once, in Python.** Each synced trait is declared in
+  the widget's class with its type and range (``_traits.py``); the page
+  reads it (``model.get("name")``), listens (``model.on("change:name", ...)``) and, for the
+  reader's inputs, writes it (``model.set`` then ``model.save_changes``). The sliders' ranges
+  come from the ``ranges`` trait, never from constants in the JavaScript. A test reads every
+  trait name in each bundle and checks it is a synced trait of that widget.
+- **Every value is checked, wherever it comes from.** The constructor, a setter, a direct
+  assignment and the browser go through the same trait checks: a bad value raises a
+  ``ValueError`` naming the trait before anything is sent or drawn; numpy scalars and arrays
+  are taken where a number or a list is meant. What only Python writes is read-only.
+- **Draw first, then tell Python.** A widget draws in the input handler; Python hears of the
+  move after the frame, and of a drag when it is let go (``src/send.js``: in JupyterLab every
+  message makes the page show the kernel busy, then idle, in the frames the drag waits for).
+  Arrays travel as little-endian binary buffers, never as JSON lists. Quantities Python
+  computes for code and tests (entropies, divergences) are read-only traits that are *not*
+  synced: the page computes its own, and the tests check that both agree.
 - **What the page shows is readable back**: every number shown is an
   ``<output data-quantity=NAME data-value=FULL_PRECISION>`` (NAME as the Python trait), every
   control carries ``data-trait=NAME`` and its trait's ``data-value``, and
@@ -40,9 +38,8 @@ The contract between Python and JavaScript, for every widget here:
   use these, not the inner layout.
 - **In the static book** the Jupyter widget manager renders the state that the executed
   notebook saved (notebook pages) or that the ``{widget}`` directive writes (prose pages,
-  ``book/_ext/widget_directive.py``), with anywidget's front end served from the book itself
-  (``vendor/widgets/anywidget.js``). Without a kernel, ``save_changes`` sends nothing and
-  the module's own maths keeps the plot in step.
+  ``book/_ext/widget_directive.py``), with anywidget's front end served from the book itself.
+  Without a kernel, ``save_changes`` sends nothing and the module's own maths keeps the plot in step.
 
 Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.elbo` (chapter 3),
 :mod:`~vae_helpers.widgets.explorer` (chapter 6's latent explorer; it imports Keras, so it loads only when asked for).

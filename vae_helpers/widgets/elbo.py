@@ -10,14 +10,10 @@ latent dimension) and draws them, so a slider move redraws at once, in JupyterLa
 the static book. Python keeps the same quantities as read-only traits, computed by
 :mod:`vae_helpers.bounds`; set ``panel.mu`` or ``panel.sigma`` and the plot follows.
 
-The contract with ``elbo.js`` (synchronised traits; the JavaScript owns its markup):
-
-- inputs ``mu`` (in [-3, 3]) and ``sigma`` (in [0.1, 2]), the mean and standard deviation of
-  :math:`q = \mathcal N(\mu, \sigma^2)`;
-- fixed ``weight`` (the column :math:`W`, one float per observed dimension), ``bias``
-  (:math:`b`), ``noise_std`` (:math:`s`) and ``x`` (the observation).
-
-The page shows one ``<output data-quantity=NAME data-value=V>`` for each of ``elbo``,
+The contract with ``src/elbo.js`` is the synced traits of :class:`ElboPanel`, declared once
+with their types and ranges: the inputs ``mu`` and ``sigma`` (the sliders read their ranges
+from ``ranges``), and the model's fixed, read-only ``weight`` (the column :math:`W`),
+``bias`` (:math:`b`), ``noise_std`` (:math:`s`) and ``x`` (the observation). The page shows one ``<output data-quantity=NAME data-value=V>`` for each of ``elbo``,
 ``gap`` and ``log_marginal``, one ``<input type="range" data-trait=TRAIT data-value=V>``
 per input, and sets ``data-state="ready"`` on the widget's element once drawn.
 """
@@ -27,10 +23,10 @@ from __future__ import annotations
 import numpy as np
 import traitlets
 
-from vae_helpers._validation import as_number_in_range
 from vae_helpers.bounds import LinearGaussian
 from vae_helpers.gaussian import normal_pdf
 from vae_helpers.widgets._base import BookWidget
+from vae_helpers.widgets._traits import Number
 
 __all__ = ["ElboPanel", "PANEL_MODEL", "PANEL_X"]
 
@@ -67,11 +63,10 @@ class ElboPanel(BookWidget):
         The grid (801 points over [-4, 4]) and the three densities on it (``q_density`` read-only).
     """
 
-    module = ("_send.js", "_panel.js", "elbo.js")
-    MU_RANGE, SIGMA_RANGE = (-3.0, 3.0), (0.1, 2.0)
+    module = "elbo"
 
-    mu = traitlets.Float(0.0).tag(sync=True)
-    sigma = traitlets.Float(1.0).tag(sync=True)
+    mu = Number(0.0, -3, 3, step=0.05).tag(sync=True)
+    sigma = Number(1.0, 0.1, 2, step=0.05).tag(sync=True)
     weight = traitlets.List(traitlets.Float(), read_only=True).tag(sync=True)
     bias = traitlets.List(traitlets.Float(), read_only=True).tag(sync=True)
     noise_std = traitlets.Float(1.0, read_only=True).tag(sync=True)
@@ -83,8 +78,6 @@ class ElboPanel(BookWidget):
     q_density = traitlets.Any(read_only=True)
 
     def __init__(self, mu: float = 0.0, sigma: float = 1.0) -> None:
-        mu = as_number_in_range(mu, "mu", *self.MU_RANGE)
-        sigma = as_number_in_range(sigma, "sigma", *self.SIGMA_RANGE)
         super().__init__()
         self.model, self.observation = PANEL_MODEL, PANEL_X
         self.set_trait("weight", self.model.weight[:, 0].tolist())
@@ -99,14 +92,6 @@ class ElboPanel(BookWidget):
         with self.hold_trait_notifications():
             self.mu, self.sigma = mu, sigma
         self._update()
-
-    @traitlets.validate("mu")
-    def _valid_mu(self, proposal) -> float:
-        return as_number_in_range(proposal["value"], "mu", *self.MU_RANGE)
-
-    @traitlets.validate("sigma")
-    def _valid_sigma(self, proposal) -> float:
-        return as_number_in_range(proposal["value"], "sigma", *self.SIGMA_RANGE)
 
     @traitlets.observe("mu", "sigma")
     def _update(self, change=None) -> None:

@@ -1,16 +1,17 @@
 r"""The latent explorer (chapter 6): drag a point through a 2-D latent space, watch the digit change.
 
-:class:`LatentExplorer` is one `anywidget <https://anywidget.dev>`_: its JavaScript module
-(``explorer.js``, beside this file) decodes and draws in the browser, so the same file runs
-in JupyterLab and in the book's static pages, and a drag never waits for Python. Python
-sends the data once, in ``LatentExplorer._send_data`` (the only writer of what the
-JavaScript reads; ``explorer.js`` lists the fields):
+:class:`LatentExplorer` is one `anywidget <https://anywidget.dev>`_: its JavaScript
+(``src/explorer.js`` and the drawing pad's ``src/encoder.js``, bundled into ``static/explorer.js``)
+decodes and draws in the browser, so the same module runs in JupyterLab and in the book's
+static pages, and a drag never waits for Python. The contract is the synced traits of
+:class:`LatentExplorer`, declared once below with their types and checks; Python writes the
+read-only ones once, in ``LatentExplorer._send_data``:
 
 - the decoder's Dense layers, float32 binary buffers (:class:`~vae_helpers.numpy_decoder.NumpyDecoder`
   copies them out of Keras and checks them);
 - the encoder's Dense layers the same way, its heads ``mu`` and ``log_var`` as one layer
   (:meth:`~vae_helpers.numpy_decoder.NumpyDecoder.from_keras_encoder`), for the drawing pad
-  (``encoder.js``, appended to ``explorer.js`` in the widget's module);
+  (``src/encoder.js``);
 - the held-out means for the map, quantised to 16 bits on the map's square (an error of at
   most ``limit / 65535``, far below a screen pixel), with their labels as bytes;
 - a few held-out digits for the pad's list, as bytes;
@@ -20,15 +21,12 @@ JavaScript reads; ``explorer.js`` lists the fields):
 Every layer is ``{activation, inputs, outputs, kernel, bias, dtype}``: ``dtype`` is
 ``"float32"`` or ``"float16"``, little-endian, the kernel row-major ``(inputs, outputs)``.
 
-A decoder that is not a chain of Dense layers cannot run in the browser: the explorer then
-decodes in Python and sends grey levels, and says so under the digit (and in a warning).
-Nor can the pad without both halves in the browser: it then says why instead of drawing.
+Both halves must be chains of Dense layers, to run in the browser: the explorer refuses
+others with a ``ValueError``.
 """
 
 from __future__ import annotations
 
-import warnings
-from pathlib import Path
 
 import keras
 import matplotlib.pyplot as plt
@@ -36,15 +34,16 @@ import numpy as np
 import traitlets
 from numpy.typing import ArrayLike
 
-from vae_helpers._validation import as_integer_at_least, as_positive_number, check_images
+from vae_helpers._validation import as_integer_at_least, check_images
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 from vae_helpers.figures import MAX_WIDTH_INCHES, SMALLEST_TEXT_PT
 from vae_helpers.latent import LABEL_COLOURS, plot_latent_scatter
-from vae_helpers.model import decode, encode
+from vae_helpers.model import encode
 from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
 from vae_helpers.plotting import digit_grid, draw_digits
 from vae_helpers.pretrained import SHIPPED_BETAS, beta_folder
 from vae_helpers.widgets._base import BookWidget
+from vae_helpers.widgets._traits import Integer, Number, NumberList
 
 __all__ = [
     "LATENT_DIM", "PRIOR_LIMIT", "HALF_PRECISION_TOLERANCE", "half_precision", "half_precision_errors", "map_limit",
@@ -59,7 +58,6 @@ _PAD_DIGITS_PER_LABEL = 2  # held-out digits the pad's list offers, per label
 #: the decodes (float16 decoder) nor the decodes at the means (float16 encoder) move a pixel
 #: probability by more than this (5 grey levels of 255) from float32's; else at float32.
 HALF_PRECISION_TOLERANCE = 0.02
-_HERE = Path(__file__).parent
 
 
 def map_limit(means: np.ndarray) -> float:
@@ -93,10 +91,8 @@ def _check_models(encoder: keras.Model, decoder: keras.Model) -> None:
             raise ValueError(f"{name} must {verb} {what}: got size {got}")
 
 
-def _layers(twin: NumpyDecoder | None, dtype: str = "<f4") -> list[dict]:
-    """A Dense chain's layers as the JavaScript reads them (little-endian ``dtype`` buffers); [] for no chain."""
-    if twin is None:
-        return []
+def _layers(twin: NumpyDecoder, dtype: str = "<f4") -> list[dict]:
+    """A Dense chain's layers as the JavaScript reads them (little-endian ``dtype`` buffers)."""
     name = {"<f4": "float32", "<f2": "float16"}[dtype]
     return [
         {"activation": activation, "inputs": kernel.shape[0], "outputs": kernel.shape[1], "dtype": name,
@@ -147,17 +143,15 @@ def _quantised_codes(means: np.ndarray, labels: np.ndarray, limit: float) -> tup
     return quantised.tobytes(), labels[inside].astype(np.uint8).tobytes()
 
 
-def _encoder_twin(encoder: keras.Model) -> NumpyDecoder | None:
-    """The encoder as a Dense chain for the browser, or None (the pad then says it cannot encode)."""
-    try:
-        return NumpyDecoder.from_keras_encoder(encoder)
-    except UnsupportedDecoderError:
-        return None
-
-
-def _grey_levels(probabilities: np.ndarray) -> bytes:
-    """Pixel probabilities as 8-bit grey levels, dark ink on white (255 = white)."""
-    return np.rint(255.0 * (1.0 - probabilities)).astype(np.uint8).tobytes()
+def _dense_chains(encoder: keras.Model, decoder: keras.Model) -> tuple[NumpyDecoder, NumpyDecoder]:
+    """Both halves as Dense chains, for the browser: (encoder's, decoder's)."""
+    twins = []
+    for name, make, model in (("encoder", NumpyDecoder.from_keras_encoder, encoder), ("decoder", NumpyDecoder.from_keras, decoder)):
+        try:
+            twins.append(make(model))
+        except UnsupportedDecoderError as error:
+            raise ValueError(f"{name} must be a chain of Dense layers, to run in the browser: {error}") from error
+    return tuple(twins)
 
 
 class LatentExplorer(BookWidget):
@@ -206,38 +200,28 @@ class LatentExplorer(BookWidget):
         before anything is drawn.
     """
 
-    # The drawing pad, encoder.js, runs in the same module after explorer.js, whose names it uses.
-    module = ("_send.js", "explorer.js", "encoder.js")
-    # Text, not a path, like _esm: the saved widget state carries the style, for the static book.
-    _css = (_HERE / "explorer.css").read_text(encoding="utf-8")
+    module = "explorer"
 
-    # Read and written by the browser.
-    z = traitlets.List(traitlets.Float(), default_value=[0.0, 0.0], minlen=2, maxlen=2).tag(sync=True)
-    t = traitlets.Float(0.0).tag(sync=True)
-    endpoints = traitlets.List(traitlets.Int(), default_value=[0, 0], minlen=2, maxlen=2).tag(sync=True)
-    # Written once by _send_data (pixels and strip_pixels on every change when Python decodes).
-    limit = traitlets.Float(PRIOR_LIMIT).tag(sync=True)
-    scale = traitlets.Int(10).tag(sync=True)
-    strip_length = traitlets.Int(9).tag(sync=True)
-    decoding = traitlets.Unicode("browser").tag(sync=True)
-    decoding_note = traitlets.Unicode("").tag(sync=True)
-    decoder_layers = traitlets.List(traitlets.Dict()).tag(sync=True)
-    pixels = traitlets.Bytes(b"").tag(sync=True)
-    strip_pixels = traitlets.Bytes(b"").tag(sync=True)
-    codes = traitlets.Bytes(b"").tag(sync=True)
-    code_labels = traitlets.Bytes(b"").tag(sync=True)
-    label_colours = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    candidates = traitlets.List(traitlets.Dict()).tag(sync=True)
-    encoder_layers = traitlets.List(traitlets.Dict()).tag(sync=True)
-    pad_digits = traitlets.Bytes(b"").tag(sync=True)
-    pad_choices = traitlets.List(traitlets.Dict()).tag(sync=True)
-    model_name = traitlets.Unicode("").tag(sync=True)
-    models = traitlets.List(traitlets.Dict()).tag(sync=True)
-    # Read and written by the browser: which model the page shows, 0 for this one, k for models[k - 1].
-    model_index = traitlets.Int(0).tag(sync=True)
-
-    # explorer.css, then the pad's encoder.css (the module gets encoder.js after explorer.js, below the class).
-    _css = _css + (_HERE / "encoder.css").read_text(encoding="utf-8")
+    # Read and written by the browser (the reader's moves), and by code: each checked by its trait or below.
+    z = NumberList([0.0, 0.0], minlen=2, maxlen=2).tag(sync=True)  # clipped into the map by _inside_the_map
+    t = Number(0.0, 0, 1, step=0.01).tag(sync=True)
+    endpoints = traitlets.Any([0, 0]).tag(sync=True)  # two indices into images: _valid_endpoints
+    # Which model the page shows: 0 for this one, k for models[k - 1].
+    model_index = Integer(0, 0, high=lambda explorer: len(explorer.models)).tag(sync=True)
+    # Written once, by _send_data.
+    limit = Number(PRIOR_LIMIT, 1e-3, 1e6, read_only=True).tag(sync=True)
+    scale = Integer(10, 1, 100, read_only=True).tag(sync=True)
+    strip_length = Integer(9, 2, 100, read_only=True).tag(sync=True)
+    decoder_layers = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)
+    encoder_layers = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)
+    codes = traitlets.Bytes(b"", read_only=True).tag(sync=True)
+    code_labels = traitlets.Bytes(b"", read_only=True).tag(sync=True)
+    label_colours = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
+    candidates = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)
+    pad_digits = traitlets.Bytes(b"", read_only=True).tag(sync=True)
+    pad_choices = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)
+    model_name = traitlets.Unicode("", read_only=True).tag(sync=True)
+    models = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)
 
     def __init__(
         self,
@@ -268,8 +252,8 @@ class LatentExplorer(BookWidget):
             raise ValueError(f"labels must be {len(images)} integers, one per image: got {labels.dtype} {labels.shape}")
         if labels.size and (labels.min() < 0 or labels.max() > 255):
             raise ValueError(f"labels must lie in 0-255: got range [{labels.min()}, {labels.max()}]")
-        scale = as_integer_at_least(scale, "scale", 1)
-        strip_length = as_integer_at_least(strip_length, "strip_length", 2)
+        scale = type(self).scale.validate(self, scale)
+        strip_length = type(self).strip_length.validate(self, strip_length)
         seed = as_integer_at_least(seed, "seed", 0)
         if endpoints is not None:
             endpoints = self._check_endpoints(endpoints, len(images))
@@ -278,16 +262,15 @@ class LatentExplorer(BookWidget):
         self.labels: np.ndarray = labels
         self.clipped = False
         self._rng = np.random.default_rng(seed)
-        self._twin, self._decode, note = self._fast_decoder(decoder)
-        self._encoder_twin = _encoder_twin(encoder)
+        self._encoder_twin, self._twin = _dense_chains(encoder, decoder)
+        self._decode = self._twin.decode
         self._images = images
         super().__init__()
         self._send_data(
-            limit=map_limit(means) if limit is None else as_positive_number(limit, "limit"),
+            limit=map_limit(means) if limit is None else type(self).limit.validate(self, limit),
             scale=scale,
             strip_length=strip_length,
             endpoints=self._default_endpoints() if endpoints is None else endpoints,
-            note=note,
             name=name,
             models=models,
         )
@@ -306,20 +289,6 @@ class LatentExplorer(BookWidget):
             if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
                 raise ValueError(f"{name} must be an index into images, 0 to {n - 1}: got {index!r}")
         return [int(index) for index in pair]
-
-    @staticmethod
-    def _fast_decoder(decoder: keras.Model):
-        """The numpy twin if the decoder is a chain of Dense layers, else Keras and a note saying so."""
-        try:
-            twin = NumpyDecoder.from_keras(decoder)
-        except UnsupportedDecoderError as error:
-            note = (
-                f"This decoder is not a chain of Dense layers ({error}), so Python decodes every point and "
-                "sends its pixels: it needs a running kernel, and each move waits for it."
-            )
-            warnings.warn(note, stacklevel=4)
-            return None, lambda z: decode(decoder, z), note
-        return twin, twin.decode, ""
 
     def _default_endpoints(self) -> list[int]:
         firsts = {int(label): int(np.flatnonzero(self.labels == label)[0]) for label in np.unique(self.labels)}
@@ -353,44 +322,56 @@ class LatentExplorer(BookWidget):
             raise ValueError(f"models[{name!r}] must be an encoder and a decoder made of Dense layers: {error}") from error
         return entry
 
-    def _send_data(
-        self, *, limit: float, scale: int, strip_length: int, endpoints: list[int], note: str, name: str, models: dict
-    ) -> None:
-        """Write every field the JavaScript reads (explorer.js and encoder.js list them), in one update."""
+    def _send_data(self, *, limit: float, scale: int, strip_length: int, endpoints: list[int], name: str, models: dict) -> None:
+        """Write every read-only field the JavaScript reads, in one update."""
         codes, code_labels = _quantised_codes(self.means, self.labels, limit)
         pad_digits, pad_choices = self._pad_choices()
+        fields = {
+            "limit": limit, "scale": scale, "strip_length": strip_length,
+            "decoder_layers": _layers(self._twin), "encoder_layers": _layers(self._encoder_twin),
+            "pad_digits": pad_digits, "pad_choices": pad_choices, "model_name": name,
+            "models": [self._other_model(key, *pair, endpoints) for key, pair in models.items()],
+            "codes": codes, "code_labels": code_labels, "label_colours": list(LABEL_COLOURS),
+            "candidates": self._candidates(endpoints),
+        }
         with self.hold_sync():
-            self.limit, self.scale, self.strip_length = limit, scale, strip_length
-            self.decoding, self.decoding_note = ("browser", "") if self._twin is not None else ("python", note)
-            self.decoder_layers = _layers(self._twin)
-            self.encoder_layers = _layers(self._encoder_twin)
-            self.pad_digits, self.pad_choices = pad_digits, pad_choices
-            self.model_name = name
-            self.models = [self._other_model(key, *pair, endpoints) for key, pair in models.items()]
-            self.model_index = 0
-            self.codes, self.code_labels = codes, code_labels
-            self.label_colours = list(LABEL_COLOURS)
-            self.candidates = self._candidates(endpoints)
+            for key, value in fields.items():
+                self.set_trait(key, value)
             self.endpoints = endpoints
             self.z = [0.0, 0.0]
-            self._python_pixels()
 
-    # -- Python decodes only when the browser cannot ----------------------------------------------
+    # -- the checks every value of z, endpoints and t goes through, from code or the browser --------
 
-    @traitlets.observe("z")
-    def _on_z(self, change: dict) -> None:
-        if self._twin is None:
-            self.pixels = _grey_levels(self._decode(np.asarray(change["new"])))
+    @traitlets.validate("z")
+    def _inside_the_map(self, proposal) -> list[float]:
+        point = np.asarray(proposal["value"])
+        inside = np.clip(point, -self.limit, self.limit)
+        self.clipped = bool((inside != point).any())
+        return inside.tolist()
+
+    @traitlets.validate("endpoints")
+    def _valid_endpoints(self, proposal) -> list[int]:
+        return self._check_endpoints(proposal["value"], len(self.means))
 
     @traitlets.observe("endpoints")
-    def _on_endpoints(self, change: dict) -> None:
-        if self._twin is None:
-            self.strip_pixels = _grey_levels(self.strip.reshape(len(self.strip), -1))
+    def _endpoints_moved(self, change: dict) -> None:
+        """Code moved the endpoints: the page's lists must hold them, and the point follows ``t``."""
+        if "endpoints" in self._property_lock:
+            return  # the browser moved them, and sends its point too
+        known = {candidate["index"] for candidate in self.candidates}
+        with self.hold_sync():
+            if not set(self.endpoints) <= known:
+                self.set_trait("candidates", self._candidates(self.endpoints))
+            self._follow_t()
 
-    def _python_pixels(self) -> None:
-        if self._twin is None:
-            self.pixels = _grey_levels(self._decode(np.asarray(self.z)))
-            self.strip_pixels = _grey_levels(self.strip.reshape(len(self.strip), -1))
+    @traitlets.observe("t")
+    def _t_moved(self, change: dict) -> None:
+        if "t" not in self._property_lock:  # else the browser moved it, and sends its point too
+            self._follow_t()
+
+    def _follow_t(self) -> None:
+        a, b = self.endpoint_means
+        self.z = (1 - self.t) * a + self.t * b
 
     # -- the point ----------------------------------------------------------------------------
 
@@ -412,22 +393,14 @@ class LatentExplorer(BookWidget):
         return self._decode((1 - t) * a + t * b).reshape(-1, *IMAGE_SHAPE)
 
     def set_z(self, z: ArrayLike) -> None:
-        """Move the point to ``z`` ``(2,)``, clipped into the map's ``[-limit, limit]`` square.
+        """Move the point to ``z`` ``(2,)``, clipped into the map's ``[-limit, limit]`` square (as ``explorer.z = z``).
 
         Raises
         ------
         ValueError
             If ``z`` is not two finite numbers.
         """
-        try:
-            point = np.asarray(z, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"z must be two numbers (z1, z2): got {z!r}") from error
-        if point.shape != (LATENT_DIM,) or not np.isfinite(point).all():
-            raise ValueError(f"z must be two finite numbers (z1, z2): got {point!r}")
-        inside = np.clip(point, -self.limit, self.limit)
-        self.clipped = bool((inside != point).any())
-        self.z = inside.tolist()
+        self.z = z
 
     def sample_prior(self) -> np.ndarray:
         r"""Move the point to a draw from the prior :math:`\mathcal{N}(0, I)` (seeded); return the draw."""
@@ -446,10 +419,10 @@ class LatentExplorer(BookWidget):
         if isinstance(t, bool) or not np.isscalar(t) or not np.isfinite(t):
             raise ValueError(f"t must be a finite number in [0, 1]: got {t!r}")
         t = float(np.clip(t, 0.0, 1.0))
-        a, b = self.endpoint_means
         with self.hold_sync():
+            if t == self.t:
+                self._follow_t()
             self.t = t
-            self.set_z((1 - t) * a + t * b)
 
     def set_endpoints(self, a: int, b: int) -> None:
         """Interpolate between held-out digits ``a`` and ``b`` (indices into ``images``); the point follows ``t``.
@@ -459,13 +432,7 @@ class LatentExplorer(BookWidget):
         ValueError
             If ``a`` or ``b`` is not an index into ``images``.
         """
-        pair = self._check_endpoints((a, b), len(self.means))
-        known = {candidate["index"] for candidate in self.candidates}
-        with self.hold_sync():
-            if not set(pair) <= known:
-                self.candidates = self._candidates(pair)
-            self.endpoints = pair
-            self.interpolate(self.t)
+        self.endpoints = [a, b]
 
     # -- pictures -----------------------------------------------------------------------------
 

@@ -7,15 +7,9 @@ alike. Python keeps the same quantities as read-only traits, computed by
 :mod:`vae_helpers.info` and :mod:`vae_helpers.gaussian`, so code and tests read what the
 reader sees; set a panel's inputs (``panel.bias = 0.3``) and the plot follows.
 
-The contract with ``panels.js`` (synchronised traits; the JavaScript owns its markup):
-
-- ``panel = "coin"``: input ``bias`` (float in [0, 1]); fixed ``base``.
-- ``panel = "distributions"``: inputs ``p_weights`` and ``q_weights`` (lists of 2-8 floats in
-  [0.01, 1]); fixed ``base``.
-- ``panel = "gaussian_kl"``: inputs ``mu`` (in [-3, 3]) and ``sigma`` (in [0.1, 3]); fixed
-  ``draws``, the ``n_samples`` standard-normal draws of ``numpy.random.default_rng(seed)``.
-
-The page shows one ``<output class="vae-panel__readout" data-quantity=NAME data-value=V>``
+The contract with ``src/panels.js`` is the synced traits below, declared once with their
+types and ranges (the page's sliders read the ranges from the ``ranges`` trait); ``panel``
+says which of the three panels the page draws. The page shows one ``<output class="vae-panel__readout" data-quantity=NAME data-value=V>``
 per quantity (NAME is the Python trait's name, V the full-precision number), one
 ``<input type="range" data-trait=TRAIT [data-index=I] data-value=V>`` per input (V is the
 trait's value, which the slider's own ``value`` rounds to its step), and sets
@@ -31,17 +25,18 @@ from collections.abc import Sequence
 import numpy as np
 import traitlets
 
-from vae_helpers._validation import as_float_array, as_integer_at_least, as_number_in_range, check_base
+from vae_helpers._validation import check_base
 from vae_helpers.gaussian import kl_monte_carlo, kl_to_standard_normal, normal_pdf
 from vae_helpers.info import cross_entropy, entropy, kl_divergence
 from vae_helpers.widgets._base import BookWidget
+from vae_helpers.widgets._traits import Integer, Number, NumberList
 
 __all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel"]
 
 
 class _Panel(BookWidget):
-    module = ("_send.js", "_panel.js", "panels.js")
-    panel = traitlets.Unicode().tag(sync=True)
+    module = "panels"
+    panel = traitlets.Unicode(read_only=True).tag(sync=True)
 
 
 class CoinPanel(_Panel):
@@ -64,22 +59,17 @@ class CoinPanel(_Panel):
         :math:`H(\theta)` in the unit of ``base`` (read-only).
     """
 
-    panel = traitlets.Unicode("coin").tag(sync=True)
-    bias = traitlets.Float(0.2).tag(sync=True)
+    panel = traitlets.Unicode("coin", read_only=True).tag(sync=True)
+    bias = Number(0.2, 0, 1, step=0.01).tag(sync=True)
     base = traitlets.Float(2.0, read_only=True).tag(sync=True)
     entropy = traitlets.Float(read_only=True)
 
     def __init__(self, bias: float = 0.2, base: float = 2) -> None:
-        bias = as_number_in_range(bias, "bias", 0, 1)
         base = check_base(base)
         super().__init__()
         self.set_trait("base", base)
         self.bias = bias
         self._update()
-
-    @traitlets.validate("bias")
-    def _valid_bias(self, proposal) -> float:
-        return as_number_in_range(proposal["value"], "bias", 0, 1)
 
     @traitlets.observe("bias")
     def _update(self, change=None) -> None:
@@ -112,9 +102,9 @@ class DistributionPanel(_Panel):
     """
 
     MIN_WEIGHT = 0.01
-    panel = traitlets.Unicode("distributions").tag(sync=True)
-    p_weights = traitlets.List(traitlets.Float()).tag(sync=True)
-    q_weights = traitlets.List(traitlets.Float()).tag(sync=True)
+    panel = traitlets.Unicode("distributions", read_only=True).tag(sync=True)
+    p_weights = NumberList([0.5, 0.5], MIN_WEIGHT, 1, step=0.01, minlen=2, maxlen=8).tag(sync=True)
+    q_weights = NumberList([0.5, 0.5], MIN_WEIGHT, 1, step=0.01, minlen=2, maxlen=8).tag(sync=True)
     base = traitlets.Float(2.0, read_only=True).tag(sync=True)
     p = traitlets.Any(read_only=True)
     q = traitlets.Any(read_only=True)
@@ -129,31 +119,23 @@ class DistributionPanel(_Panel):
         q: Sequence[float] = (0.25, 0.25, 0.25, 0.25),
         base: float = 2,
     ) -> None:
-        p_weights = self._check_weights(p, "p")
-        q_weights = self._check_weights(q, "q", len(p_weights))
+        p_weights = type(self).p_weights.check(p, "p")
+        q_weights = type(self).q_weights.check(q, "q")
+        if len(q_weights) != len(p_weights):
+            raise ValueError(f"q must have as many outcomes as p: got {len(q_weights)} and {len(p_weights)}")
         base = check_base(base)
         super().__init__()
         self.set_trait("base", base)
-        with self.hold_trait_notifications():  # validated together: same number of outcomes
+        with self.hold_trait_notifications():  # checked together: the same number of outcomes
             self.p_weights, self.q_weights = p_weights, q_weights
 
-    @classmethod
-    def _check_weights(cls, weights: Sequence[float], name: str, length: int | None = None) -> list[float]:
-        array = as_float_array(weights, name)
-        if array.ndim != 1 or not 2 <= len(array) <= 8:
-            raise ValueError(f"{name} must be a sequence of 2 to 8 weights: got shape {array.shape}")
-        if length is not None and len(array) != length:
-            other = "p" if name == "q" else "the other distribution"
-            raise ValueError(f"{name} must have as many outcomes as {other}: got {len(array)} and {length}")
-        if ((array < cls.MIN_WEIGHT) | (array > 1)).any():
-            raise ValueError(f"{name} must hold weights in [{cls.MIN_WEIGHT}, 1]: got {array}")
-        return [float(weight) for weight in array]
-
     @traitlets.validate("p_weights", "q_weights")
-    def _valid_weights(self, proposal) -> list[float]:
-        name = proposal["trait"].name
+    def _same_outcomes(self, proposal) -> list[float]:
+        name, value = proposal["trait"].name, proposal["value"]
         other = self.q_weights if name == "p_weights" else self.p_weights
-        return self._check_weights(proposal["value"], name, len(other))
+        if len(value) != len(other):
+            raise ValueError(f"{name} must have as many outcomes as the other distribution: got {len(value)} and {len(other)}")
+        return value
 
     @traitlets.observe("p_weights", "q_weights")
     def _update(self, change=None) -> None:
@@ -182,7 +164,7 @@ class GaussianKLPanel(_Panel):
     sigma : float
         The standard deviation of :math:`q`, in [0.1, 3].
     n_samples : int
-        Monte Carlo draws, at least 2.
+        Monte Carlo draws, 2 to a million.
     seed : int
         The seed of the draws.
 
@@ -200,40 +182,36 @@ class GaussianKLPanel(_Panel):
         The exact divergence, its Monte Carlo estimate and that estimate's standard error (read-only).
     """
 
-    panel = traitlets.Unicode("gaussian_kl").tag(sync=True)
-    mu = traitlets.Float(1.0).tag(sync=True)
-    sigma = traitlets.Float(0.5).tag(sync=True)
+    panel = traitlets.Unicode("gaussian_kl", read_only=True).tag(sync=True)
+    mu = Number(1.0, -3, 3, step=0.05).tag(sync=True)
+    sigma = Number(0.5, 0.1, 3, step=0.05).tag(sync=True)
     draws = traitlets.List(traitlets.Float(), read_only=True).tag(sync=True)
+    # Not synced: the page gets their draws. Set either and the draws, the page's estimate and Python's follow.
+    n_samples = Integer(1000, 2, 10**6)
+    seed = Integer(0, 0)
     q_density = traitlets.Any(read_only=True)
     kl_closed_form = traitlets.Float(read_only=True)
     kl_estimate = traitlets.Float(read_only=True)
     kl_standard_error = traitlets.Float(read_only=True)
 
     def __init__(self, mu: float = 1.0, sigma: float = 0.5, n_samples: int = 1000, seed: int = 0) -> None:
-        mu = as_number_in_range(mu, "mu", -3, 3)
-        sigma = as_number_in_range(sigma, "sigma", 0.1, 3)
-        self.n_samples = as_integer_at_least(n_samples, "n_samples", 2)
-        self.seed = as_integer_at_least(seed, "seed", 0)
         super().__init__()
         self.x = np.linspace(-6, 6, 601)
         self.p_density = normal_pdf(self.x)
+        with self.hold_trait_notifications():
+            self.mu, self.sigma, self.n_samples, self.seed = mu, sigma, n_samples, seed
+        self._draw()
+
+    @traitlets.observe("n_samples", "seed")
+    def _draw(self, change=None) -> None:
         # The draws kl_monte_carlo makes for this seed: z = mu + sigma * epsilon.
         epsilon = np.random.default_rng(self.seed).standard_normal(self.n_samples)
         self.set_trait("draws", epsilon.tolist())
-        self.mu, self.sigma = mu, sigma
         self._update()
-
-    @traitlets.validate("mu")
-    def _valid_mu(self, proposal) -> float:
-        return as_number_in_range(proposal["value"], "mu", -3, 3)
-
-    @traitlets.validate("sigma")
-    def _valid_sigma(self, proposal) -> float:
-        return as_number_in_range(proposal["value"], "sigma", 0.1, 3)
 
     @traitlets.observe("mu", "sigma")
     def _update(self, change=None) -> None:
-        if not self.draws:
+        if len(self.draws) != self.n_samples:
             return  # still in the constructor
         mu, log_var = np.array([self.mu]), np.array([2 * np.log(self.sigma)])
         self.set_trait("q_density", normal_pdf(self.x, self.mu, self.sigma))

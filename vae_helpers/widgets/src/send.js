@@ -1,6 +1,4 @@
-// When Python hears of the reader's moves: shared by the panels (_panel.js) and the latent
-// explorer (explorer.js). Not a module of its own: BookWidget (_base.py) puts this text in
-// front of the widget's files in `_esm` (`module = ("_send.js", "_panel.js", "panels.js")`).
+// When Python hears of the reader's moves: every widget draws first, then sends.
 //
 // A widget draws in the input handler and calls `request()` there; `send` runs after the frame
 // that shows the move, off the reader's path, at most every SEND_EVERY ms, carrying whatever is
@@ -16,7 +14,7 @@ const pressed = new Set(); // the pointers pressed in the page now (pointerId)
 const afterRelease = new Set(); // requests of sends held until no pointer is pressed
 
 // Follow the page's pointers from the module's start (a drag's first move may be the widget's
-// first); at the last release, the held requests go ahead. (Node.js, where tests run the maths, has no window.)
+// first); at the last release, the held requests go ahead. (Node.js, where tests run this, has no window.)
 if (typeof addEventListener === "function") {
   // Capture phase on the window: before any handler of the page can stop the event.
   addEventListener("pointerdown", (event) => pressed.add(event.pointerId), true);
@@ -36,10 +34,8 @@ if (typeof addEventListener === "function") {
   });
 }
 
-/** `{ request, cancel }`: `request()` asks for one call of `send` as described above (exported
- * for the tests). `duringDrags`: send during a drag too, for a widget whose pixels come from
- * Python (the explorer decoding in Python). */
-export function throttledSend(send, { duringDrags = false } = {}) {
+/** `{ request, cancel }`: `request()` asks for one call of `send` as described above. */
+export function throttledSend(send) {
   let frame = 0; // the animation frame a send waits for, 0 if none
   let timeout = 0; // the timeout that runs it, 0 if none
   let last = -Infinity; // when the last send ran
@@ -50,7 +46,7 @@ export function throttledSend(send, { duringDrags = false } = {}) {
   };
   const request = () => {
     if (frame || timeout || afterRelease.has(request)) return; // a send is due: it carries this move too
-    if (pressed.size && !duringDrags) {
+    if (pressed.size) {
       afterRelease.add(request);
       return;
     }
@@ -74,4 +70,32 @@ export function throttledSend(send, { duringDrags = false } = {}) {
       afterRelease.delete(request);
     },
   };
+}
+
+const sending = new WeakMap(); // model -> {request, unsent, guarded}: the model's sends, what they will carry
+
+/** Set trait `name` from a control: the widget's change listeners redraw at once, in the input
+ * handler, and Python hears of it (anywidget's save_changes) when `throttledSend` says. */
+export function setTrait(model, name, value) {
+  let state = sending.get(model);
+  if (!state) {
+    const unsent = new Map();
+    const { request } = throttledSend(() => {
+      unsent.clear();
+      model.save_changes();
+    });
+    state = { request, unsent, guarded: new Set() };
+    sending.set(model, state);
+  }
+  if (!state.guarded.has(name)) {
+    // The kernel's echo of an earlier send may arrive while a newer value waits to be sent:
+    // the reader's value stays, and the next send carries it.
+    state.guarded.add(name);
+    model.on(`change:${name}`, () => {
+      if (state.unsent.has(name) && model.get(name) !== state.unsent.get(name)) model.set(name, state.unsent.get(name));
+    });
+  }
+  state.unsent.set(name, value);
+  model.set(name, value);
+  state.request();
 }

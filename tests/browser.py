@@ -1,0 +1,293 @@
+"""The browser tests' shared harness: Debian's headless Chromium, a local HTTP server, a page visit.
+
+Imported by the browser tests (tests/test_browser*.py, test_encoder.py, test_jupyterlab.py), whose
+fixtures it defines (``browser``, ``site``, ``visit``, ``pretrained``, ``shim_site``: import them by
+name), and by the benchmarks that drive the same pages. Everything is served on 127.0.0.1; a
+request to any other host is refused and reported.
+
+Needs ``chromium`` on the PATH (``apt-get install chromium``): skipped without it, except in
+CI (``CI`` set), where a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+
+from conftest import REPO_ROOT
+
+EXPLORER_PAGE = "book/06_latent_explorer"
+EXTRA_PAGES = ["search", "genindex"]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+# As the machine notes advise for headless Chromium as root on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE, DESKTOP = (390, 844), (1280, 900)  # CSS pixels: a phone held upright, a laptop
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+PIXEL_TOLERANCE = 1e-5
+SCALE = 10  # screen pixels per digit pixel on the digit canvas
+WAKE_WIDGETS = """async () => {
+  const view = document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]');
+  if (!view) return;
+  view.parentElement.scrollIntoView();
+  for (let frame = 0; frame < 600 && !document.documentElement.dataset.widgetManager; frame++)
+    await new Promise(done => requestAnimationFrame(done));
+  window.scrollTo(0, 0);
+}"""
+# Figures load lazily as a reader scrolls near them: the tests read every figure, so load them all.
+LOAD_FIGURES = "() => document.querySelectorAll('img[loading=lazy]').forEach(image => { image.loading = 'eager'; })"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run the browser tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        _unavailable("no chromium on the PATH: install Debian's browser with `apt-get install chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: `pip install -e '.[test]'`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(browser, built_book):
+    """The built HTML served on 127.0.0.1 by a threaded http.server; yields the base URL."""
+    assert built_book.returncode == 0, built_book.log[-3000:]
+    server = serve(built_book.html)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class Visit:
+    """One page in a fresh browser context, with everything that went wrong while it loaded."""
+
+    def __init__(self, browser, url: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP, **context):
+        width, height = viewport
+        # A phone viewport also gets touch and the mobile meta viewport; **context may override any of it.
+        options = {"viewport": {"width": width, "height": height}, "is_mobile": viewport == PHONE,
+                   "has_touch": viewport == PHONE, **context}
+        self.context = browser.new_context(java_script_enabled=javascript, **options)
+        self.problems: list[str] = []
+        self.javascript = javascript
+        self.closed = False
+        self.context.route("**/*", self._only_local)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda message: message.type == "error" and self.problems.append(f"console error: {message.text}"))
+        self.page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", lambda response: response.status >= 400 and self.problems.append(f"HTTP {response.status}: {response.url}"))
+        self.page.goto(url, wait_until="load")
+        if javascript:
+            # The widget manager loads when a widget comes near the viewport (widgets-offline.js):
+            # bring the first widget there, as a reader scrolling would, and back to the top.
+            self.page.evaluate(WAKE_WIDGETS)
+            self.page.evaluate(LOAD_FIGURES)
+            # MathJax typesets after load; its startup promise settles when it is done.
+            self.page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise.then(() => true) : false")
+        self.page.wait_for_load_state("networkidle")
+
+    def _failed(self, request) -> None:
+        if not self.javascript and request.resource_type == "script":
+            return  # blocked on purpose
+        self.problems.append(f"failed request: {request.url} ({request.failure})")
+
+    def _only_local(self, route) -> None:
+        url = urlparse(route.request.url)
+        if url.scheme in ("http", "https") and url.hostname != "127.0.0.1":
+            self.problems.append(f"request to another host: {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.context.close()
+            self.closed = True
+
+
+@pytest.fixture
+def visit(browser, site):
+    opened = []
+
+    def open_page(page: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP) -> Visit:
+        opened.append(Visit(browser, f"{site}{page}.html", javascript, viewport))
+        return opened[-1]
+
+    yield open_page
+    for page in opened:
+        page.close()
+
+
+
+def serve(folder: Path) -> http.server.ThreadingHTTPServer:
+    """``folder`` served on 127.0.0.1 by a threaded http.server (``server.server_port``); ``server.shutdown()`` stops it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+# -- the latent explorer's JavaScript on the state Python sends (no book build needed) -------------
+
+# A page that mounts the explorer's bundle (vae_helpers/widgets/static/explorer.js) on a widget's state through a minimal
+# model (get, set, on, off, save_changes), as anywidget does, with tall blocks above and below
+# so that the page can scroll. Buffers come back as DataViews at their paths, as the
+# widget managers give them.
+SHIM_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="explorer.css"></head>
+<body style="margin: 0 16px"><div style="height: 600px">text above</div><div id="root"></div>
+<div style="height: 1500px">text below</div>
+<script type="module">
+import widget from "./explorer.js";
+const saved = await (await fetch("state.json")).json();
+const state = saved.state;
+for (const { path, data } of saved.buffers) {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  let target = state;
+  for (const key of path.slice(0, -1)) target = target[key];
+  target[path[path.length - 1]] = new DataView(bytes.buffer);
+}
+const listeners = {};
+window.sent = [];
+const model = {
+  get: (name) => state[name],
+  set: (name, value) => { state[name] = value; },
+  on: (name, callback) => { (listeners[name] = listeners[name] || []).push(callback); },
+  off: () => {},
+  save_changes: () => { window.sent.push(JSON.parse(JSON.stringify(
+    { z: state.z, t: state.t, endpoints: state.endpoints, model_index: state.model_index }))); },
+};
+widget.render({ model, el: document.getElementById("root") });
+</script></body></html>"""
+
+
+def _explorer_state(explorer) -> dict:
+    import base64
+
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    state, paths, buffers = _remove_buffers(explorer.get_state())
+    state = {key: value for key, value in state.items() if key not in ("_esm", "_css")}
+    encoded = [{"path": path, "data": base64.b64encode(bytes(buffer)).decode()} for path, buffer in zip(paths, buffers)]
+    return {"state": state, "buffers": encoded}
+
+
+@pytest.fixture(scope="module")
+def pretrained():
+    from vae_helpers.model import load_pretrained
+
+    return load_pretrained()
+
+
+@pytest.fixture(scope="module")
+def shim_site(tmp_path_factory, pretrained):
+    """explorer.js, its CSS and the pretrained explorer's state on 127.0.0.1; yields (URL, explorer)."""
+    from vae_helpers.data import load_mnist
+    from vae_helpers.widgets.explorer import LatentExplorer
+
+    (_, _), (x_test, y_test) = load_mnist()
+    explorer = LatentExplorer(*pretrained, x_test, y_test)
+    server = serve_shim_page(explorer, tmp_path_factory.mktemp("explorer-shim"))
+    yield f"http://127.0.0.1:{server.server_port}/index.html", explorer
+    server.shutdown()
+    server.server_close()
+
+
+def serve_shim_page(explorer, folder: Path) -> http.server.ThreadingHTTPServer:
+    """SHIM_PAGE on ``explorer``'s state, served from ``folder`` on 127.0.0.1 (``server.server_port``)."""
+    # The widget's module and style as the page gets them: the bundle anywidget sends as _esm and _css.
+    (folder / "explorer.js").write_text(explorer._esm)
+    (folder / "explorer.css").write_text(explorer._css)
+    (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
+    (folder / "index.html").write_text(SHIM_PAGE)
+    return serve(folder)
+
+
+
+class Reader:
+    """The explorer in a page: where its parts are, what it shows, and how to act on it."""
+
+    def __init__(self, page):
+        self.page = page
+        page.wait_for_selector(".vae-explorer[data-state=ready]", timeout=15_000)
+        self.root = "document.querySelector('.vae-explorer')"
+
+    def api(self, expression: str):
+        return self.page.evaluate(f"{self.root}.latentExplorer.{expression}")
+
+    def next_frame(self) -> None:
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def state(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The point, the page's pixel probabilities, and the grey levels read off the digit canvas."""
+        self.next_frame()
+        z, pixels, greys = self.page.evaluate(
+            """root => {
+              const canvas = root.querySelector(".vae-explorer__digit");
+              const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+              const cell = canvas.width / 28, greys = [];
+              for (let row = 0; row < 28; row++)
+                for (let col = 0; col < 28; col++)
+                  greys.push(data[4 * (Math.floor((row + 0.5) * cell) * canvas.width + Math.floor((col + 0.5) * cell))]);
+              return [root.latentExplorer.z, root.latentExplorer.pixels, greys];
+            }""",
+            self.page.locator(".vae-explorer").first.element_handle(),
+        )
+        return np.array(z), np.array(pixels), np.array(greys)
+
+    def screen(self, z) -> tuple[float, float]:
+        """Where latent point z is on the screen, in CSS pixels of the viewport."""
+        box = self.page.locator(".vae-explorer__map").first.bounding_box()
+        x, y = self.api(f"toCanvas({z[0]}, {z[1]})")
+        scale = box["width"] / self.page.evaluate(f"{self.root}.querySelector('.vae-explorer__map').width")
+        return box["x"] + x * scale, box["y"] + y * scale
+
+    def slider(self, axis: int):
+        return self.page.locator(".vae-explorer").first.locator(".vae-explorer__slider input").nth(axis)
+
+
+def _assert_shows_decoder_output(decoder, z, pixels, greys) -> None:
+    from vae_helpers.model import decode
+
+    expected = decode(decoder, z.astype(np.float32))
+    assert np.abs(pixels - expected).max() <= PIXEL_TOLERANCE
+    # The canvas holds dark ink on white, 8 bits: one grey level of rounding either way.
+    assert np.abs(greys - np.rint(255 * (1 - expected))).max() <= 1
+
+
+def _open(browser, url: str, **context) -> tuple[Visit, Reader]:
+    visit = Visit(browser, url, **context)
+    return visit, Reader(visit.page)
+

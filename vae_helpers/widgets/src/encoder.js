@@ -1,0 +1,360 @@
+// The explorer's drawing pad: the encoder in the page, q(z | x) on the map (chapter 6).
+//
+// It uses the explorer only through the API the explorer gives it (explorer.js, `Explorer.api`:
+// its state, switching the model, an overlay on the map) and reads its own traits, `pad_digits`
+// and `pad_choices`, declared in explorer.py.
+//
+// The drawing is prepared the way MNIST's digits were (LeCun et al.): its bounding box is
+// scaled into a 20 x 20 box keeping its aspect ratio, each pixel the mean of the ink it
+// covers (anti-aliasing), and the result is placed in the 28 x 28 frame with its centre of
+// mass in the middle. Each stroke event prepares, encodes, decodes and draws at once.
+
+import "./encoder.css";
+import { copyBytes, DenseChain } from "./dense.js";
+import { gaussianPair, klToStandardNormal, LOG_2PI, logMeanExp, reconstructionLoss, sigmoid } from "./maths.js";
+import { blank, DIGIT, element, signed } from "./plot.js";
+import { buildPad, PAD } from "./encoder_view.js";
+
+const PAD_STROKE = 9; // pad pixels: about 2 MNIST pixels when the digit fills 3/4 of the pad's height
+const BOX = 20; // MNIST: the bounding box is scaled into 20 x 20 ...
+const CENTRE = DIGIT / 2; // ... and the centre of mass put at the middle of the 28 x 28 frame
+const MAX_SAMPLES = 40; // points z = mu + sigma * eps kept on the map
+
+/** For each of `n` cells covering source pixels [start, start + length), the first source pixel
+ * and the weight of each source pixel in the cell's mean (its overlap with the cell). */
+function boxWeights(start, length, n) {
+  const width = length / n, cells = [];
+  for (let k = 0; k < n; k++) {
+    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
+    cells.push({ first, weights });
+  }
+  return cells;
+}
+
+/** The pad's ink (side x side, values in [0, 1]) prepared as MNIST's digits were: 784 intensities,
+ * or null for an empty pad. */
+export function prepareDigit(ink, side) {
+  let top = side, bottom = -1, left = side, right = -1;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      if (ink[r * side + c] > 0) {
+        if (r < top) top = r;
+        if (r > bottom) bottom = r;
+        if (c < left) left = c;
+        if (c > right) right = c;
+      }
+    }
+  }
+  if (bottom < 0) return null;
+  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
+  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
+  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
+  // Columns first (each ink row to `cols` means), then rows: the box filter is separable.
+  const narrow = new Float64Array(height * cols);
+  for (let r = 0; r < height; r++) {
+    colCells.forEach(({ first, weights }, j) => {
+      let sum = 0;
+      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
+      narrow[r * cols + j] = sum;
+    });
+  }
+  const small = new Float64Array(rows * cols);
+  let mass = 0, rowMoment = 0, colMoment = 0;
+  rowCells.forEach(({ first, weights }, i) => {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
+      small[i * cols + j] = sum;
+      mass += sum;
+      rowMoment += sum * (i + 0.5);
+      colMoment += sum * (j + 0.5);
+    }
+  });
+  // Shift by whole pixels so that the centre of mass lands nearest the frame's middle, the box inside the frame.
+  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
+  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
+  const x = new Float32Array(DIGIT * DIGIT);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
+  }
+  return x;
+}
+
+function numberText(value, digits = 1) {
+  return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
+}
+
+/** The pad, beside an explorer whose API (explorer.js) is `explorer`; `model` gives its own traits. */
+export class EncoderPad {
+  constructor(explorer, model) {
+    this.explorer = explorer;
+    this.model = model;
+    this.view = buildPad(explorer.modelNames, model.get("pad_choices"));
+    this.context = this.view.pad.getContext("2d", { willReadFrequently: true });
+    this.ink = new Float32Array(PAD * PAD);
+    this.x = null; // the prepared digit, or null for an empty pad
+    this.epsilons = []; // the draws eps of the points on the map; z = mu + sigma * eps follows the drawing
+    this.pixels = new Float32Array(DIGIT * DIGIT);
+    this.drawing = null;
+    this.encoders = new Map(); // model index -> its Dense chain, made when first shown
+    explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
+    explorer.onModelChange(() => this.follow());
+    this.follow();
+    this.listen();
+  }
+
+  /** The explorer shows another model: encode with its encoder. */
+  follow() {
+    const { modelIndex, encoderLayers } = this.explorer.state();
+    this.view.radios.forEach((radio, k) => {
+      radio.checked = k === modelIndex;
+      radio.dataset.value = String(modelIndex);
+    });
+    if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
+    this.encoder = this.encoders.get(modelIndex);
+    this.update();
+  }
+
+  listen() {
+    const { pad, clear, pick, resample, iwButton, radios } = this.view;
+    let rect = null; // the pad's box, measured once per stroke: no layout read on every move
+    const at = (event) => [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
+    pad.addEventListener("pointerdown", (event) => {
+      if (event.pointerType === "mouse" && event.button !== 0) return;
+      rect = pad.getBoundingClientRect();
+      this.drawing = event.pointerId;
+      pad.setPointerCapture(event.pointerId);
+      if (this.view.pick.value !== "") this.clearInk(); // a held-out digit was shown: start afresh
+      this.last = at(event);
+      this.stroke([this.last, this.last]);
+      event.preventDefault();
+    });
+    pad.addEventListener("pointermove", (event) => {
+      if (this.drawing !== event.pointerId) return;
+      // Every pointer position since the last event (coalesced: a fast pen or finger gives several).
+      const points = [this.last, ...(event.getCoalescedEvents ? event.getCoalescedEvents() : [event]).map(at)];
+      if (points.length === 1) points.push(at(event));
+      this.last = points[points.length - 1];
+      this.stroke(points);
+    });
+    for (const type of ["pointerup", "pointercancel"]) {
+      pad.addEventListener(type, (event) => {
+        if (this.drawing === event.pointerId) this.drawing = null;
+      });
+    }
+    clear.addEventListener("click", () => {
+      this.clearInk();
+      this.update();
+    });
+    pick.addEventListener("change", () => this.showHeldOut());
+    resample.addEventListener("click", () => {
+      this.epsilons.push(gaussianPair());
+      if (this.epsilons.length > MAX_SAMPLES) this.epsilons.shift();
+      this.update();
+    });
+    iwButton.addEventListener("click", () => this.estimate());
+    radios.forEach((radio, k) =>
+      radio.addEventListener("change", () => {
+        if (radio.checked) this.explorer.switchModel(k);
+      }),
+    );
+  }
+
+  clearInk() {
+    this.context.clearRect(0, 0, PAD, PAD);
+    this.ink.fill(0);
+    this.view.pick.value = "";
+    this.epsilons = [];
+  }
+
+  /** Draw a polyline of pad points, read the ink back and encode it. */
+  stroke(points) {
+    const context = this.context;
+    context.lineCap = context.lineJoin = "round";
+    context.lineWidth = PAD_STROKE;
+    context.strokeStyle = "#000000";
+    context.beginPath();
+    context.moveTo(points[0][0], points[0][1]);
+    for (const [x, y] of points.slice(1)) context.lineTo(x, y);
+    context.stroke();
+    // Read back only the rectangle the stroke can have touched.
+    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
+    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
+    if (right > left && bottom > top) {
+      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
+      for (let r = top; r < bottom; r++) {
+        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
+      }
+    }
+    this.update();
+  }
+
+  /** A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
+  showHeldOut() {
+    const choice = this.view.pick.value;
+    if (choice === "") return;
+    const bytes = new Uint8Array(copyBytes(this.model.get("pad_digits")));
+    const x = new Float32Array(DIGIT * DIGIT);
+    for (let k = 0; k < x.length; k++) x[k] = bytes[Number(choice) * x.length + k] / 255;
+    this.context.clearRect(0, 0, PAD, PAD);
+    const image = this.context.createImageData(DIGIT, DIGIT);
+    for (let k = 0; k < x.length; k++) image.data[4 * k + 3] = Math.round(255 * x[k]);
+    const tile = element("canvas");
+    tile.width = tile.height = DIGIT;
+    tile.getContext("2d").putImageData(image, 0, 0);
+    this.context.imageSmoothingEnabled = false;
+    this.context.drawImage(tile, 0, 0, PAD, PAD);
+    this.ink.fill(0);
+    this.epsilons = [];
+    this.heldOut = x;
+    this.update();
+  }
+
+  /** Prepare, encode, decode, measure and draw: what every stroke event costs. */
+  update() {
+    const view = this.view;
+    this.x = this.view.pick.value !== "" ? this.heldOut : prepareDigit(this.ink, PAD);
+    if (this.x === null) {
+      this.posterior = null;
+      for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
+      for (const output of Object.values(view.outputs)) {
+        output.textContent = "\u2014";
+        output.dataset.value = "";
+      }
+      view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
+      view.resample.disabled = view.iwButton.disabled = true;
+      this.explorer.redraw();
+      return;
+    }
+    view.resample.disabled = view.iwButton.disabled = false;
+    if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
+    const out = this.encoder.forward(this.x);
+    const mu = [out[0], out[1]], logVar = [out[2], out[3]];
+    const sigma = logVar.map((v) => Math.exp(0.5 * v));
+    const eps = this.epsilons[this.epsilons.length - 1];
+    const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
+    this.posterior = { mu, logVar, sigma, z };
+    const decoder = this.explorer.state().decoder, logits = decoder.forward(z);
+    const reconstruction = reconstructionLoss(this.x, logits);
+    const kl = klToStandardNormal(mu, logVar);
+    for (let k = 0; k < logits.length; k++) this.pixels[k] = sigmoid(logits[k]); // one decoder pass for z
+    const drawDigit = this.explorer.drawDigit;
+    drawDigit(this.pixels, view.atZ);
+    drawDigit(this.x, view.seen);
+    drawDigit(decoder.decode(mu, this.pixels), view.atMu);
+    this.explorer.redraw(); // before the text below changes: drawing reads no layout then
+    const show = (output, value, text) => {
+      output.textContent = text;
+      output.dataset.value = JSON.stringify(value);
+    };
+    show(view.outputs.mu, mu, `(${signed(mu[0])}, ${signed(mu[1])})`);
+    show(view.outputs.sigma, sigma, `(${sigma[0].toFixed(3)}, ${sigma[1].toFixed(3)})`);
+    show(view.outputs.z, z, `(${signed(z[0])}, ${signed(z[1])})`);
+    show(view.outputs.reconstruction, reconstruction, `${numberText(reconstruction)} nats`);
+    show(view.outputs.kl, kl, `${numberText(kl)} nats`);
+    show(view.outputs.total, reconstruction + kl, `${numberText(reconstruction + kl)} nats`);
+    view.outputs.iw.textContent = "\u2014 (press the button)";
+    view.outputs.iw.dataset.value = "";
+    const n = this.epsilons.length;
+    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
+  }
+
+  /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
+   * log (1/K) sum_k p(x | z_k) p(z_k) / q(z_k | x), z_k = mu + sigma * eps_k. */
+  importanceWeighted(epsilons) {
+    const { mu, logVar, sigma } = this.posterior, decoder = this.explorer.state().decoder;
+    return logMeanExp(epsilons.map((eps) => {
+      const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
+      const logLikelihood = -reconstructionLoss(this.x, decoder.forward(z));
+      const logPrior = -0.5 * (2 * LOG_2PI + z[0] * z[0] + z[1] * z[1]);
+      const logQ = -0.5 * (2 * LOG_2PI + logVar[0] + logVar[1] + eps[0] * eps[0] + eps[1] * eps[1]);
+      return logLikelihood + logPrior - logQ;
+    }));
+  }
+
+  estimate() {
+    if (!this.posterior) return;
+    const k = Number(this.view.kSelect.value), draws = [];
+    for (let i = 0; i < k; i++) draws.push(gaussianPair());
+    const value = this.importanceWeighted(draws);
+    this.view.outputs.iw.textContent = `${numberText(value)} nats (K = ${k})`;
+    this.view.outputs.iw.dataset.value = JSON.stringify(value);
+  }
+
+  /** q(z | x) on the map: 2 sigma and 1 sigma ellipses (axis-aligned: a diagonal Gaussian), in canvas pixels. */
+  ellipses(geometry) {
+    if (!this.posterior) return [];
+    const [x, y] = geometry.toCanvas(this.posterior.mu), [s1, s2] = this.posterior.sigma;
+    return [2, 1].map((k) => ({ k, x, y, rx: k * s1 * geometry.perUnit, ry: k * s2 * geometry.perUnit }));
+  }
+
+  samples() {
+    if (!this.posterior) return [];
+    const { mu, sigma } = this.posterior;
+    return this.epsilons.map((eps) => [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]]);
+  }
+
+  drawOverlay(context, geometry) {
+    this.geometry = geometry;
+    if (!this.posterior) return;
+    const scale = geometry.scale;
+    context.save();
+    for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
+      context.beginPath();
+      context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
+      context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
+      context.fill();
+      context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
+      context.lineWidth = 1.5 * scale;
+      context.strokeStyle = "#1f4e79";
+      context.stroke();
+    }
+    context.setLineDash([]);
+    const samples = this.samples();
+    samples.forEach((z, i) => {
+      const [x, y] = geometry.toCanvas(z), latest = i === samples.length - 1;
+      context.beginPath();
+      context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
+      context.fillStyle = latest ? "#d62728" : "#ffffff";
+      context.fill();
+      context.lineWidth = scale;
+      context.strokeStyle = "#000000";
+      context.stroke();
+    });
+    const [x, y] = geometry.toCanvas(this.posterior.mu), arm = 6 * scale;
+    context.beginPath();
+    context.moveTo(x - arm, y);
+    context.lineTo(x + arm, y);
+    context.moveTo(x, y - arm);
+    context.lineTo(x, y + arm);
+    context.lineWidth = 2 * scale;
+    context.strokeStyle = "#000000";
+    context.stroke();
+    context.restore();
+  }
+
+  /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
+  probe() {
+    const self = this;
+    return {
+      get x() { return self.x ? Array.from(self.x) : null; },
+      get ink() { return Array.from(self.ink); },
+      get posterior() { return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null; },
+      get samples() { return self.samples(); },
+      get ellipses() { return self.ellipses(self.geometry); },
+      get modelIndex() { return self.explorer.state().modelIndex; },
+      get means() { return Array.from(self.explorer.state().means); },
+      get limit() { return self.explorer.state().limit; },
+      padSide: PAD,
+      encode: (x) => Array.from(self.encoder.forward(Float32Array.from(x))),
+      prepare: (ink) => { const x = prepareDigit(Float32Array.from(ink), PAD); return x && Array.from(x); },
+      importanceWeighted: (epsilons) => self.importanceWeighted(epsilons),
+      setEpsilon: (e1, e2) => { self.epsilons = [[e1, e2]]; self.update(); },
+      stroke: (points) => self.stroke(points),
+      clear: () => { self.clearInk(); self.update(); },
+      nearestLabels: (z1, z2, n) => self.explorer.nearestLabels([z1, z2], n),
+    };
+  }
+}

@@ -1,0 +1,106 @@
+// The drawing pad's markup (encoder.js draws in it): the model switch, the pad and its tools,
+// the three small digits, the readouts and the importance-weighted estimate's controls.
+
+import { DIGIT, element } from "./plot.js";
+
+export const PAD = 112; // the pad's ink: 4 x 4 samples per MNIST pixel
+const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
+const IW_CHOICES = [10, 100, 1000];
+
+/** The pad's elements, for models called `names` and held-out digits `choices` ({index, label}). */
+export function buildPad(names, choices) {
+  const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
+  const heading = element("p", "vae-explorer__heading");
+  heading.innerHTML =
+    "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. " +
+    "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc.";
+  const switcher = element("fieldset", "vae-encoder__models");
+  const legend = element("legend");
+  legend.textContent = "Model (the map, the decoder and the encoder change together)";
+  switcher.append(legend);
+  const group = `vae-model-${Math.random().toString(36).slice(2)}`; // one radio group per explorer on the page
+  const radios = names.map((name, k) => {
+    const label = element("label");
+    const radio = element("input", "", { type: "radio", name: group, value: String(k), "data-trait": "model_index" });
+    label.append(radio, " " + name);
+    switcher.append(label);
+    return radio;
+  });
+  switcher.hidden = names.length < 2;
+
+  const row = element("div", "vae-encoder__row");
+  const padBox = element("div", "vae-encoder__pad-box");
+  const pad = element("canvas", "vae-encoder__pad", {
+    role: "img", "aria-label": "Drawing pad: draw a digit here with the mouse, a finger or a pen",
+  });
+  pad.width = pad.height = PAD;
+  const tools = element("div", "vae-encoder__tools");
+  const clear = element("button", "", { type: "button" });
+  clear.textContent = "Clear";
+  const pickLabel = element("label", "vae-encoder__pick");
+  const pick = element("select");
+  const none = element("option", "", { value: "" });
+  none.textContent = "your drawing";
+  pick.append(none);
+  choices.forEach((choice, k) => {
+    const option = element("option", "", { value: String(k) });
+    option.textContent = `a ${choice.label} (held-out #${choice.index})`;
+    pick.append(option);
+  });
+  pickLabel.append("or a held-out digit ", pick);
+  tools.append(clear, pickLabel);
+  padBox.append(pad, tools);
+
+  const digits = element("div", "vae-encoder__digits");
+  const small = (caption, aria) => {
+    const figure = element("figure", "vae-encoder__small");
+    const canvas = element("canvas", "", { role: "img", "aria-label": aria });
+    canvas.width = canvas.height = DIGIT * SMALL_SCALE;
+    const text = element("figcaption");
+    text.textContent = caption;
+    figure.append(canvas, text);
+    digits.append(figure);
+    return canvas;
+  };
+  const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
+  const atMu = small("decoded at \u03bc", "The digit decoded at the mean mu of q(z | x)");
+  const atZ = small("decoded at z = \u03bc + \u03c3 \u2299 \u03b5", "The digit decoded at the latest sample z");
+  const side = element("div", "vae-encoder__side");
+  const resample = element("button", "", { type: "button" });
+  resample.textContent = "Resample \u03b5";
+  const quantity = (name, label) => {
+    const line = element("div", "vae-encoder__quantity");
+    const output = element("output", "", { "data-quantity": name, "data-value": "" });
+    line.append(label, output);
+    side.append(line);
+    return output;
+  };
+  const status = element("p", "vae-encoder__status", { "aria-live": "polite" });
+  side.append(status, resample);
+  const outputs = {
+    mu: quantity("mu", "\u03bc = "),
+    sigma: quantity("sigma", "\u03c3 = "),
+    z: quantity("sample_z", "z = "),
+    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = "),
+    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = "),
+    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = "),
+  };
+  const iwRow = element("div", "vae-encoder__iw");
+  const iwButton = element("button", "", { type: "button" });
+  iwButton.textContent = "Estimate log p(x)";
+  const kLabel = element("label");
+  const kSelect = element("select", "", { "aria-label": "K, the number of importance samples" });
+  for (const k of IW_CHOICES) {
+    const option = element("option", "", { value: String(k) });
+    option.textContent = String(k);
+    kSelect.append(option);
+  }
+  kSelect.value = "100";
+  kLabel.append("K = ", kSelect);
+  iwRow.append(iwButton, kLabel);
+  side.append(iwRow);
+  outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
+  row.append(padBox, digits, side);
+  panel.append(heading, switcher, row);
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect };
+}

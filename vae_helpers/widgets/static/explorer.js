@@ -1,0 +1,1176 @@
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/plot.js src/send.js (sha256 8600381b100f03e0fb8b7066aa6bdaca1eb541f52bceeed27137e2cff00eb1e3): edit those, then run make widgets. */
+
+// src/maths.js
+var LOG_2PI = Math.log(2 * Math.PI);
+function sigmoid(x) {
+  return 1 / (1 + Math.exp(-x));
+}
+function gaussianPair() {
+  const radius = Math.sqrt(-2 * Math.log(1 - Math.random())), angle = 2 * Math.PI * Math.random();
+  return [radius * Math.cos(angle), radius * Math.sin(angle)];
+}
+function klToStandardNormal(mu, logVar) {
+  let kl = 0;
+  for (let d = 0; d < mu.length; d++) kl += 0.5 * (mu[d] * mu[d] + Math.exp(logVar[d]) - logVar[d] - 1);
+  return kl;
+}
+function reconstructionLoss(x, logits) {
+  let loss = 0;
+  for (let k = 0; k < x.length; k++) {
+    const l = logits[k];
+    loss += Math.max(l, 0) - x[k] * l + Math.log1p(Math.exp(-Math.abs(l)));
+  }
+  return loss;
+}
+function logMeanExp(values) {
+  const top = Math.max(...values);
+  return top + Math.log(values.reduce((sum, v) => sum + Math.exp(v - top), 0) / values.length);
+}
+
+// src/dense.js
+function copyBytes(view) {
+  return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+}
+function halfToFloat(bits) {
+  const exponent = bits >> 10 & 31, fraction = bits & 1023, sign = bits & 32768 ? -1 : 1;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+function readWeights(view, dtype) {
+  if (dtype !== "float16") return new Float32Array(copyBytes(view));
+  const halves = new Uint16Array(copyBytes(view)), out = new Float32Array(halves.length);
+  for (let k = 0; k < halves.length; k++) out[k] = halfToFloat(halves[k]);
+  return out;
+}
+var ACTIVATIONS = { linear: (x) => x, relu: (x) => x > 0 ? x : 0, sigmoid, tanh: Math.tanh };
+var DenseChain = class {
+  constructor(layers) {
+    this.layers = layers.map((layer) => ({
+      kernel: readWeights(layer.kernel, layer.dtype),
+      bias: readWeights(layer.bias, layer.dtype),
+      inputs: layer.inputs,
+      outputs: layer.outputs,
+      activation: ACTIVATIONS[layer.activation],
+      out: new Float64Array(layer.outputs)
+    }));
+    this.inputSize = this.layers[0].inputs;
+    this.size = this.layers[this.layers.length - 1].outputs;
+    this.input = new Float64Array(this.inputSize);
+  }
+  /** The last layer's outputs (the logits) for the input `x`; a buffer the next call overwrites. */
+  forward(x) {
+    let h = this.input;
+    for (let d = 0; d < this.inputSize; d++) h[d] = x[d];
+    for (const layer of this.layers) {
+      const { out, kernel, bias, outputs: n } = layer;
+      for (let j = 0; j < n; j++) out[j] = bias[j];
+      for (let i = 0; i < layer.inputs; i++) {
+        const v = h[i];
+        if (v === 0) continue;
+        const row = i * n;
+        for (let j = 0; j < n; j++) out[j] += v * kernel[row + j];
+      }
+      for (let j = 0; j < n; j++) out[j] = layer.activation(out[j]);
+      h = out;
+    }
+    return h;
+  }
+  /** Pixel probabilities at `z`, written into `pixels`. */
+  decode(z, pixels) {
+    const h = this.forward(z);
+    for (let k = 0; k < this.size; k++) pixels[k] = sigmoid(h[k]);
+    return pixels;
+  }
+};
+
+// src/plot.js
+var DIGIT = 28;
+function element(tag, className = "", attributes = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+function signed(value) {
+  return (value < 0 ? "\u2212" : "+") + Math.abs(value).toFixed(2);
+}
+function digitPainter() {
+  const tile = element("canvas");
+  tile.width = tile.height = DIGIT;
+  const tileContext = tile.getContext("2d");
+  const image = tileContext.createImageData(DIGIT, DIGIT);
+  return (pixels, canvas, left = 0, side = canvas.width) => {
+    const data = image.data;
+    for (let k = 0; k < DIGIT * DIGIT; k++) {
+      const grey = Math.round(255 * (1 - pixels[k]));
+      data[4 * k] = data[4 * k + 1] = data[4 * k + 2] = grey;
+      data[4 * k + 3] = 255;
+    }
+    tileContext.putImageData(image, 0, 0);
+    const context = canvas.getContext("2d");
+    context.imageSmoothingEnabled = false;
+    context.drawImage(tile, left, 0, side, side);
+  };
+}
+function blank(canvas) {
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+}
+
+// src/explorer_view.js
+var STRIP_SCALE = 3;
+function sliderStep(limit) {
+  return String(10 ** Math.floor(Math.log10(limit / 200)));
+}
+function build(el, model) {
+  const limit = model.get("limit");
+  const root = element("div", "vae-explorer");
+  const top = element("div", "vae-explorer__top");
+  const mapPanel = element("div", "vae-explorer__map-panel");
+  const map = element("canvas", "vae-explorer__map", {
+    tabindex: "0",
+    role: "application",
+    "aria-roledescription": "latent map",
+    "aria-label": "Map of latent space: the held-out digits at their means, coloured by label, and a ring at the point z. Click or tap to move the point, drag the ring, or use the arrow keys (Shift for larger steps)."
+  });
+  const legend = element("ul", "vae-explorer__legend", { "aria-label": "Colours of the digits on the map" });
+  model.get("label_colours").forEach((colour, label) => {
+    const item = element("li");
+    const swatch = element("span");
+    swatch.style.background = colour;
+    item.append(swatch, String(label));
+    legend.append(item);
+  });
+  mapPanel.append(map, legend);
+  const digitPanel = element("div", "vae-explorer__digit-panel");
+  const digit = element("canvas", "vae-explorer__digit", { role: "img", "aria-label": "The digit the decoder draws at z" });
+  digit.width = digit.height = DIGIT * model.get("scale");
+  const readout = element("output", "vae-explorer__readout", { "aria-live": "polite", "data-quantity": "z" });
+  const sliders = [0, 1].map((axis) => {
+    const label = element("label", "vae-explorer__slider");
+    const input = element("input", "", {
+      type: "range",
+      min: String(-limit),
+      max: String(limit),
+      step: sliderStep(limit),
+      "data-trait": "z",
+      "data-index": String(axis),
+      "aria-label": `z${axis + 1}, the ${axis ? "second" : "first"} latent coordinate`
+    });
+    label.append(axis ? "z\u2082" : "z\u2081", input);
+    return { label, input };
+  });
+  const prior = element("button", "vae-explorer__prior", { type: "button" });
+  prior.textContent = "Sample from the prior";
+  const controls = element("div", "vae-explorer__controls");
+  controls.append(readout, ...sliders.map((s) => s.label), prior);
+  digitPanel.append(digit, controls);
+  top.append(mapPanel, digitPanel);
+  const interpolation = element("div", "vae-explorer__interpolation");
+  const heading = element("p", "vae-explorer__heading");
+  heading.innerHTML = "<b>Interpolate</b> along the straight line from A's mean to B's mean";
+  const selects = ["from A", "to B"].map((name) => {
+    const label = element("label", "vae-explorer__endpoint");
+    const select = element("select");
+    label.append(name + " ", select);
+    return { label, select };
+  });
+  const [tMin, tMax, tStep] = model.get("ranges").t;
+  const tLabel = element("label", "vae-explorer__slider");
+  const tInput = element("input", "", {
+    type: "range",
+    min: String(tMin),
+    max: String(tMax),
+    step: String(tStep),
+    "data-trait": "t",
+    "aria-label": "t, from A (0) to B (1)"
+  });
+  tLabel.append("t", tInput);
+  const strip = element("canvas", "vae-explorer__strip", { role: "img", "aria-label": "Decodes along the line from A (left) to B (right)" });
+  const stripLength = model.get("strip_length");
+  strip.width = stripLength * (DIGIT + 2) * STRIP_SCALE - 2 * STRIP_SCALE;
+  strip.height = DIGIT * STRIP_SCALE;
+  const endpointRow = element("div", "vae-explorer__endpoints");
+  endpointRow.append(...selects.map((s) => s.label));
+  interpolation.append(heading, endpointRow, tLabel, strip);
+  root.append(top, interpolation);
+  el.append(root);
+  return { root, map, digit, readout, sliders, prior, selects, tInput, strip };
+}
+
+// src/send.js
+var SEND_EVERY = 100;
+var pressed = /* @__PURE__ */ new Set();
+var afterRelease = /* @__PURE__ */ new Set();
+if (typeof addEventListener === "function") {
+  addEventListener("pointerdown", (event) => pressed.add(event.pointerId), true);
+  const release = (event) => {
+    pressed.delete(event.pointerId);
+    if (pressed.size) return;
+    const held = [...afterRelease];
+    afterRelease.clear();
+    held.forEach((request) => request());
+  };
+  for (const type of ["pointerup", "pointercancel"]) addEventListener(type, release, true);
+  addEventListener("blur", (event) => {
+    if (event.target !== window) return;
+    pressed.clear();
+    release({});
+  });
+}
+function throttledSend(send) {
+  let frame = 0;
+  let timeout = 0;
+  let last = -Infinity;
+  const run = () => {
+    timeout = 0;
+    last = performance.now();
+    send();
+  };
+  const request = () => {
+    if (frame || timeout || afterRelease.has(request)) return;
+    if (pressed.size) {
+      afterRelease.add(request);
+      return;
+    }
+    const wait = last + SEND_EVERY - performance.now();
+    if (wait > 0) timeout = setTimeout(run, wait);
+    else
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        timeout = setTimeout(run, 0);
+      });
+  };
+  return {
+    request,
+    cancel() {
+      cancelAnimationFrame(frame);
+      clearTimeout(timeout);
+      frame = timeout = 0;
+      afterRelease.delete(request);
+    }
+  };
+}
+
+// src/encoder_view.js
+var PAD = 112;
+var SMALL_SCALE = 4;
+var IW_CHOICES = [10, 100, 1e3];
+function buildPad(names, choices) {
+  const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
+  const heading = element("p", "vae-explorer__heading");
+  heading.innerHTML = "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. The map shows where the encoder puts it: q(z | x), its 1\u03C3 and 2\u03C3 ellipses around \u03BC.";
+  const switcher = element("fieldset", "vae-encoder__models");
+  const legend = element("legend");
+  legend.textContent = "Model (the map, the decoder and the encoder change together)";
+  switcher.append(legend);
+  const group = `vae-model-${Math.random().toString(36).slice(2)}`;
+  const radios = names.map((name, k) => {
+    const label = element("label");
+    const radio = element("input", "", { type: "radio", name: group, value: String(k), "data-trait": "model_index" });
+    label.append(radio, " " + name);
+    switcher.append(label);
+    return radio;
+  });
+  switcher.hidden = names.length < 2;
+  const row = element("div", "vae-encoder__row");
+  const padBox = element("div", "vae-encoder__pad-box");
+  const pad = element("canvas", "vae-encoder__pad", {
+    role: "img",
+    "aria-label": "Drawing pad: draw a digit here with the mouse, a finger or a pen"
+  });
+  pad.width = pad.height = PAD;
+  const tools = element("div", "vae-encoder__tools");
+  const clear = element("button", "", { type: "button" });
+  clear.textContent = "Clear";
+  const pickLabel = element("label", "vae-encoder__pick");
+  const pick = element("select");
+  const none = element("option", "", { value: "" });
+  none.textContent = "your drawing";
+  pick.append(none);
+  choices.forEach((choice, k) => {
+    const option = element("option", "", { value: String(k) });
+    option.textContent = `a ${choice.label} (held-out #${choice.index})`;
+    pick.append(option);
+  });
+  pickLabel.append("or a held-out digit ", pick);
+  tools.append(clear, pickLabel);
+  padBox.append(pad, tools);
+  const digits = element("div", "vae-encoder__digits");
+  const small = (caption, aria) => {
+    const figure = element("figure", "vae-encoder__small");
+    const canvas = element("canvas", "", { role: "img", "aria-label": aria });
+    canvas.width = canvas.height = DIGIT * SMALL_SCALE;
+    const text = element("figcaption");
+    text.textContent = caption;
+    figure.append(canvas, text);
+    digits.append(figure);
+    return canvas;
+  };
+  const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
+  const atMu = small("decoded at \u03BC", "The digit decoded at the mean mu of q(z | x)");
+  const atZ = small("decoded at z = \u03BC + \u03C3 \u2299 \u03B5", "The digit decoded at the latest sample z");
+  const side = element("div", "vae-encoder__side");
+  const resample = element("button", "", { type: "button" });
+  resample.textContent = "Resample \u03B5";
+  const quantity = (name, label) => {
+    const line = element("div", "vae-encoder__quantity");
+    const output = element("output", "", { "data-quantity": name, "data-value": "" });
+    line.append(label, output);
+    side.append(line);
+    return output;
+  };
+  const status = element("p", "vae-encoder__status", { "aria-live": "polite" });
+  side.append(status, resample);
+  const outputs = {
+    mu: quantity("mu", "\u03BC = "),
+    sigma: quantity("sigma", "\u03C3 = "),
+    z: quantity("sample_z", "z = "),
+    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = "),
+    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = "),
+    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = ")
+  };
+  const iwRow = element("div", "vae-encoder__iw");
+  const iwButton = element("button", "", { type: "button" });
+  iwButton.textContent = "Estimate log p(x)";
+  const kLabel = element("label");
+  const kSelect = element("select", "", { "aria-label": "K, the number of importance samples" });
+  for (const k of IW_CHOICES) {
+    const option = element("option", "", { value: String(k) });
+    option.textContent = String(k);
+    kSelect.append(option);
+  }
+  kSelect.value = "100";
+  kLabel.append("K = ", kSelect);
+  iwRow.append(iwButton, kLabel);
+  side.append(iwRow);
+  outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
+  row.append(padBox, digits, side);
+  panel.append(heading, switcher, row);
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect };
+}
+
+// src/encoder.js
+var PAD_STROKE = 9;
+var BOX = 20;
+var CENTRE = DIGIT / 2;
+var MAX_SAMPLES = 40;
+function boxWeights(start, length, n) {
+  const width = length / n, cells = [];
+  for (let k = 0; k < n; k++) {
+    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
+    cells.push({ first, weights });
+  }
+  return cells;
+}
+function prepareDigit(ink, side) {
+  let top = side, bottom = -1, left = side, right = -1;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      if (ink[r * side + c] > 0) {
+        if (r < top) top = r;
+        if (r > bottom) bottom = r;
+        if (c < left) left = c;
+        if (c > right) right = c;
+      }
+    }
+  }
+  if (bottom < 0) return null;
+  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
+  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
+  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
+  const narrow = new Float64Array(height * cols);
+  for (let r = 0; r < height; r++) {
+    colCells.forEach(({ first, weights }, j) => {
+      let sum = 0;
+      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
+      narrow[r * cols + j] = sum;
+    });
+  }
+  const small = new Float64Array(rows * cols);
+  let mass = 0, rowMoment = 0, colMoment = 0;
+  rowCells.forEach(({ first, weights }, i) => {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
+      small[i * cols + j] = sum;
+      mass += sum;
+      rowMoment += sum * (i + 0.5);
+      colMoment += sum * (j + 0.5);
+    }
+  });
+  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
+  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
+  const x = new Float32Array(DIGIT * DIGIT);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
+  }
+  return x;
+}
+function numberText(value, digits = 1) {
+  return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
+}
+var EncoderPad = class {
+  constructor(explorer, model) {
+    this.explorer = explorer;
+    this.model = model;
+    this.view = buildPad(explorer.modelNames, model.get("pad_choices"));
+    this.context = this.view.pad.getContext("2d", { willReadFrequently: true });
+    this.ink = new Float32Array(PAD * PAD);
+    this.x = null;
+    this.epsilons = [];
+    this.pixels = new Float32Array(DIGIT * DIGIT);
+    this.drawing = null;
+    this.encoders = /* @__PURE__ */ new Map();
+    explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
+    explorer.onModelChange(() => this.follow());
+    this.follow();
+    this.listen();
+  }
+  /** The explorer shows another model: encode with its encoder. */
+  follow() {
+    const { modelIndex, encoderLayers } = this.explorer.state();
+    this.view.radios.forEach((radio, k) => {
+      radio.checked = k === modelIndex;
+      radio.dataset.value = String(modelIndex);
+    });
+    if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
+    this.encoder = this.encoders.get(modelIndex);
+    this.update();
+  }
+  listen() {
+    const { pad, clear, pick, resample, iwButton, radios } = this.view;
+    let rect = null;
+    const at = (event) => [(event.clientX - rect.left) / rect.width * PAD, (event.clientY - rect.top) / rect.height * PAD];
+    pad.addEventListener("pointerdown", (event) => {
+      if (event.pointerType === "mouse" && event.button !== 0) return;
+      rect = pad.getBoundingClientRect();
+      this.drawing = event.pointerId;
+      pad.setPointerCapture(event.pointerId);
+      if (this.view.pick.value !== "") this.clearInk();
+      this.last = at(event);
+      this.stroke([this.last, this.last]);
+      event.preventDefault();
+    });
+    pad.addEventListener("pointermove", (event) => {
+      if (this.drawing !== event.pointerId) return;
+      const points = [this.last, ...(event.getCoalescedEvents ? event.getCoalescedEvents() : [event]).map(at)];
+      if (points.length === 1) points.push(at(event));
+      this.last = points[points.length - 1];
+      this.stroke(points);
+    });
+    for (const type of ["pointerup", "pointercancel"]) {
+      pad.addEventListener(type, (event) => {
+        if (this.drawing === event.pointerId) this.drawing = null;
+      });
+    }
+    clear.addEventListener("click", () => {
+      this.clearInk();
+      this.update();
+    });
+    pick.addEventListener("change", () => this.showHeldOut());
+    resample.addEventListener("click", () => {
+      this.epsilons.push(gaussianPair());
+      if (this.epsilons.length > MAX_SAMPLES) this.epsilons.shift();
+      this.update();
+    });
+    iwButton.addEventListener("click", () => this.estimate());
+    radios.forEach(
+      (radio, k) => radio.addEventListener("change", () => {
+        if (radio.checked) this.explorer.switchModel(k);
+      })
+    );
+  }
+  clearInk() {
+    this.context.clearRect(0, 0, PAD, PAD);
+    this.ink.fill(0);
+    this.view.pick.value = "";
+    this.epsilons = [];
+  }
+  /** Draw a polyline of pad points, read the ink back and encode it. */
+  stroke(points) {
+    const context = this.context;
+    context.lineCap = context.lineJoin = "round";
+    context.lineWidth = PAD_STROKE;
+    context.strokeStyle = "#000000";
+    context.beginPath();
+    context.moveTo(points[0][0], points[0][1]);
+    for (const [x, y] of points.slice(1)) context.lineTo(x, y);
+    context.stroke();
+    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
+    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
+    if (right > left && bottom > top) {
+      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
+      for (let r = top; r < bottom; r++) {
+        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
+      }
+    }
+    this.update();
+  }
+  /** A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
+  showHeldOut() {
+    const choice = this.view.pick.value;
+    if (choice === "") return;
+    const bytes = new Uint8Array(copyBytes(this.model.get("pad_digits")));
+    const x = new Float32Array(DIGIT * DIGIT);
+    for (let k = 0; k < x.length; k++) x[k] = bytes[Number(choice) * x.length + k] / 255;
+    this.context.clearRect(0, 0, PAD, PAD);
+    const image = this.context.createImageData(DIGIT, DIGIT);
+    for (let k = 0; k < x.length; k++) image.data[4 * k + 3] = Math.round(255 * x[k]);
+    const tile = element("canvas");
+    tile.width = tile.height = DIGIT;
+    tile.getContext("2d").putImageData(image, 0, 0);
+    this.context.imageSmoothingEnabled = false;
+    this.context.drawImage(tile, 0, 0, PAD, PAD);
+    this.ink.fill(0);
+    this.epsilons = [];
+    this.heldOut = x;
+    this.update();
+  }
+  /** Prepare, encode, decode, measure and draw: what every stroke event costs. */
+  update() {
+    const view = this.view;
+    this.x = this.view.pick.value !== "" ? this.heldOut : prepareDigit(this.ink, PAD);
+    if (this.x === null) {
+      this.posterior = null;
+      for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
+      for (const output of Object.values(view.outputs)) {
+        output.textContent = "\u2014";
+        output.dataset.value = "";
+      }
+      view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
+      view.resample.disabled = view.iwButton.disabled = true;
+      this.explorer.redraw();
+      return;
+    }
+    view.resample.disabled = view.iwButton.disabled = false;
+    if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
+    const out = this.encoder.forward(this.x);
+    const mu = [out[0], out[1]], logVar = [out[2], out[3]];
+    const sigma = logVar.map((v) => Math.exp(0.5 * v));
+    const eps = this.epsilons[this.epsilons.length - 1];
+    const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
+    this.posterior = { mu, logVar, sigma, z };
+    const decoder = this.explorer.state().decoder, logits = decoder.forward(z);
+    const reconstruction = reconstructionLoss(this.x, logits);
+    const kl = klToStandardNormal(mu, logVar);
+    for (let k = 0; k < logits.length; k++) this.pixels[k] = sigmoid(logits[k]);
+    const drawDigit = this.explorer.drawDigit;
+    drawDigit(this.pixels, view.atZ);
+    drawDigit(this.x, view.seen);
+    drawDigit(decoder.decode(mu, this.pixels), view.atMu);
+    this.explorer.redraw();
+    const show = (output, value, text) => {
+      output.textContent = text;
+      output.dataset.value = JSON.stringify(value);
+    };
+    show(view.outputs.mu, mu, `(${signed(mu[0])}, ${signed(mu[1])})`);
+    show(view.outputs.sigma, sigma, `(${sigma[0].toFixed(3)}, ${sigma[1].toFixed(3)})`);
+    show(view.outputs.z, z, `(${signed(z[0])}, ${signed(z[1])})`);
+    show(view.outputs.reconstruction, reconstruction, `${numberText(reconstruction)} nats`);
+    show(view.outputs.kl, kl, `${numberText(kl)} nats`);
+    show(view.outputs.total, reconstruction + kl, `${numberText(reconstruction + kl)} nats`);
+    view.outputs.iw.textContent = "\u2014 (press the button)";
+    view.outputs.iw.dataset.value = "";
+    const n = this.epsilons.length;
+    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
+  }
+  /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
+   * log (1/K) sum_k p(x | z_k) p(z_k) / q(z_k | x), z_k = mu + sigma * eps_k. */
+  importanceWeighted(epsilons) {
+    const { mu, logVar, sigma } = this.posterior, decoder = this.explorer.state().decoder;
+    return logMeanExp(epsilons.map((eps) => {
+      const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
+      const logLikelihood = -reconstructionLoss(this.x, decoder.forward(z));
+      const logPrior = -0.5 * (2 * LOG_2PI + z[0] * z[0] + z[1] * z[1]);
+      const logQ = -0.5 * (2 * LOG_2PI + logVar[0] + logVar[1] + eps[0] * eps[0] + eps[1] * eps[1]);
+      return logLikelihood + logPrior - logQ;
+    }));
+  }
+  estimate() {
+    if (!this.posterior) return;
+    const k = Number(this.view.kSelect.value), draws = [];
+    for (let i = 0; i < k; i++) draws.push(gaussianPair());
+    const value = this.importanceWeighted(draws);
+    this.view.outputs.iw.textContent = `${numberText(value)} nats (K = ${k})`;
+    this.view.outputs.iw.dataset.value = JSON.stringify(value);
+  }
+  /** q(z | x) on the map: 2 sigma and 1 sigma ellipses (axis-aligned: a diagonal Gaussian), in canvas pixels. */
+  ellipses(geometry) {
+    if (!this.posterior) return [];
+    const [x, y] = geometry.toCanvas(this.posterior.mu), [s1, s2] = this.posterior.sigma;
+    return [2, 1].map((k) => ({ k, x, y, rx: k * s1 * geometry.perUnit, ry: k * s2 * geometry.perUnit }));
+  }
+  samples() {
+    if (!this.posterior) return [];
+    const { mu, sigma } = this.posterior;
+    return this.epsilons.map((eps) => [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]]);
+  }
+  drawOverlay(context, geometry) {
+    this.geometry = geometry;
+    if (!this.posterior) return;
+    const scale = geometry.scale;
+    context.save();
+    for (const { k, x: x2, y: y2, rx, ry } of this.ellipses(geometry)) {
+      context.beginPath();
+      context.ellipse(x2, y2, rx, ry, 0, 0, 2 * Math.PI);
+      context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
+      context.fill();
+      context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
+      context.lineWidth = 1.5 * scale;
+      context.strokeStyle = "#1f4e79";
+      context.stroke();
+    }
+    context.setLineDash([]);
+    const samples = this.samples();
+    samples.forEach((z, i) => {
+      const [x2, y2] = geometry.toCanvas(z), latest = i === samples.length - 1;
+      context.beginPath();
+      context.arc(x2, y2, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
+      context.fillStyle = latest ? "#d62728" : "#ffffff";
+      context.fill();
+      context.lineWidth = scale;
+      context.strokeStyle = "#000000";
+      context.stroke();
+    });
+    const [x, y] = geometry.toCanvas(this.posterior.mu), arm = 6 * scale;
+    context.beginPath();
+    context.moveTo(x - arm, y);
+    context.lineTo(x + arm, y);
+    context.moveTo(x, y - arm);
+    context.lineTo(x, y + arm);
+    context.lineWidth = 2 * scale;
+    context.strokeStyle = "#000000";
+    context.stroke();
+    context.restore();
+  }
+  /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
+  probe() {
+    const self = this;
+    return {
+      get x() {
+        return self.x ? Array.from(self.x) : null;
+      },
+      get ink() {
+        return Array.from(self.ink);
+      },
+      get posterior() {
+        return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null;
+      },
+      get samples() {
+        return self.samples();
+      },
+      get ellipses() {
+        return self.ellipses(self.geometry);
+      },
+      get modelIndex() {
+        return self.explorer.state().modelIndex;
+      },
+      get means() {
+        return Array.from(self.explorer.state().means);
+      },
+      get limit() {
+        return self.explorer.state().limit;
+      },
+      padSide: PAD,
+      encode: (x) => Array.from(self.encoder.forward(Float32Array.from(x))),
+      prepare: (ink) => {
+        const x = prepareDigit(Float32Array.from(ink), PAD);
+        return x && Array.from(x);
+      },
+      importanceWeighted: (epsilons) => self.importanceWeighted(epsilons),
+      setEpsilon: (e1, e2) => {
+        self.epsilons = [[e1, e2]];
+        self.update();
+      },
+      stroke: (points) => self.stroke(points),
+      clear: () => {
+        self.clearInk();
+        self.update();
+      },
+      nearestLabels: (z1, z2, n) => self.explorer.nearestLabels([z1, z2], n)
+    };
+  }
+};
+
+// src/explorer.js
+var KEY_STEP = 0.1;
+var MARGIN = 28;
+var RING = 7;
+var GRAB = 24;
+function readCodes(fields) {
+  const limit = fields.limit;
+  const codes = new Uint16Array(copyBytes(fields.codes));
+  const labels = new Uint8Array(copyBytes(fields.code_labels));
+  const means = new Float32Array(codes.length);
+  for (let k = 0; k < codes.length; k++) means[k] = codes[k] / 65535 * 2 * limit - limit;
+  return { means, labels };
+}
+var Explorer = class {
+  constructor(model, el) {
+    this.model = model;
+    this.view = build(el, model);
+    const own = {
+      name: model.get("model_name"),
+      limit: model.get("limit"),
+      codes: model.get("codes"),
+      code_labels: model.get("code_labels"),
+      candidates: model.get("candidates"),
+      decoder_layers: model.get("decoder_layers"),
+      encoder_layers: model.get("encoder_layers")
+    };
+    this.fields = [own, ...model.get("models")];
+    this.decoders = /* @__PURE__ */ new Map();
+    this.modelIndex = -1;
+    this.z = model.get("z").slice();
+    this.t = model.get("t");
+    this.clipped = false;
+    this.frame = 0;
+    this.pending = null;
+    this.dragging = null;
+    this.sender = throttledSend(() => this.send());
+    this.pixels = new Float32Array(DIGIT * DIGIT);
+    this.drawDigit = digitPainter();
+    this.background = element("canvas");
+    this.overlays = [];
+    this.switchListeners = [];
+    this.destroyListeners = [];
+    this.useModel(model.get("model_index"));
+    this.listen();
+    this.setEndpoints(model.get("endpoints"), false);
+    this.resize();
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(this.view.map);
+  }
+  /** Show model `index`: its map, its decoder, its sliders' range. */
+  useModel(index) {
+    if (index === this.modelIndex) return;
+    const fields = this.fields[index];
+    if (!this.decoders.has(index)) this.decoders.set(index, new DenseChain(fields.decoder_layers));
+    this.decoder = this.decoders.get(index);
+    this.modelIndex = index;
+    this.limit = fields.limit;
+    Object.assign(this, readCodes(fields));
+    this.showCandidates(fields.candidates);
+    for (const { input } of this.view.sliders) {
+      Object.assign(input, { min: String(-this.limit), max: String(this.limit), step: sliderStep(this.limit) });
+    }
+    this.area = null;
+    this.stripDirty = true;
+    if (this.backgroundDrawn) {
+      this.drawBackground();
+      this.moveTo(this.z, null);
+    }
+    for (const listener of this.switchListeners) listener(index);
+  }
+  /** The digits the interpolation can start or end at, in the endpoints' lists. */
+  showCandidates(candidates) {
+    this.candidates = new Map(candidates.map((c) => [c.index, c]));
+    this.view.selects.forEach(({ select }) => {
+      const chosen = select.value;
+      select.replaceChildren(...candidates.map((candidate) => {
+        const option = element("option", "", { value: String(candidate.index) });
+        option.textContent = `a ${candidate.label} (held-out #${candidate.index})`;
+        return option;
+      }));
+      select.value = chosen;
+    });
+  }
+  /** Python's candidates changed (set_endpoints to digits not in the lists). */
+  readCandidates() {
+    const candidates = this.model.get("candidates");
+    if (candidates === this.fields[0].candidates) return;
+    this.fields[0].candidates = candidates;
+    if (this.modelIndex === 0) this.showCandidates(candidates);
+  }
+  // -- geometry: the plot area in canvas pixels (the backing store follows CSS size and devicePixelRatio)
+  // Kept until the next resize: reading clientWidth in an input handler, after the page's text
+  // changed, would force the browser to lay the whole page out again there and then.
+  plotArea() {
+    const canvas = this.view.map;
+    if (this.area && this.area.width === canvas.width) return this.area;
+    const scale = canvas.width / (canvas.clientWidth || canvas.width);
+    const margin = MARGIN * scale;
+    const size = Math.min(canvas.width - 1.5 * margin, canvas.height - 1.5 * margin);
+    this.area = { left: margin, top: margin / 2, size, scale, width: canvas.width };
+    return this.area;
+  }
+  toCanvas(z) {
+    const area = this.plotArea(), limit = this.limit;
+    return [area.left + (z[0] + limit) / (2 * limit) * area.size, area.top + (limit - z[1]) / (2 * limit) * area.size];
+  }
+  fromClient(clientX, clientY) {
+    const canvas = this.view.map, rect = canvas.getBoundingClientRect(), area = this.plotArea(), limit = this.limit;
+    const x = (clientX - rect.left) / rect.width * canvas.width;
+    const y = (clientY - rect.top) / rect.height * canvas.height;
+    return [(x - area.left) / area.size * 2 * limit - limit, limit - (y - area.top) / area.size * 2 * limit];
+  }
+  /** Distance in CSS pixels from a client point to the ring. */
+  distanceToRing(clientX, clientY) {
+    const canvas = this.view.map, rect = canvas.getBoundingClientRect();
+    const [x, y] = this.toCanvas(this.z);
+    const ratio = rect.width / canvas.width;
+    return Math.hypot(rect.left + x * ratio - clientX, rect.top + y * ratio - clientY);
+  }
+  // -- the point
+  moveTo(z, source, extra = {}) {
+    const limit = this.limit;
+    const inside = [Math.max(-limit, Math.min(limit, z[0])), Math.max(-limit, Math.min(limit, z[1]))];
+    this.clipped = inside[0] !== z[0] || inside[1] !== z[1];
+    this.z = inside;
+    this.pending = { ...this.pending, z: inside.slice(), ...extra };
+    this.schedule(source);
+  }
+  endpointMeans() {
+    return this.endpoints.map((index) => this.candidates.get(index).mu);
+  }
+  along(t) {
+    const [a, b] = this.endpointMeans();
+    return [(1 - t) * a[0] + t * b[0], (1 - t) * a[1] + t * b[1]];
+  }
+  setEndpoints(endpoints, send) {
+    this.endpoints = endpoints.slice();
+    this.view.selects.forEach((s, k) => s.select.value = String(endpoints[k]));
+    this.stripDirty = true;
+    if (this.backgroundDrawn) this.drawBackground();
+    if (send) this.moveTo(this.along(this.t), null, { endpoints: this.endpoints.slice(), t: this.t });
+  }
+  // -- events
+  listen() {
+    const { map, sliders, prior, selects, tInput } = this.view;
+    sliders.forEach(
+      ({ input }, axis) => input.addEventListener("input", () => {
+        const z = this.z.slice();
+        z[axis] = Number(input.value);
+        this.moveTo(z, input);
+      })
+    );
+    tInput.addEventListener("input", () => {
+      this.t = Number(tInput.value);
+      this.moveTo(this.along(this.t), tInput, { t: this.t });
+    });
+    selects.forEach(
+      ({ select }, k) => select.addEventListener("change", () => {
+        const endpoints = this.endpoints.slice();
+        endpoints[k] = Number(select.value);
+        this.setEndpoints(endpoints, true);
+      })
+    );
+    prior.addEventListener("click", () => this.moveTo(gaussianPair(), null));
+    map.addEventListener("pointerdown", (event) => {
+      const touch = event.pointerType === "touch";
+      this.tapScroll = touch ? window.scrollY : null;
+      if (touch ? this.distanceToRing(event.clientX, event.clientY) > GRAB : event.button !== 0) return;
+      this.dragging = event.pointerId;
+      map.setPointerCapture(event.pointerId);
+      map.focus({ preventScroll: true });
+      if (!touch) this.follow(event);
+      event.preventDefault();
+    });
+    map.addEventListener(
+      "touchstart",
+      (event) => {
+        if (this.dragging !== null) event.preventDefault();
+      },
+      { passive: false }
+    );
+    map.addEventListener("pointermove", (event) => {
+      if (this.dragging === event.pointerId) this.follow(event);
+    });
+    for (const type of ["pointerup", "pointercancel"]) {
+      map.addEventListener(type, (event) => {
+        if (this.dragging === event.pointerId) this.dragging = null;
+      });
+    }
+    map.addEventListener("click", (event) => {
+      if (event.pointerType === "touch" && this.tapScroll === window.scrollY) this.follow(event);
+    });
+    map.addEventListener("keydown", (event) => {
+      const s = event.shiftKey ? 10 * KEY_STEP : KEY_STEP;
+      const move = { ArrowLeft: [-s, 0], ArrowRight: [s, 0], ArrowUp: [0, s], ArrowDown: [0, -s] }[event.key];
+      if (!move) return;
+      event.preventDefault();
+      this.moveTo([this.z[0] + move[0], this.z[1] + move[1]], map);
+    });
+    this.onModel = {
+      "change:z": () => {
+        if (this.pending) return;
+        const z = this.model.get("z");
+        if (z[0] !== this.z[0] || z[1] !== this.z[1]) {
+          this.z = z.slice();
+          this.clipped = false;
+          this.schedule(null);
+        }
+      },
+      "change:t": () => {
+        if (this.pending && "t" in this.pending) return;
+        this.t = this.model.get("t");
+        this.view.tInput.value = String(this.t);
+      },
+      "change:endpoints": () => {
+        if (this.pending && "endpoints" in this.pending) return;
+        const endpoints = this.model.get("endpoints");
+        this.readCandidates();
+        if (endpoints[0] !== this.endpoints[0] || endpoints[1] !== this.endpoints[1]) this.setEndpoints(endpoints, false);
+        this.schedule(null);
+      },
+      "change:candidates": () => this.readCandidates(),
+      "change:model_index": () => {
+        if (this.pending && "model_index" in this.pending) return;
+        this.useModel(this.model.get("model_index"));
+      }
+    };
+    for (const [name, handler] of Object.entries(this.onModel)) this.model.on(name, handler);
+  }
+  follow(event) {
+    this.moveTo(this.fromClient(event.clientX, event.clientY), this.view.map);
+  }
+  /** Draw now, at most once per display frame; `source` (a control being moved) is left alone.
+   * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
+   * is in that frame. Events that come before the frame is drawn are drawn together in its
+   * animation callback. Python hears of the new point after the frame (send.js). */
+  schedule(source) {
+    this.source = source;
+    this.sender.request();
+    if (this.frame) {
+      this.dirty = true;
+      return;
+    }
+    this.render();
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (this.dirty) {
+        this.dirty = false;
+        this.render();
+      }
+    });
+  }
+  send() {
+    if (!this.pending) return;
+    const { z, t, endpoints, model_index: modelIndex } = this.pending;
+    this.pending = null;
+    if (z !== void 0) this.model.set("z", z);
+    if (t !== void 0) this.model.set("t", t);
+    if (endpoints !== void 0) this.model.set("endpoints", endpoints);
+    if (modelIndex !== void 0) this.model.set("model_index", modelIndex);
+    this.model.save_changes();
+  }
+  // -- drawing
+  render() {
+    const z = this.z;
+    this.decoder.decode(z, this.pixels);
+    this.drawDigit(this.pixels, this.view.digit);
+    if (this.stripDirty) this.drawStrip();
+    this.drawMap();
+    const source = this.source;
+    this.view.sliders.forEach(({ input }, axis) => {
+      if (input !== source) input.value = String(z[axis]);
+    });
+    if (this.view.tInput !== source) this.view.tInput.value = String(this.t);
+    this.source = null;
+    let text = `z = (${signed(z[0])}, ${signed(z[1])})${this.clipped ? " (clipped to the map)" : ""}`;
+    text += `
+nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
+    if (this.view.readout.textContent !== text) this.view.readout.textContent = text;
+    this.view.readout.dataset.value = JSON.stringify(z);
+  }
+  drawStrip() {
+    this.stripDirty = false;
+    const canvas = this.view.strip, n = this.model.get("strip_length");
+    blank(canvas);
+    const pixels = new Float32Array(DIGIT * DIGIT);
+    for (let k = 0; k < n; k++) {
+      this.decoder.decode(this.along(k / (n - 1)), pixels);
+      this.drawDigit(pixels, canvas, k * (DIGIT + 2) * STRIP_SCALE, DIGIT * STRIP_SCALE);
+    }
+  }
+  /** The labels of the `n` held-out means nearest `z` on the current model's map. */
+  nearestLabels(z, n) {
+    const means = this.means, labels = this.labels;
+    if (n === 1) {
+      let best = Infinity, label = -1;
+      for (let i = 0; i < labels.length; i++) {
+        const dx = means[2 * i] - z[0], dy = means[2 * i + 1] - z[1], distance = dx * dx + dy * dy;
+        if (distance < best) [best, label] = [distance, labels[i]];
+      }
+      return [label];
+    }
+    const order = Array.from(labels.keys()).map((i) => [Math.hypot(means[2 * i] - z[0], means[2 * i + 1] - z[1]), labels[i]]);
+    order.sort((a, b) => a[0] - b[0]);
+    return order.slice(0, n).map((pair) => pair[1]);
+  }
+  resize() {
+    this.area = null;
+    const canvas = this.view.map, ratio = window.devicePixelRatio || 1;
+    const size = Math.round((canvas.clientWidth || 400) * ratio);
+    if (canvas.width !== size || !this.backgroundDrawn) {
+      canvas.width = canvas.height = size;
+      this.drawBackground();
+      this.backgroundDrawn = true;
+    }
+    this.render();
+  }
+  /** The held-out means, grid, ticks and interpolation path: drawn once, copied every frame. */
+  drawBackground() {
+    const canvas = this.background, area = this.plotArea(), limit = this.limit;
+    canvas.width = this.view.map.width;
+    canvas.height = this.view.map.height;
+    const context = canvas.getContext("2d");
+    blank(canvas);
+    context.font = `${Math.round(11 * area.scale)}px sans-serif`;
+    context.fillStyle = "#444444";
+    context.lineWidth = area.scale;
+    const every = Math.max(1, Math.ceil(limit / 5));
+    for (let tick = -Math.floor(limit / every) * every; tick <= limit; tick += every) {
+      const x = this.toCanvas([tick, 0])[0], y = this.toCanvas([0, tick])[1];
+      context.strokeStyle = tick === 0 ? "#b0b0b0" : "#ececec";
+      context.beginPath();
+      context.moveTo(x, area.top);
+      context.lineTo(x, area.top + area.size);
+      context.moveTo(area.left, y);
+      context.lineTo(area.left + area.size, y);
+      context.stroke();
+      if (tick / every % 2 === 0) {
+        context.textAlign = "center";
+        context.textBaseline = "top";
+        context.fillText(String(tick), x, area.top + area.size + 3 * area.scale);
+        context.textAlign = "right";
+        context.textBaseline = "middle";
+        context.fillText(String(tick), area.left - 4 * area.scale, y);
+      }
+    }
+    context.strokeStyle = "#888888";
+    context.strokeRect(area.left, area.top, area.size, area.size);
+    const colours = this.model.get("label_colours"), radius = 2 * area.scale;
+    context.globalAlpha = 0.7;
+    for (let i = 0; i < this.labels.length; i++) {
+      const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
+      context.fillStyle = colours[this.labels[i] % colours.length];
+      context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
+    }
+    context.globalAlpha = 1;
+    const [a, b] = this.endpointMeans().map((mu) => this.toCanvas(mu));
+    context.setLineDash([5 * area.scale, 4 * area.scale]);
+    context.strokeStyle = "#000000";
+    context.lineWidth = 1.2 * area.scale;
+    context.beginPath();
+    context.moveTo(a[0], a[1]);
+    context.lineTo(b[0], b[1]);
+    context.stroke();
+    context.setLineDash([]);
+    context.font = `bold ${Math.round(11 * area.scale)}px sans-serif`;
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    [a, b].forEach(([x, y], k) => {
+      context.fillStyle = "#ffffff";
+      context.beginPath();
+      context.arc(x, y, 7 * area.scale, 0, 2 * Math.PI);
+      context.fill();
+      context.lineWidth = 0.8 * area.scale;
+      context.stroke();
+      context.fillStyle = "#000000";
+      context.fillText(k ? "B" : "A", x, y + 0.5 * area.scale);
+    });
+  }
+  drawMap() {
+    const context = this.view.map.getContext("2d"), area = this.plotArea(), scale = area.scale;
+    const [x, y] = this.toCanvas(this.z);
+    context.drawImage(this.background, 0, 0);
+    context.beginPath();
+    context.arc(x, y, RING * scale, 0, 2 * Math.PI);
+    context.lineWidth = 4.5 * scale;
+    context.strokeStyle = "#ffffff";
+    context.stroke();
+    context.lineWidth = 2 * scale;
+    context.strokeStyle = "#000000";
+    context.stroke();
+    const geometry = { scale, perUnit: area.size / (2 * this.limit), toCanvas: (z) => this.toCanvas(z) };
+    for (const overlay of this.overlays) overlay(context, geometry);
+  }
+  /** What a part added to the explorer may use (the drawing pad): nothing else of it. */
+  api() {
+    const self = this;
+    return {
+      /** The models' names, in the order of `switchModel`'s index. */
+      modelNames: self.fields.map((fields) => fields.name),
+      /** Read-only: the point, the map's half side, the model shown, its decoder and encoder's layers, its map. */
+      state() {
+        const fields = self.fields[self.modelIndex];
+        return {
+          z: self.z.slice(),
+          limit: self.limit,
+          modelIndex: self.modelIndex,
+          decoder: self.decoder,
+          encoderLayers: fields.encoder_layers,
+          means: self.means,
+          labels: self.labels
+        };
+      },
+      /** The reader chose model `index`: show it (map, decoder, sliders) and tell Python. */
+      switchModel(index) {
+        if (index === self.modelIndex) return;
+        self.useModel(index);
+        self.moveTo(self.z, null, { model_index: index });
+      },
+      /** `listener(index)` runs after every switch of model, by the reader or by Python. */
+      onModelChange: (listener) => self.switchListeners.push(listener),
+      /** `draw(context, {scale, perUnit, toCanvas})` runs over the map every time it is drawn. */
+      addOverlay: (draw) => self.overlays.push(draw),
+      /** Draw the map again (an overlay's data changed). */
+      redraw: () => self.drawMap(),
+      drawDigit: self.drawDigit,
+      nearestLabels: (z, n) => self.nearestLabels(z, n),
+      /** `listener()` runs when the explorer is taken off the page. */
+      onDestroy: (listener) => self.destroyListeners.push(listener)
+    };
+  }
+  /** What the tests and the benchmarks call (`root.latentExplorer`). */
+  probe() {
+    const self = this;
+    return {
+      get z() {
+        return self.z.slice();
+      },
+      get pixels() {
+        return Array.from(self.pixels);
+      },
+      get limit() {
+        return self.limit;
+      },
+      decode: (z1, z2) => Array.from(self.decoder.decode([z1, z2], new Float32Array(self.decoder.size))),
+      setLatent: (z1, z2) => self.moveTo([z1, z2], null),
+      renderAt: (z1, z2) => {
+        self.z = [z1, z2];
+        self.render();
+        return self.pixels;
+      },
+      toCanvas: (z1, z2) => self.toCanvas([z1, z2])
+    };
+  }
+  destroy() {
+    cancelAnimationFrame(this.frame);
+    this.sender.cancel();
+    this.resizeObserver.disconnect();
+    for (const [name, handler] of Object.entries(this.onModel)) this.model.off(name, handler);
+    for (const listener of this.destroyListeners) listener();
+  }
+};
+var explorer_default = {
+  render({ model, el }) {
+    const explorer = new Explorer(model, el);
+    const probe = explorer.probe();
+    const pad = new EncoderPad(explorer.api(), model);
+    explorer.view.root.insertBefore(pad.view.panel, explorer.view.root.children[1] || null);
+    probe.encoder = pad.probe();
+    explorer.view.root.latentExplorer = probe;
+    explorer.view.root.dataset.state = el.dataset.state = "ready";
+    return () => explorer.destroy();
+  }
+};
+export {
+  explorer_default as default
+};
