@@ -57,7 +57,7 @@ class TrainingConfig:
 
     Part II's models add: ``activation`` ``"tanh"`` (Burda et al. 2015's MLP);
     ``binarize``, dynamic binarization (each epoch a fresh binary draw of every training image,
-    :func:`~vae_helpers.bounds.binarize`); ``warm_up_epochs``, a KL warm-up in which
+    :func:`~vae_helpers.bernoulli.binarize`); ``warm_up_epochs``, a KL warm-up in which
     :math:`\beta` grows linearly from 0 to ``beta`` over that many epochs (Bowman et al. 2016);
     and ``free_bits`` :math:`\lambda`, the least KL charged per latent dimension (Kingma et al. 2016).
     """
@@ -183,7 +183,7 @@ def train_vae(
         )
         return vae, history
     # Dynamic binarization and the warm-up change the data or beta between epochs: one fit per epoch.
-    from vae_helpers.bounds import binarize
+    from vae_helpers.bernoulli import binarize
 
     rng = np.random.default_rng(config.seed)
     held_out = None if x_test is None else (binarize(x_test, seed=config.seed) if config.binarize else x_test)
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> None:
         (x_train, _), (x_validation, _) = split_validation(x_train, y_train, args.validation, seed=VALIDATION_SEED)
         data.update(n_train=len(x_train), n_validation=len(x_validation), validation_seed=VALIDATION_SEED)
     if config.binarize:
-        from vae_helpers.bounds import binarize
+        from vae_helpers.bernoulli import binarize
 
         data["binarization"] = {"training": "dynamic (a fresh draw every epoch)", "evaluation_seed": EVALUATION_SEED}
         x_test = binarize(x_test, seed=EVALUATION_SEED)
@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _importance_sampled(vae: VAE, k: int, x_validation: np.ndarray | None, x_test: np.ndarray) -> dict:
     """-log p(x) estimated with ``k`` importance samples per image: means and standard errors, in nats."""
-    from vae_helpers.bounds import importance_weighted_bound
+    from vae_helpers.iwae import importance_weighted_bound
 
     record = {"importance_samples": k, "seed": 0}
     for name, images in (("validation", x_validation), ("test", x_test)):

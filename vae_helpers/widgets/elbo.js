@@ -1,6 +1,6 @@
 // The ELBO panel of chapter 3 (vae_helpers/widgets/elbo.py): the browser computes and draws.
 // Run by anywidget in JupyterLab and in the static book; the contract with Python (trait names,
-// what the page shows) is in elbo.py's docstring. The maths below is vae_helpers.bounds'
+// what the page shows) is in elbo.py's docstring. The maths below is vae_helpers.elbo's
 // LinearGaussian for one latent dimension; the tests check it value by value.
 // The parts it shares with panels.js (normalPdf, makeCanvas, axes, line, slider, readout, row,
 // update) are in _panel.js, which comes before this text in the module.
