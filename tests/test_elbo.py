@@ -248,3 +248,91 @@ def test_the_toy_model_and_the_panel_do_not_load_tensorflow():
     code = "import sys, vae_helpers.elbo, vae_helpers.aggregate, vae_helpers.bernoulli, vae_helpers.iwae, vae_helpers.widgets.elbo; print('tensorflow' in sys.modules or 'keras' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# --- a 2-D decoder by quadrature (log_marginal_quadrature, gaussian_elbo, best_diagonal_gaussian) ----------
+
+
+def tiny_decoder(scale: float, latent_dim: int = 2):
+    """2 -> 3 (tanh) -> 784 logits: small enough for scipy to integrate p(x | z) p(z) independently."""
+    from vae_helpers.numpy_decoder import NumpyDecoder
+
+    rng = np.random.default_rng(4)
+    return NumpyDecoder([(rng.normal(0, scale, (latent_dim, 3)), rng.normal(0, 0.3, 3), "tanh"),
+                         (rng.normal(0, 1.0, (3, 784)), rng.normal(-1.0, 0.5, 784), "linear")])
+
+
+def log_joint_by_hand(decoder, image, z1, z2):
+    logits = decoder.logits(np.array([[z1, z2]]))[0]
+    log_likelihood = float(np.sum(image * logits - np.logaddexp(0, logits)))
+    return log_likelihood - 0.5 * (z1**2 + z2**2) - np.log(2 * np.pi)  # + log N(z; 0, I), by hand: scipy's is slower per point
+
+
+@pytest.mark.parametrize("scale", [0.5, 3.0])  # a broad posterior, and one a few tenths wide
+def test_log_marginal_quadrature_matches_scipy_dblquad(images, scale):
+    from scipy.special import softmax
+
+    from vae_helpers.elbo import posterior_grids
+
+    decoder = tiny_decoder(scale)
+    for image, grid in zip(images[:1].astype(np.float64), posterior_grids(decoder, images[:1], extent=7.0, step=0.05, subdivisions=10)):
+        # scipy integrates, adaptively, over the posterior's mean +- 8 of its standard deviations.
+        weight = softmax(grid.log_joint + grid.log_area)
+        mean = weight @ grid.z
+        half = 8 * np.sqrt(weight @ (grid.z - mean) ** 2)
+        low, high = np.maximum(mean - half, -7), np.minimum(mean + half, 7)
+        top = log_joint_by_hand(decoder, image, *mean)
+        mass, _ = integrate.dblquad(lambda z2, z1: np.exp(log_joint_by_hand(decoder, image, z1, z2) - top),
+                                    low[0], high[0], low[1], high[1], epsabs=1e-8, epsrel=1e-6)
+        assert grid.log_marginal == pytest.approx(top + np.log(mass), abs=1e-4)
+
+
+def test_log_marginal_quadrature_accepts_a_keras_decoder_and_refuses_bad_input(images, small_vae):
+    from vae_helpers.elbo import log_marginal_quadrature
+    from vae_helpers.model import build_decoder
+
+    encoder, decoder = small_vae
+    # Untrained, its posterior is nearly the prior: the grid must reach 8, where the prior is 32 nats down.
+    assert log_marginal_quadrature(decoder, images[:1], extent=8.0, step=0.2, subdivisions=4, tolerance=0.01).shape == (1,)
+    with pytest.raises(ValueError, match="extent must contain"):
+        log_marginal_quadrature(decoder, images[:1])
+    with pytest.raises(ValueError, match="x must have shape"):
+        log_marginal_quadrature(tiny_decoder(1.0), images.reshape(3, 28, 28))
+    with pytest.raises(ValueError, match="decoder must have a 2-D latent space"):
+        log_marginal_quadrature(tiny_decoder(1.0, latent_dim=3), images)
+    with pytest.raises(ValueError, match="decoder must have a 2-D latent space"):
+        log_marginal_quadrature(build_decoder(latent_dim=3, hidden=4), images)
+    with pytest.raises(ValueError, match="decoder must be a Keras decoder or a NumpyDecoder"):
+        log_marginal_quadrature(encoder, images)  # the halves swapped
+    with pytest.raises(ValueError, match="decoder must be a Keras decoder or a NumpyDecoder"):
+        log_marginal_quadrature("decoder", images)
+    with pytest.raises(ValueError, match="step and subdivisions must resolve"):
+        log_marginal_quadrature(tiny_decoder(20.0), images, step=1.5, subdivisions=2)  # cells wider than the posterior
+    with pytest.raises(ValueError, match="extent must contain"):
+        log_marginal_quadrature(tiny_decoder(1.0), images, extent=0.5, step=0.05)  # the prior reaches past 0.5
+    with pytest.raises(ValueError, match="subdivisions must be an integer >= 2"):
+        log_marginal_quadrature(tiny_decoder(1.0), images, subdivisions=1)
+
+
+def test_gaussian_elbo_matches_monte_carlo_and_the_best_gaussian_is_best(images):
+    from vae_helpers.elbo import best_diagonal_gaussian, gaussian_elbo, posterior_grids
+
+    decoder = tiny_decoder(3.0)
+    x = images[:1].astype(np.float64)
+    grid = posterior_grids(decoder, x, extent=7.0, step=0.05, subdivisions=10)[0]
+    mu, log_var = best_diagonal_gaussian(grid)
+    best = gaussian_elbo(decoder, x, mu[None], log_var[None])[0]
+    # Monte Carlo, independently: E_q[log p(x, z) - log q(z)] with 20,000 draws.
+    rng = np.random.default_rng(0)
+    z = mu + np.exp(0.5 * log_var) * rng.standard_normal((20000, 2))
+    log_q = stats.multivariate_normal(mu, np.diag(np.exp(log_var))).logpdf(z)
+    terms = np.array([log_joint_by_hand(decoder, x[0], *point) for point in z[:4000]]) - log_q[:4000]
+    assert best == pytest.approx(terms.mean(), abs=4 * terms.std() / np.sqrt(len(terms)))
+    assert best <= grid.log_marginal
+    for shift, scale in ((0.05, 1.0), (0.0, 1.5), (0.0, 0.6), (-0.05, 1.2)):
+        other = gaussian_elbo(decoder, x, (mu + shift)[None], (log_var + 2 * np.log(scale))[None])[0]
+        assert other < best
+    with pytest.raises(ValueError, match="mu must have shape"):
+        gaussian_elbo(decoder, x, mu, log_var)
+    with pytest.raises(ValueError, match="grid must be a PosteriorGrid"):
+        best_diagonal_gaussian((grid.z, grid.log_area))
