@@ -288,15 +288,16 @@ class PosteriorGrid(NamedTuple):
     log_marginal: float
 
 
-def posterior_grids(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.05, subdivisions: int = 21,
-                    window: float = 30.0, tolerance: float = 1e-3) -> list[PosteriorGrid]:
+def posterior_grids(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.05, subdivisions: int = 11,
+                    window: float = 20.0, tolerance: float = 0.01, max_subdivisions: int = 88) -> list[PosteriorGrid]:
     r"""Each image's posterior on a grid over :math:`[-\text{extent}, \text{extent}]^2`, refined where it lives.
 
     A coarse midpoint grid of ``step`` is decoded once for all images (:math:`\log p(x \mid z)` is
     linear in ``x``); then, per image, every cell whose :math:`\log p(x, z)` is within ``window``
     nats of the largest is split into ``subdivisions`` :math:`\times` ``subdivisions`` cells. The
     refinement is checked: a sub-grid half as fine must give the same :math:`\log p(x)` to
-    ``tolerance`` nats, and the posterior must not reach the grid's edge.
+    ``tolerance`` nats, else the sub-grid is doubled, up to ``max_subdivisions``; and the
+    posterior must not reach the grid's edge.
 
     Raises
     ------
@@ -304,8 +305,8 @@ def posterior_grids(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.
         If ``decoder`` is not a Keras decoder or :class:`~vae_helpers.numpy_decoder.NumpyDecoder`
         with a 2-D latent space and one logit per pixel of ``x``; ``x`` is not ``(n, 784)``
         intensities in [0, 1]; a setting is not positive (``subdivisions`` an integer >= 2);
-        or the grid cannot resolve an image's posterior (its two refinements disagree by more
-        than ``tolerance``, or its mass reaches the edge of the grid).
+        or the grid cannot resolve an image's posterior (two refinements still disagree by
+        more than ``tolerance`` at ``max_subdivisions``, or its mass reaches the grid's edge).
     """
     decoder = _as_numpy_decoder(decoder)
     x = check_image_batch(x).astype(np.float64)
@@ -316,6 +317,7 @@ def posterior_grids(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.
     subdivisions = as_positive_integer(subdivisions, "subdivisions")
     if subdivisions < 2:
         raise ValueError(f"subdivisions must be an integer >= 2 (the check compares it with half of it): got {subdivisions}")
+    max_subdivisions = as_positive_integer(max_subdivisions, "max_subdivisions")
     window = as_positive_number(window, "window")
     tolerance = as_positive_number(tolerance, "tolerance")
     cells_per_axis = int(round(2 * extent / step))
@@ -335,38 +337,39 @@ def posterior_grids(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.
                 f"{peak - log_joint[on_edge].max():.1f} nats of its peak (window {window}); use a larger extent"
             )
         refine = log_joint >= peak - window
-        estimates, fine = [], None
-        for m in (subdivisions, subdivisions // 2):
+
+        def refined(m: int) -> PosteriorGrid:
             offsets = step * ((np.arange(m) + 0.5) / m - 0.5)
             sub = np.stack(np.meshgrid(offsets, offsets, indexing="ij"), axis=-1).reshape(-1, 2)
             z = (coarse[refine][:, None, :] + sub[None]).reshape(-1, 2)
             fine_log_joint = _log_likelihood(decoder, x[index : index + 1], z)[0] + _log_prior(z)
-            grid = PosteriorGrid(
-                z=np.concatenate([coarse[~refine], z]),
-                log_area=np.concatenate([np.full((~refine).sum(), 2 * np.log(step)), np.full(len(z), 2 * np.log(step / m))]),
-                log_joint=np.concatenate([log_joint[~refine], fine_log_joint]),
-                log_marginal=0.0,
-            )
-            estimates.append(float(logsumexp(grid.log_joint + grid.log_area)))
-            fine = fine if fine is not None else grid._replace(log_marginal=estimates[0])
-        if abs(estimates[0] - estimates[1]) > tolerance:
+            log_area = np.concatenate([np.full((~refine).sum(), 2 * np.log(step)), np.full(len(z), 2 * np.log(step / m))])
+            joint = np.concatenate([log_joint[~refine], fine_log_joint])
+            return PosteriorGrid(np.concatenate([coarse[~refine], z]), log_area, joint, float(logsumexp(joint + log_area)))
+
+        coarser, m = refined(subdivisions // 2), subdivisions
+        finer = refined(m)
+        # A narrow posterior needs finer cells: double the sub-grid until two refinements agree.
+        while abs(finer.log_marginal - coarser.log_marginal) > tolerance and 2 * m <= max_subdivisions:
+            coarser, m = finer, 2 * m
+            finer = refined(m)
+        if abs(finer.log_marginal - coarser.log_marginal) > tolerance:
             raise ValueError(
-                f"step and subdivisions must resolve image {index}'s posterior: sub-grids of {subdivisions} and "
-                f"{subdivisions // 2} give log p(x) {estimates[0]:.4f} and {estimates[1]:.4f} nats (tolerance "
-                f"{tolerance}); use a smaller step or more subdivisions"
+                f"step and subdivisions must resolve image {index}'s posterior: the two finest sub-grids, up to "
+                f"{m} per cell, give log p(x) {finer.log_marginal:.4f} and {coarser.log_marginal:.4f} nats "
+                f"(tolerance {tolerance}); use a smaller step or a larger max_subdivisions"
             )
-        grids.append(fine)
+        grids.append(finer)
     return grids
 
 
-def log_marginal_quadrature(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.05, subdivisions: int = 21,
-                            window: float = 30.0, tolerance: float = 1e-3) -> np.ndarray:
+def log_marginal_quadrature(decoder, x: ArrayLike, extent: float = 6.0, step: float = 0.05, subdivisions: int = 11,
+                            window: float = 20.0, tolerance: float = 0.01, max_subdivisions: int = 88) -> np.ndarray:
     r""":math:`\log p(x) = \log \int p(x \mid z)\, p(z)\, dz` per image, in nats, by quadrature on a 2-D grid.
 
     The decoder's Bernoulli likelihood on grey levels (minus the binary cross-entropy from its
     logits, as in the ELBO the book trains), :math:`p(z) = \mathcal N(0, I)`. The grid is
-    :func:`posterior_grids`'s, whose arguments these are; it converges to about 2e-5 nats on the
-    shipped decoder with the defaults.
+    :func:`posterior_grids`'s, whose arguments these are: two refinements agree to ``tolerance``.
 
     Raises
     ------
@@ -374,7 +377,7 @@ def log_marginal_quadrature(decoder, x: ArrayLike, extent: float = 6.0, step: fl
         As :func:`posterior_grids`: bad shapes, a decoder whose latent size is not 2, or a grid
         that cannot resolve a posterior.
     """
-    grids = posterior_grids(decoder, x, extent, step, subdivisions, window, tolerance)
+    grids = posterior_grids(decoder, x, extent, step, subdivisions, window, tolerance, max_subdivisions)
     return np.array([grid.log_marginal for grid in grids])
 
 
