@@ -3,6 +3,7 @@ r"""All codes together (chapter 3): the aggregate posterior :math:`q(z) = \frac1
 - :func:`aggregate_moments`: its mean and covariance (the prior's are 0 and :math:`I`).
 - :func:`aggregate_log_density`: :math:`\log q(z)` at any points.
 - :func:`prior_holes`: prior draws where :math:`q(z)` is thin, and their share.
+- :func:`elbo_surgery`: the average KL term split into :math:`I_q(x; z) + D_{KL}(q(z) \,\|\, p(z))`.
 
 Everything is numpy and in nats.
 """
@@ -16,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from vae_helpers._validation import as_finite_array, as_positive_integer, as_positive_number, as_seed
 
-__all__ = ["aggregate_moments", "aggregate_log_density", "prior_holes", "PriorHoles"]
+__all__ = ["aggregate_moments", "aggregate_log_density", "prior_holes", "PriorHoles", "elbo_surgery", "ElboSurgery"]
 
 _LOG_2PI = np.log(2 * np.pi)
 # Below this log-variance the expanded square (z² - 2zμ + μ²)/σ² loses every digit to cancellation
@@ -132,3 +133,42 @@ def prior_holes(mu: ArrayLike, log_var: ArrayLike, n_draws: int = 2000, ratio: f
     in_hole = aggregate_log_density(z, mu, log_var) < np.log(ratio) + log_prior
     share = float(in_hole.mean())
     return PriorHoles(z, in_hole, share, float(np.sqrt(share * (1 - share) / n_draws)))
+
+
+class ElboSurgery(NamedTuple):
+    r"""The average KL term split in two (Hoffman & Johnson 2016), in nats per image.
+
+    ``average_kl`` :math:`= \frac1N \sum_n D_{KL}(q(z \mid x_n) \,\|\, p(z))`
+    :math:`=` ``mutual_information`` :math:`I_q(x; z)` :math:`+` ``marginal_kl``
+    :math:`D_{KL}(q(z) \,\|\, p(z))`; ``marginal_kl_standard_error`` is the Monte Carlo error of
+    the last two (their sum is exact).
+    """
+
+    average_kl: float
+    mutual_information: float
+    marginal_kl: float
+    marginal_kl_standard_error: float
+
+
+def elbo_surgery(mu: ArrayLike, log_var: ArrayLike, seed: int | None = None) -> ElboSurgery:
+    r"""Split the average KL term into :math:`I_q(x; z) + D_{KL}(q(z) \,\|\, p(z))`, over the images ``mu, log_var``.
+
+    :math:`x` is uniform over the ``N`` images, so :math:`q(z)` is :func:`aggregate_log_density`'s
+    mixture and :math:`I_q(x; z) \le \log N`. The average KL is exact (closed form); the marginal
+    KL :math:`\mathbb E_{q(z)}[\log q(z) - \log p(z)]` is estimated from one draw per image; the
+    mutual information is their difference.
+
+    Raises
+    ------
+    ValueError
+        If ``mu`` and ``log_var`` are not finite arrays of the same shape ``(N, k)``, or ``seed``
+        is neither ``None`` nor an integer >= 0.
+    """
+    mu, log_var = _check_codes(mu, log_var)
+    seed = as_seed(seed)
+    average_kl = float((0.5 * (mu**2 + np.exp(log_var) - 1 - log_var).sum(axis=1)).mean())
+    z = mu + np.exp(0.5 * log_var) * np.random.default_rng(seed).standard_normal(mu.shape)
+    log_prior = -0.5 * (mu.shape[1] * _LOG_2PI + (z**2).sum(axis=1))
+    log_ratio = aggregate_log_density(z, mu, log_var) - log_prior
+    marginal_kl = float(log_ratio.mean())
+    return ElboSurgery(average_kl, average_kl - marginal_kl, marginal_kl, float(log_ratio.std(ddof=1) / np.sqrt(len(z))))
