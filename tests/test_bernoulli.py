@@ -50,3 +50,9 @@ def test_pixel_helpers_reject_bad_images(function):
         function(np.zeros((2, 28, 28)))
     with pytest.raises(ValueError, match=r"x must hold pixel intensities in \[0, 1\] \(divide by 255\)"):
         function(np.full((1, 784), 2.0))
+
+
+@pytest.mark.parametrize("seed", [-1, "x"])
+def test_binarize_refuses_bad_seeds(images, seed):
+    with pytest.raises(ValueError, match="seed must be None or an integer >= 0"):
+        binarize(images, seed=seed)

@@ -124,3 +124,35 @@ def test_bound_rejects_bad_input(small_vae, images):
         importance_weighted_bound(encoder, build_decoder(latent_dim=3, hidden=4), images, 1)
     with pytest.raises(ValueError, match="max_rows"):
         log_importance_weights(encoder, decoder, images, 1, max_rows=0)
+
+
+def test_a_huge_k_is_refused_up_front_with_its_memory_and_time(small_vae, images):
+    encoder, decoder = small_vae
+    with pytest.raises(ValueError, match=r"k must keep the log-weights .* needs 24 GB and about .* hours"):
+        importance_weighted_bound(encoder, decoder, images, 10**9)
+
+
+@pytest.mark.parametrize("seed", [-1, "x", 1.5, True])
+def test_bad_seeds_are_refused_by_the_package(small_vae, images, seed):
+    encoder, decoder = small_vae
+    with pytest.raises(ValueError, match="seed must be None or an integer >= 0"):
+        importance_weighted_bound(encoder, decoder, images, 2, seed=seed)
+
+
+def test_swapped_halves_or_a_non_model_are_refused(small_vae, images):
+    encoder, decoder = small_vae
+    with pytest.raises(ValueError, match="encoder must have three outputs"):
+        importance_weighted_bound(decoder, encoder, images, 2)
+    with pytest.raises(ValueError, match="encoder must be a functional Keras model"):
+        importance_weighted_bound("encoder", decoder, images, 2)
+
+
+def test_any_gaussian_proposal_gives_the_encoders_weights_when_given_the_encoders_q(small_vae, images):
+    from vae_helpers.model import encode
+
+    encoder, decoder = small_vae
+    mu, log_var = encode(encoder, images)
+    np.testing.assert_allclose(log_importance_weights_gaussian(decoder, images, mu, log_var, 5, seed=2),
+                               log_importance_weights(encoder, decoder, images, 5, seed=2))
+    with pytest.raises(ValueError, match=r"log_var must have shape \(3, 2\)"):
+        log_importance_weights_gaussian(decoder, images, mu, log_var[:1], 5)

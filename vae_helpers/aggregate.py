@@ -37,7 +37,10 @@ def _check_codes(mu: ArrayLike, log_var: ArrayLike) -> tuple[np.ndarray, np.ndar
 
 def _log_components_direct(points: np.ndarray, mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
     """log N(z; mu_n, diag exp(log_var_n)) for each point and code, ``(c, N)``, from (z - mu)² directly."""
-    squared = ((points[:, None, :] - mu[None]) ** 2 * np.exp(-log_var)[None]).sum(axis=-1)
+    difference = points[:, None, :] - mu[None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = difference * np.exp(-0.5 * log_var)[None]  # 0 * inf at a mean of a zero-width code is 0, not NaN
+    squared = (np.where(difference == 0, 0.0, scaled) ** 2).sum(axis=-1)
     return -0.5 * (mu.shape[1] * _LOG_2PI + log_var.sum(axis=1)[None] + squared)
 
 
