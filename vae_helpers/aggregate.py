@@ -117,9 +117,10 @@ def prior_holes(mu: ArrayLike, log_var: ArrayLike, n_draws: int = 2000, ratio: f
                 seed: int | None = None) -> PriorHoles:
     r"""Draw :math:`z \sim p(z)` and find those where the aggregate posterior is thin: :math:`q(z) < \text{ratio} \cdot p(z)`.
 
-    There the decoder was trained on almost no codes, so a digit decoded from a prior
-    sample that lands there is a guess. ``share`` is the fraction of the ``n_draws`` in
-    such holes, with its binomial standard error.
+    There the codes in the mixture, the ones a decoder was trained on if ``mu, log_var`` are
+    the training images', are thin. ``share`` is the fraction of the ``n_draws`` in such holes,
+    with its binomial standard error; it depends on the number of codes as well as on the
+    model (chapter 3: it falls as codes are added).
 
     Raises
     ------
