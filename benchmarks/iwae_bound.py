@@ -2,7 +2,7 @@
 
 Both compute the same estimate for the same test images and the same K with the pretrained VAE:
 
-- ``importance_weighted_bound`` (vae_helpers.bounds): all K codes of a batch of images in one
+- ``importance_weighted_bound`` (vae_helpers.iwae): all K codes of a batch of images in one
   decoder call (at most 8,192 codes per call), then a log-mean-exp;
 - the loop: for k in range(K), draw one code per image, decode the batch, keep the log weight;
   then the same log-mean-exp.
@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
-from vae_helpers.bounds import importance_weighted_bound, log_mean_exp  # noqa: E402
+from vae_helpers.iwae import importance_weighted_bound, log_mean_exp  # noqa: E402
 from vae_helpers.data import load_mnist  # noqa: E402
 from vae_helpers.model import encode, load_pretrained, reconstruction_loss  # noqa: E402
 

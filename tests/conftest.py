@@ -118,3 +118,19 @@ def jupyterlab():
     lab = JupyterLab.start(NOTEBOOKS)
     yield lab
     lab.stop()
+
+
+# --- a tiny VAE and grey-level images, shared by test_iwae, test_elbo and test_bernoulli ----------------
+
+
+@pytest.fixture(scope="module")
+def small_vae():
+    from vae_helpers.model import build_decoder, build_encoder
+
+    return build_encoder(latent_dim=2, hidden=16, seed=0), build_decoder(latent_dim=2, hidden=16, seed=0)
+
+
+@pytest.fixture(scope="module")
+def images():
+    rng = np.random.default_rng(0)
+    return (rng.random((3, 784)) < 0.15).astype(np.float32) * rng.random((3, 784)).astype(np.float32)

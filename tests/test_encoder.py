@@ -235,7 +235,7 @@ def test_the_loss_terms_are_vae_helpers_ones(page, shipped):
 
 
 def test_the_importance_weighted_estimate_is_vae_helpers_one_with_the_same_draws(page, shipped):
-    from vae_helpers.bounds import importance_weighted_bound
+    from vae_helpers.iwae import importance_weighted_bound
 
     encoder, decoder = shipped[1.0]
     switch(page, 0)

@@ -147,7 +147,7 @@ def test_the_elbo_panel_follows_a_drag_and_code_and_agrees_with_the_kernel(jupyt
     assert float(jupyterlab.kernel_eval("elbo.mu", NOTEBOOK)) == mu
     assert shown() == pytest.approx(in_kernel(), abs=1e-9)
 
-    # And code moves sigma: the page's panel follows and still agrees with vae_helpers.bounds.
+    # And code moves sigma: the page's panel follows and still agrees with vae_helpers.elbo.
     readout = panel.locator("output[data-quantity=elbo]")
     before = readout.get_attribute("data-value")
     jupyterlab.kernel_execute("elbo.sigma = 1.2", NOTEBOOK)

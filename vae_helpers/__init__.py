@@ -2,8 +2,10 @@
 
 One module per concept, in chapter order: :mod:`~vae_helpers.info` (information
 theory), :mod:`~vae_helpers.gaussian` (KL between Gaussians), :mod:`~vae_helpers.widgets`
-(the widgets: the panels of chapters 1-3), :mod:`~vae_helpers.bounds` (the ELBO and the
-importance-weighted bound),
+(the widgets: the panels of chapters 1-3), :mod:`~vae_helpers.elbo` (the ELBO,
+exact on a toy model and by quadrature in 2-D), :mod:`~vae_helpers.iwae` (the importance-weighted
+bound), :mod:`~vae_helpers.aggregate` (all codes together), :mod:`~vae_helpers.bernoulli` (the
+Bernoulli likelihood on grey levels),
 :mod:`~vae_helpers.reparameterization` (gradients through sampling), :mod:`~vae_helpers.data`
 (MNIST; :mod:`~vae_helpers.mnist_files` fetches and checks the official files,
 :mod:`~vae_helpers.idx` reads them), :mod:`~vae_helpers.model` (the Keras VAE),

@@ -201,6 +201,14 @@ def check_images(x: ArrayLike, name: str) -> np.ndarray:
     return array.astype(np.float32)
 
 
+def check_image_batch(x: ArrayLike, name: str = "x") -> np.ndarray:
+    """:func:`check_images`, and at least one image: a figure averaged over no image is not a number."""
+    images = check_images(x, name)
+    if len(images) == 0:
+        raise ValueError(f"{name} must hold at least one image: got shape {images.shape}")
+    return images
+
+
 def check_axes(ax, name: str = "ax", allow_none: bool = True) -> None:
     """Refuse anything but a matplotlib ``Axes`` (or ``None``, a new figure, when ``allow_none``)."""
     from matplotlib.axes import Axes  # here, not at the top: the numeric modules do not need matplotlib

@@ -214,7 +214,7 @@ def train_vae(
     )
     callbacks = [__getattr__("LearningRateHistory")(), _stop_on_nan(config), *(callbacks or [])]
     if config.binarize and x_test is not None:
-        from vae_helpers.bounds import binarize
+        from vae_helpers.bernoulli import binarize
 
         x_test = binarize(x_test, seed=config.seed)  # one fixed draw: the held-out curve compares like with like
     if not config.warm_up_epochs:
@@ -464,7 +464,7 @@ def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, 
         (x_train, _), (x_validation, _) = split_validation(x_train, y_train, args.validation, seed=VALIDATION_SEED)
         data.update(n_train=len(x_train), n_validation=len(x_validation), validation_seed=VALIDATION_SEED)
     if config.binarize:
-        from vae_helpers.bounds import binarize
+        from vae_helpers.bernoulli import binarize
 
         data["binarization"] = {"training": "dynamic (a fresh draw every epoch)", "evaluation_seed": EVALUATION_SEED}
         x_test = binarize(x_test, seed=EVALUATION_SEED)
@@ -488,7 +488,7 @@ def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, 
 
 def _importance_sampled(vae: VAE, k: int, x_validation: np.ndarray | None, x_test: np.ndarray) -> dict:
     """-log p(x) estimated with ``k`` importance samples per image: means and standard errors, in nats."""
-    from vae_helpers.bounds import importance_weighted_bound
+    from vae_helpers.iwae import importance_weighted_bound
 
     record = {"importance_samples": k, "seed": 0}
     for name, images in (("validation", x_validation), ("test", x_test)):

@@ -1,14 +1,14 @@
 r"""The ELBO panel of chapter 3: move :math:`q`'s :math:`\mu` and :math:`\sigma`, watch the ELBO and the gap trade.
 
-The model is a :class:`~vae_helpers.bounds.LinearGaussian` with one latent dimension and
+The model is a :class:`~vae_helpers.elbo.LinearGaussian` with one latent dimension and
 two observed ones (``PANEL_MODEL``, observation ``PANEL_X``), so :math:`\log p(x)`, the
 posterior, the ELBO and the gap are exact. The panel is an anywidget (see
 :mod:`vae_helpers.widgets`) whose front end is ``elbo.js``: the JavaScript computes the
 ELBO, the gap :math:`D_{KL}(q \,\|\, p(z \mid x))` and :math:`\log p(x)` (a twin of
-:meth:`LinearGaussian.elbo_terms <vae_helpers.bounds.LinearGaussian.elbo_terms>` for one
+:meth:`LinearGaussian.elbo_terms <vae_helpers.elbo.LinearGaussian.elbo_terms>` for one
 latent dimension) and draws them, so a slider move redraws at once, in JupyterLab and in
 the static book. Python keeps the same quantities as read-only traits, computed by
-:mod:`vae_helpers.bounds`; set ``panel.mu`` or ``panel.sigma`` and the plot follows.
+:mod:`vae_helpers.elbo`; set ``panel.mu`` or ``panel.sigma`` and the plot follows.
 
 The contract with ``src/elbo.js`` is the synced traits of :class:`ElboPanel`, declared once
 with their types and ranges: the inputs ``mu`` and ``sigma`` (the sliders read their ranges
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import traitlets
 
-from vae_helpers.bounds import LinearGaussian
+from vae_helpers.elbo import LinearGaussian
 from vae_helpers.gaussian import normal_pdf
 from vae_helpers.widgets._base import BookWidget
 from vae_helpers.widgets._traits import Number
@@ -53,7 +53,7 @@ class ElboPanel(BookWidget):
     ----------
     mu, sigma : float
         The sliders' values (traits: set them and the plot follows).
-    terms : vae_helpers.bounds.ElboTerms
+    terms : vae_helpers.elbo.ElboTerms
         ``log_marginal``, ``elbo``, ``gap`` and the ELBO's two terms, in nats (read-only).
     elbo, gap, log_marginal : float
         The same three numbers the page shows (read-only).

@@ -1,5 +1,5 @@
 // The ELBO panel of chapter 3 (vae_helpers/widgets/elbo.py): the browser computes and draws.
-// The maths is vae_helpers.bounds' LinearGaussian for one latent dimension (maths.js); the
+// The maths is vae_helpers.elbo's LinearGaussian for one latent dimension (maths.js); the
 // traits are declared in elbo.py, with the sliders' ranges (`ranges`).
 
 import "./panel.css";

@@ -1,5 +1,5 @@
 // What the widgets compute in the page, each formula once. Every function here has a Python
-// twin in vae_helpers (named beside it); the tests (test_panels.py, test_bounds.py,
+// twin in vae_helpers (named beside it); the tests (test_panels.py, test_elbo.py,
 // test_encoder.py) run both on the same inputs in Node.js.
 
 export const LOG_2PI = Math.log(2 * Math.PI);
@@ -87,7 +87,7 @@ export function klMonteCarlo(mu, logVar, epsilon) {
   return { estimate, standardError: Math.sqrt(squares / (n - 1)) / Math.sqrt(n) };
 }
 
-// ---- the linear-Gaussian model, one latent dimension (vae_helpers.bounds.LinearGaussian) -------
+// ---- the linear-Gaussian model, one latent dimension (vae_helpers.elbo.LinearGaussian) -------
 
 function dot(a, b) {
   return a.reduce((sum, ai, i) => sum + ai * b[i], 0);
@@ -135,7 +135,7 @@ export function elboTerms(weight, bias, noiseStd, x, mu, sigma) {
   };
 }
 
-// ---- a VAE's terms (vae_helpers.model, vae_helpers.bounds) --------------------------------------
+// ---- a VAE's terms (vae_helpers.model, vae_helpers.iwae) --------------------------------------
 
 /** -log p(x | z) for a Bernoulli decoder from its logits: the binary cross-entropy summed over
  * pixels, stable for large logits (vae_helpers.model.reconstruction_loss). */
@@ -148,7 +148,7 @@ export function reconstructionLoss(x, logits) {
   return loss;
 }
 
-/** log of the mean of exp(values), without overflow (vae_helpers.bounds.log_mean_exp). */
+/** log of the mean of exp(values), without overflow (vae_helpers.iwae.log_mean_exp). */
 export function logMeanExp(values) {
   const top = Math.max(...values);
   return top + Math.log(values.reduce((sum, v) => sum + Math.exp(v - top), 0) / values.length);

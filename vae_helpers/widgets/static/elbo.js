@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/panel.css src/plot.js src/send.js (sha256 2a220c34a578a9d01917fb92e1b6a4b0722179556cef814f0087b049f4dd3c76): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/panel.css src/plot.js src/send.js (sha256 4f32bd33fc35073356e782e3146377566961937d2c9320e75abe8b2ef4ceb0d3): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
