@@ -13,9 +13,12 @@ Bernoulli likelihood on grey levels),
 :mod:`~vae_helpers.train` (training and the shipped weights), :mod:`~vae_helpers.article`
 (the article's model in Keras 3), :mod:`~vae_helpers.latent` and :mod:`~vae_helpers.diagram`
 (chapter 5's figures), :mod:`~vae_helpers.widgets.explorer` (the latent explorer)
-and :mod:`~vae_helpers.numpy_decoder` (its decoder in numpy),
-:mod:`~vae_helpers.plotting`, :mod:`~vae_helpers.figures` (type sizes and widths that stay legible
-on a phone), :mod:`~vae_helpers.claims` (the book's claims, checked where they are computed).
+and :mod:`~vae_helpers.numpy_decoder` (its decoder in numpy), :mod:`~vae_helpers.classifier`
+(a digit classifier that reads what a decoder draws), :mod:`~vae_helpers.beyond_2d` (Part II's
+measures on binarized MNIST: active units, rate and distortion), :mod:`~vae_helpers.plotting`,
+:mod:`~vae_helpers.figures` (type sizes and widths that stay legible on a phone),
+:mod:`~vae_helpers.claims` and :mod:`~vae_helpers.glued` (the book's claims, checked where they
+are computed, and its glued numbers).
 Import the modules you need: ``model`` imports TensorFlow, which takes seconds.
 """
 

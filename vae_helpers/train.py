@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from vae_helpers.model import VAE
 
-__all__ = ["N_VALIDATION", "VALIDATION_SEED", "TrainingConfig", "LearningRateHistory", "train_vae", "plot_training_curves", "write_pretrained", "main"]
+__all__ = ["N_VALIDATION", "VALIDATION_SEED", "EVALUATION_SEED", "TrainingConfig", "LearningRateHistory", "train_vae", "plot_training_curves", "write_pretrained", "main"]
 
 #: Training images kept aside (stratified, :func:`~vae_helpers.data.split_validation`) to choose
 #: settings on, so that the test images are used only to report.
