@@ -215,10 +215,6 @@ def run_book(epochs: int, conv: bool = False) -> dict:
 
     x_fit, _, x_test, _ = _data()
     config = replace(train.TrainingConfig(), epochs=epochs)
-    if keras.backend.backend() == "torch":
-        # jit_compile=True on PyTorch is torch.compile (Inductor, a C++ toolchain): Keras' own
-        # choice there ("auto") is eager, and that is what this run measures.
-        config = replace(config, jit_compile=False)
     if conv:
         # train_vae builds the MLP; the conv variant swaps in keras.io's layers, everything else the same.
         from vae_helpers import model
@@ -229,7 +225,8 @@ def run_book(epochs: int, conv: bool = False) -> dict:
     (vae, history), seconds, cpu_seconds = _timed(lambda: train.train_vae(x_fit, None, config))
     return {
         "backend": keras.backend.backend(),
-        "jit_compile": config.jit_compile,
+        "jit_compile": bool(vae.jit_compile),
+        "steps_per_execution": int(vae.steps_per_execution),
         "epochs": epochs,
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
@@ -295,6 +292,7 @@ def main() -> None:
     parser.add_argument("--backend-epochs", type=int, default=30, help="the book's model on JAX and PyTorch")
     parser.add_argument("--gaussian-epochs", type=int, default=10)
     parser.add_argument("--only", nargs="*", default=["book", "keras_io", "conv", "gaussian"], help="which runs (the others are kept from the JSON)")
+    parser.add_argument("--backends", nargs="*", default=list(BACKENDS), choices=BACKENDS, help="the book's model on these (the others kept)")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--variance", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -317,8 +315,9 @@ def main() -> None:
     )
     runs = {
         "book": lambda: {
-            backend: _child(["--run", "book", "--epochs", str(args.book_epochs if backend == "tensorflow" else args.backend_epochs)], backend)
-            for backend in BACKENDS
+            **results.get("book", {}),
+            **{backend: _child(["--run", "book", "--epochs", str(args.book_epochs if backend == "tensorflow" else args.backend_epochs)], backend)
+               for backend in args.backends},
         },
         "keras_io": lambda: {**KERAS_IO, "trained": _child(["--run", "keras_io", "--epochs", str(args.epochs)])},
         "conv": lambda: _child(["--run", "conv", "--epochs", str(args.epochs)]),

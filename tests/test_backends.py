@@ -112,6 +112,12 @@ def probe(output: Path) -> None:
     report["evaluate"] = {name: float(value) for name, value in evaluated.items()}
     report["numpy_kl"] = float(kl_to_standard_normal(mu.astype(np.float64), log_var.astype(np.float64)).mean())
 
+    # The book's training command, TrainingConfig's settings (XLA, 40 steps per call) for one short epoch.
+    from vae_helpers.train import TrainingConfig, train_vae
+
+    _, trained = train_vae(x_fit, x_held, TrainingConfig(epochs=1))
+    report["train_vae"] = {name: float(values[-1]) for name, values in trained.history.items()}
+
     # A save and load on this backend gives back the same decodes.
     path = output.with_suffix(".weights.h5")
     vae.save_weights(path)
@@ -189,6 +195,13 @@ def test_two_training_steps_change_every_weight_and_report_finite_losses(probes,
     assert all(np.isfinite(value) and value > 0 for value in metrics.values())
     # The total is the two terms (beta = 1), each averaged over the same images.
     assert metrics["loss"] == pytest.approx(metrics["reconstruction_loss"] + metrics["kl_loss"], rel=1e-5)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_books_training_command_runs_with_training_config(probes, backend):
+    history = _report(probes, backend)["train_vae"]
+    assert {"loss", "val_loss", "learning_rate"} <= set(history)
+    assert all(np.isfinite(value) for value in history.values())
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
