@@ -220,8 +220,12 @@ class VAE(keras.Model):
         mu, log_var, z = self.encoder(x, training=training)
         return mu, log_var, self.decoder(z, training=training), x
 
+    def _reconstruction_term(self, x, logits):
+        # -log p(x | z) per image: the Bernoulli decoder's; GaussianVAE puts its Gaussian here.
+        return reconstruction_loss(x, logits)
+
     def _elbo_terms(self, x, mu, log_var, logits):
-        reconstruction = ops.mean(reconstruction_loss(x, logits))
+        reconstruction = ops.mean(self._reconstruction_term(x, logits))
         kl_per_dimension = ops.mean(kl_to_standard_normal_formula(mu, log_var, ops=ops, axis=None), axis=0)
         kl = ops.sum(kl_per_dimension)
         # Free bits: below lambda nats a dimension's KL costs lambda, so there is no gain in closing it.
@@ -401,15 +405,17 @@ def negative_elbo(encoder: keras.Model, decoder: keras.Model, x: np.ndarray, n_s
     n_samples = as_positive_integer(n_samples, "n_samples")
     if as_seed(seed) is None:
         raise ValueError("seed must be an integer >= 0 (the score is reproducible): got None")
-    mu, log_var, _ = encoder(x, training=False)
+    # As numpy at once: the noise is numpy's on every backend, and PyTorch tensors that carry
+    # gradients refuse to mix with numpy arrays.
+    mu, log_var = encode(encoder, x)
     rng = np.random.default_rng(seed)
-    sigma = ops.exp(0.5 * log_var)
+    sigma = np.exp(0.5 * log_var)
     reconstruction = 0.0
     for _ in range(n_samples):
-        z = mu + sigma * rng.standard_normal(tuple(mu.shape)).astype(np.float32)
-        reconstruction += ops.mean(reconstruction_loss(x, decoder(z, training=False)))
-    kl = ops.mean(kl_to_standard_normal_formula(mu, log_var, ops=ops))
-    return float(reconstruction / n_samples + kl)
+        z = (mu + sigma * rng.standard_normal(mu.shape)).astype(np.float32)
+        reconstruction += float(ops.convert_to_numpy(ops.mean(reconstruction_loss(x, decoder(z, training=False)))))
+    kl = float(kl_to_standard_normal_formula(mu.astype(np.float64), log_var.astype(np.float64)).mean())
+    return reconstruction / n_samples + kl
 
 
 def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Model, keras.Model]:

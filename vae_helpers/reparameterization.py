@@ -10,8 +10,9 @@ Both estimators average terms computed from draws :math:`z = \mu + \sigma\vareps
   which needs only values of :math:`f`, not its derivative.
 
 Both are unbiased; their variances differ a lot. This module is numpy only; the
-TensorFlow version of the pathwise gradient is the ``Sampling`` layer of
-:mod:`vae_helpers.model` under a ``tf.GradientTape``.
+Keras version of the pathwise gradient is the ``Sampling`` layer of
+:mod:`vae_helpers.model`, differentiated by whichever backend Keras trains on
+(TensorFlow, JAX or PyTorch).
 """
 
 from __future__ import annotations

@@ -206,11 +206,14 @@ def train_vae(
     schedule = keras.optimizers.schedules.CosineDecay(
         config.learning_rate, decay_steps=config.epochs * steps_per_epoch, alpha=config.final_learning_rate_fraction
     )
+    torch = keras.backend.backend() == "torch"
     vae.compile(
         optimizer=keras.optimizers.Adam(schedule),
-        jit_compile=config.jit_compile,
+        # On PyTorch jit_compile=True is torch.compile, which needs a C++ toolchain; Keras' own
+        # choice there is eager, and Keras runs one step per call.
+        jit_compile=config.jit_compile and not torch,
         # More steps per call than an epoch has would only confuse the progress bar.
-        steps_per_execution=min(config.steps_per_execution, steps_per_epoch),
+        steps_per_execution=1 if torch else min(config.steps_per_execution, steps_per_epoch),
     )
     callbacks = [__getattr__("LearningRateHistory")(), _stop_on_nan(config), *(callbacks or [])]
     if config.binarize and x_test is not None:
