@@ -9,7 +9,7 @@ from ``book/_vendor/`` (installed from the npm registry by ``install_web_package
 What a reader's first load carries (``benchmarks/page_load.py`` measures it, before and after):
 
 - **Maths typeset at build time.** Every formula of a page is turned into MathJax 3's CHTML
-  markup while the page is written (``typeset_math.js``, MathJax's own components in Node),
+  markup while the page is written (``typeset_math.cjs``, MathJax's own components in Node),
   so no maths library loads in the browser; the pages share one stylesheet
   (``vendor/mathjax/chtml.css``) and MathJax's fonts. A formula MathJax cannot read is a
   build warning (an error under ``-W``), not red text in a page.
@@ -67,7 +67,7 @@ from install_web_packages import BUILD_ONLY, PACKAGES, VENDOR, is_installed
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().with_name("static")
-TYPESET_MATH = Path(__file__).resolve().with_name("typeset_math.js")
+TYPESET_MATH = Path(__file__).resolve().with_name("typeset_math.cjs")
 MATHJAX_ES5 = VENDOR / BUILD_ONLY / "mathjax" / "es5"
 ICONS = VENDOR / BUILD_ONLY / "fontawesome"
 # Site paths. The stylesheet finds MathJax's fonts relative to itself.
@@ -153,7 +153,7 @@ DELIMITERS = {r"\(": (r"\)", False), r"\[": (r"\]", True)}
 
 
 class MathTypesetter:
-    """One Node process running MathJax 3 for the whole build (``typeset_math.js``)."""
+    """One Node process running MathJax 3 for the whole build (``typeset_math.cjs``)."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None

@@ -1,6 +1,6 @@
 // Typesets the book's TeX at build time, so that no maths library loads in the reader's browser.
 //
-// Usage: node typeset_math.js MATHJAX_ES5_DIR FONT_URL
+// Usage: node typeset_math.cjs MATHJAX_ES5_DIR FONT_URL
 // Reads one JSON request a line on stdin, {"tex": "...", "display": true|false}, and writes one
 // JSON answer a line on stdout, {"html": "<mjx-container ...>", "error": "..."|null}, in order.
 // A request {"stylesheet": true} answers {"css": "..."}: the CSS of every character of MathJax's
@@ -14,7 +14,7 @@ const readline = require("readline");
 
 const [es5, fontURL] = process.argv.slice(2);
 if (!es5 || !fontURL) {
-  console.error("usage: node typeset_math.js MATHJAX_ES5_DIR FONT_URL");
+  console.error("usage: node typeset_math.cjs MATHJAX_ES5_DIR FONT_URL");
   process.exit(2);
 }
 // MathJax's loader prints notes on stdout ("No version information ..."): stdout carries answers only.
