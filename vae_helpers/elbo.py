@@ -226,7 +226,7 @@ class LinearGaussian:
                                seed: int | None = None) -> np.ndarray:
         r""":math:`\log p(x, z_i) - \log q(z_i)` for ``n`` draws :math:`z_i \sim q`, shape ``(n,)``.
 
-        Their mean estimates the ELBO; :func:`log_mean_exp` of ``K`` of them is the
+        Their mean estimates the ELBO; :func:`~vae_helpers.iwae.log_mean_exp` of ``K`` of them is the
         importance-weighted bound with ``K`` samples.
         """
         x = self._check_x(x)
