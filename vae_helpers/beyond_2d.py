@@ -42,9 +42,9 @@ BURDA_2015_ONE_LAYER = {
     "VAE": {1: -86.76, 5: -86.47, 50: -86.35},
     "IWAE": {1: -86.76, 5: -85.54, 50: -84.78},
 }
-#: The threshold of Burda et al. (2015) for an active unit: a latent dimension is active when the
-#: variance over the data of its posterior mean, :math:`\mathrm{Cov}_x(\mathbb E_{q(z\mid x)}[z_u])`,
-#: exceeds it (their code's value, :math:`10^{-2}`).
+#: The activity threshold of Burda et al. (2015), the value in their code. A latent dimension is
+#: active when the variance over the data of its posterior mean,
+#: :math:`\mathrm{Cov}_x(\mathbb E_{q(z\mid x)}[z_u])`, exceeds it.
 ACTIVITY_THRESHOLD = 1e-2
 
 
