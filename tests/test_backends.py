@@ -89,7 +89,7 @@ def probe(output: Path) -> None:
     """Everything the tests ask of one backend, written to ``output`` (JSON) and ``output.npz``."""
     import keras
 
-    from vae_helpers.bounds import importance_weighted_bound
+    from vae_helpers.iwae import importance_weighted_bound
     from vae_helpers.data import load_mnist
     from vae_helpers.gaussian import kl_to_standard_normal
     from vae_helpers.model import VAE, build_decoder, build_encoder, encode, load_pretrained, negative_elbo

@@ -13,6 +13,8 @@ from pathlib import Path
 __all__ = ["RESULTS_DIR", "benchmark_result"]
 
 #: Where ``benchmarks/*.py`` write their JSON, beside the package in the repository.
+#:
+#: :meta hide-value:
 RESULTS_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
 
 
