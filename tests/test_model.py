@@ -115,3 +115,11 @@ def test_weights_save_and_load_round_trip_to_identical_decodes(tmp_path):
 def test_bad_input_raises_a_value_error_naming_the_problem(images, call, message):
     with pytest.raises(ValueError, match=message):
         call(images[0])
+
+
+@pytest.mark.parametrize("validation", [[[0.5] * 783], ([[0.5] * 783],), np.full((2, 784), 2.0)])
+def test_fit_refuses_bad_validation_data_by_its_name_in_any_form(validation):
+    vae = VAE(build_encoder(2, 8, seed=0), build_decoder(2, 8, seed=0))
+    vae.compile(optimizer="adam")
+    with pytest.raises(ValueError, match="validation_data"):
+        vae.fit(np.zeros((10, 784)), validation_data=validation, epochs=1, verbose=0)

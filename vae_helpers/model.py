@@ -249,8 +249,12 @@ class VAE(keras.Model):
     def fit(self, x=None, *args, **kwargs):
         if isinstance(x, np.ndarray):
             x = check_images(x, "x")
-        if isinstance(kwargs.get("validation_data"), np.ndarray):
-            kwargs["validation_data"] = check_images(kwargs["validation_data"], "validation_data")
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, tuple) and validation and isinstance(validation[0], (np.ndarray, list)):
+            kwargs["validation_data"] = (check_images(validation[0], "validation_data"), *validation[1:])
+        elif isinstance(validation, (np.ndarray, list)):
+            # A list of images is checked as the array it stands for, not handed to Keras to blame ``x``.
+            kwargs["validation_data"] = check_images(validation, "validation_data")
         return super().fit(x, *args, **kwargs)
 
     def evaluate(self, x=None, *args, **kwargs):
