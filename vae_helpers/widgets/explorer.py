@@ -154,6 +154,12 @@ def _dense_chains(encoder: keras.Model, decoder: keras.Model) -> tuple[NumpyDeco
     return tuple(twins)
 
 
+class _NotNone(traitlets.Any):
+    """Any value its validator accepts, None included in what it checks: ``Any`` lets None past every validator."""
+
+    allow_none = False
+
+
 class LatentExplorer(BookWidget):
     """Explore a 2-D latent space live: sliders, the decoded digit, a clickable map, interpolation.
 
@@ -205,7 +211,7 @@ class LatentExplorer(BookWidget):
     # Read and written by the browser (the reader's moves), and by code: each checked by its trait or below.
     z = NumberList([0.0, 0.0], minlen=2, maxlen=2).tag(sync=True)  # clipped into the map by _inside_the_map
     t = Number(0.0, 0, 1, step=0.01).tag(sync=True)
-    endpoints = traitlets.Any([0, 0], allow_none=False).tag(sync=True)  # two indices into images: _valid_endpoints
+    endpoints = _NotNone([0, 0]).tag(sync=True)  # two indices into images: _valid_endpoints
     # Which model the page shows: 0 for this one, k for models[k - 1].
     model_index = Integer(0, 0, high=lambda explorer: len(explorer.models)).tag(sync=True)
     # Written once, by _send_data.
