@@ -9,7 +9,11 @@ import numpy as np
 import pytest
 
 from vae_helpers.beyond_2d import (
+    BURDA_2015_ONE_LAYER,
+    SHIPPED_BINARIZED,
     active_units,
+    binarized_folder,
+    binarized_metadata,
     binarized_test_images,
     decoded_change_per_dimension,
     rate_and_distortion,
@@ -17,7 +21,8 @@ from vae_helpers.beyond_2d import (
 from vae_helpers.data import load_mnist
 from vae_helpers.gaussian import kl_to_standard_normal
 from vae_helpers.model import build_decoder, build_encoder, encode, negative_elbo
-from vae_helpers.train import TrainingConfig, train_vae
+from vae_helpers.model import load_pretrained
+from vae_helpers.train import EVALUATION_SEED, TrainingConfig, train_vae
 
 
 def test_active_units_count_the_dimensions_whose_posterior_means_vary_more_than_the_threshold():
@@ -115,3 +120,48 @@ def test_the_command_line_trains_a_binarized_model_with_the_new_options(tmp_path
     assert metadata["negative_log_likelihood"]["importance_samples"] == 5
     refused = subprocess.run([*command[:-2], "--free-bits", "-1", "--output", str(tmp_path / "no")], capture_output=True, text=True)
     assert refused.returncode == 2 and "free_bits" in refused.stderr and not (tmp_path / "no").exists()
+
+
+def _expected_settings(name: str) -> dict:
+    """What each shipped model's name promises: Burda et al.'s MLP and one change from latent-50."""
+    change = {"vae-50d": {"latent_dim": 50}, "warm-up": {"latent_dim": 50, "warm_up_epochs": 25},
+              "free-bits": {"latent_dim": 50, "free_bits": 0.5}}.get(name, {})
+    if name.startswith("latent-"):
+        change = {"latent_dim": int(name.split("-")[1])}
+    if name.startswith("beta-"):
+        change = {"latent_dim": 50, "beta": float(name.split("-")[1])}
+    return {"hidden": 200, "depth": 2, "activation": "tanh", "binarize": True, "learning_rate": 1e-3, **change}
+
+
+@pytest.mark.parametrize("name", SHIPPED_BINARIZED)
+def test_each_shipped_binarized_model_is_what_its_name_and_metadata_say(name):
+    metadata = binarized_metadata(name)
+    training = metadata["training"]
+    for key, value in _expected_settings(name).items():
+        assert training[key] == value, (name, key)
+    assert metadata["data"]["binarization"]["evaluation_seed"] == EVALUATION_SEED
+    assert metadata["data"]["n_test"] == 10000 and metadata["data"]["n_validation"] == 10000
+    assert len(metadata["validation_negative_elbo_by_epoch"]) == training["epochs"]
+    likelihood = metadata["negative_log_likelihood"]
+    assert likelihood["importance_samples"] == (5000 if name == "vae-50d" else 1000)
+    # The importance-weighted estimate is a tighter bound than the ELBO on the same images.
+    assert likelihood["test_nats"] < metadata["held_out_negative_elbo_nats"]
+    encoder, decoder = load_pretrained(binarized_folder(name))  # checks the sha256 and the architecture
+    assert encoder.output_shape[0][-1] == training["latent_dim"]
+
+
+def test_the_anchor_scores_what_its_metadata_says_and_meets_the_issues_bar():
+    """The shipped weights reproduce the metadata's -ELBO on the binarized test images (a subset, 10 samples each)."""
+    metadata = binarized_metadata("vae-50d")
+    x = binarized_test_images()
+    encoder, decoder = load_pretrained(binarized_folder("vae-50d"))
+    score = negative_elbo(encoder, decoder, x, metadata["negative_elbo_samples_per_image"], metadata["negative_elbo_seed"])
+    assert score == pytest.approx(metadata["held_out_negative_elbo_nats"], abs=0.05)
+    nll = metadata["negative_log_likelihood"]["test_nats"]
+    assert nll <= 88.0 and nll > -BURDA_2015_ONE_LAYER["IWAE"][50] - 5
+
+
+@pytest.mark.parametrize("name", ["", "vae-51d", "../weights", None])
+def test_a_model_that_is_not_shipped_is_refused_naming_the_shipped_ones(name):
+    with pytest.raises(ValueError, match="vae-50d"):
+        binarized_folder(name)

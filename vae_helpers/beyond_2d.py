@@ -8,6 +8,8 @@ by ``python -m vae_helpers.train --binarize ...``.
 
 - :data:`BURDA_2015_ONE_LAYER`: the literature's table; :func:`binarized_test_images`: the images
   every binarized model is scored on.
+- :data:`SHIPPED_BINARIZED`: the trained models the package ships, loaded by
+  :func:`load_binarized` and described by :func:`binarized_metadata`.
 - :func:`active_units`: how many latent dimensions a model uses (beside
   :func:`vae_helpers.latent.kl_per_dimension`, what each costs).
 - :func:`rate_and_distortion`: the two terms of the negative ELBO (Alemi et al., 2018).
@@ -16,16 +18,23 @@ by ``python -m vae_helpers.train --binarize ...``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from vae_helpers._validation import as_float_array, as_positive_number
+from vae_helpers.pretrained import PRETRAINED_DIR, pretrained_metadata
 
 __all__ = [
     "BURDA_2015_ONE_LAYER",
     "ACTIVITY_THRESHOLD",
+    "SHIPPED_BINARIZED",
+    "BINARIZED_DIR",
+    "binarized_folder",
+    "binarized_metadata",
+    "load_binarized",
     "binarized_test_images",
     "active_units",
     "ActiveUnits",
@@ -46,6 +55,42 @@ BURDA_2015_ONE_LAYER = {
 #: active when the variance over the data of its posterior mean,
 #: :math:`\mathrm{Cov}_x(\mathbb E_{q(z\mid x)}[z_u])`, exceeds it.
 ACTIVITY_THRESHOLD = 1e-2
+
+#: Where the binarized models live: one folder per model, weights and metadata, as the 2-D model's.
+BINARIZED_DIR = PRETRAINED_DIR / "binarized"
+#: The shipped models, each trained by ``python -m vae_helpers.train --binarize --hidden 200 --depth 2
+#: --activation tanh`` and one change: ``vae-50d`` is Burda et al.'s model trained for long; the others
+#: are 80-epoch runs that differ from ``latent-50`` in one setting each (the latent size, a KL warm-up,
+#: free bits, or beta). Their metadata holds the exact command's settings.
+SHIPPED_BINARIZED = (
+    "vae-50d", "latent-2", "latent-5", "latent-10", "latent-20", "latent-50",
+    "warm-up", "free-bits", "beta-0.5", "beta-2", "beta-4",
+)
+
+
+def binarized_folder(name: str) -> Path:
+    """The folder of the shipped binarized model ``name``, one of :data:`SHIPPED_BINARIZED`.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a shipped model's name.
+    """
+    if name not in SHIPPED_BINARIZED:
+        raise ValueError(f"name must be one of the shipped binarized models {', '.join(SHIPPED_BINARIZED)}: got {name!r}")
+    return BINARIZED_DIR / name
+
+
+def binarized_metadata(name: str) -> dict:
+    """The metadata of shipped model ``name``: data, binarization, settings, learning curve, likelihood, versions."""
+    return pretrained_metadata(binarized_folder(name))
+
+
+def load_binarized(name: str):
+    """The shipped binarized model ``name`` as ``(encoder, decoder)``, checksum verified (see ``load_pretrained``)."""
+    from vae_helpers.model import load_pretrained
+
+    return load_pretrained(binarized_folder(name))
 
 
 def binarized_test_images(source: str = "mnist") -> np.ndarray:
