@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from vae_helpers.data import load_mnist
-from vae_helpers.model import decode, load_pretrained, pretrained_metadata
+from vae_helpers.model import decode, load_pretrained
+from vae_helpers.pretrained import pretrained_metadata
 from vae_helpers.train import TrainingConfig, train_vae, write_pretrained
 
 SHORT = TrainingConfig(epochs=2, batch_size=200, jit_compile=False)

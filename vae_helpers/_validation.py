@@ -13,6 +13,10 @@ import numbers
 import numpy as np
 from numpy.typing import ArrayLike
 
+#: MNIST's images, the only ones the package checks: 28 x 28 pixels, flattened to 784.
+IMAGE_SHAPE = (28, 28)
+N_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+
 
 _SUM_TOLERANCE = 1e-6
 #: The most memory one call may ask for at once: beyond it numpy ends in a bare MemoryError (or the machine swaps).
@@ -185,7 +189,6 @@ def check_images(x: ArrayLike, name: str) -> np.ndarray:
     ValueError
         If ``x`` is not numeric, not of shape ``(n_images, 784)``, not finite, or outside [0, 1].
     """
-    from vae_helpers.data import N_PIXELS  # here, not at the top: data imports this module
     array = as_float_array(x, name)
     if array.ndim != 2 or array.shape[1] != N_PIXELS:
         raise ValueError(

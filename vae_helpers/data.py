@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vae_helpers._validation import as_legacy_seed, as_positive_integer
+from vae_helpers._validation import IMAGE_SHAPE, N_PIXELS, as_legacy_seed, as_positive_integer
 from vae_helpers.idx import IdxFormatError, read_idx
 from vae_helpers.mnist_files import MnistFilesError, check_mnist_files, mnist_folder
 
@@ -37,8 +37,6 @@ __all__ = [
     "SOURCES",
 ]
 
-IMAGE_SHAPE = (28, 28)
-N_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 SOURCES = ("mnist", "bundled", "keras")
 SOURCE_VARIABLE = "VAE_BOOK_DATA"
 BUNDLED_TEST_SIZE = 1000

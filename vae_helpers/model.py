@@ -11,21 +11,20 @@ import os
 import warnings
 from pathlib import Path
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from keras import ops  # noqa: E402
+import keras
+import numpy as np
+from keras import ops
 
-from vae_helpers._validation import (  # noqa: E402
+from vae_helpers._validation import (
     as_finite_array,
     as_positive_integer,
     as_seed,
     check_images,
     is_real_number,
 )
-from vae_helpers.data import N_PIXELS  # noqa: E402
-from vae_helpers.gaussian import kl_to_standard_normal_formula  # noqa: E402
-# Re-exported: the loader's errors and the metadata belong with it for the notebooks' imports.
-from vae_helpers.pretrained import PretrainedWeightsError, pretrained_metadata, verified_weights_path  # noqa: E402, F401
+from vae_helpers.data import N_PIXELS
+from vae_helpers.gaussian import kl_to_standard_normal_formula
+from vae_helpers.pretrained import PretrainedWeightsError, verified_weights_path
 
 __all__ = [
     "Sampling",
