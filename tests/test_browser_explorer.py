@@ -219,3 +219,22 @@ def test_explorer_screenshot(visit):
     ARTIFACTS.mkdir(exist_ok=True)
     opened.page.locator(".vae-explorer").first.screenshot(path=str(ARTIFACTS / "latent-explorer.png"))
     opened.page.screenshot(path=str(ARTIFACTS / "latent-explorer-page.png"), full_page=True)
+
+
+def test_chapter_7s_explorer_shows_the_slice_of_the_50d_model_it_names(visit):
+    """The explorer of notebook 07 draws what vae-50d's decoder draws in the plane of the two dimensions it names."""
+    import re
+
+    from vae_helpers.beyond_2d import load_binarized, slice_2d
+
+    opened = visit("notebooks/07_beyond_2d")
+    reader = Reader(opened.page)
+    opened.page.locator(".vae-explorer__map").first.evaluate("map => map.scrollIntoView({block: 'center'})")
+    name = reader.api("fields[0].name")
+    dims = tuple(int(d) for d in re.fullmatch(r"vae-50d, dimensions (\d+) and (\d+)", name).groups())
+    sliced_decoder = slice_2d(*load_binarized("vae-50d"), dims)[1]
+    limit = reader.api("limit")
+    opened.page.mouse.click(*reader.screen((0.3 * limit, -0.2 * limit)))
+    z, pixels, greys = reader.state()
+    _assert_shows_decoder_output(sliced_decoder, z, pixels, greys)
+    assert not opened.problems, "\n".join(opened.problems)

@@ -14,6 +14,7 @@ by ``python -m vae_helpers.train --binarize ...``.
   :func:`vae_helpers.latent.kl_per_dimension`, what each costs).
 - :func:`rate_and_distortion`: the two terms of the negative ELBO (Alemi et al., 2018).
 - :func:`decoded_change_per_dimension`: how much the decoder's output moves when one coordinate does.
+- :func:`slice_2d`: a 2-D slice of a many-dimensional model, as a 2-D model the explorer shows.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "rate_and_distortion",
     "RateDistortion",
     "decoded_change_per_dimension",
+    "slice_2d",
 ]
 
 #: Burda, Grosse and Salakhutdinov (2015), Table 1, MNIST, one stochastic layer (784-200-200-50, tanh),
@@ -60,7 +62,7 @@ ACTIVITY_THRESHOLD = 1e-2
 BINARIZED_DIR = PRETRAINED_DIR / "binarized"
 #: The shipped models, each trained by ``python -m vae_helpers.train --binarize --hidden 200 --depth 2
 #: --activation tanh`` and one change: ``vae-50d`` is Burda et al.'s model trained for long; the others
-#: are 80-epoch runs that differ from ``latent-50`` in one setting each (the latent size, a KL warm-up,
+#: are 50-epoch runs that differ from ``latent-50`` in one setting each (the latent size, a KL warm-up,
 #: free bits, or beta). Their metadata holds the exact command's settings.
 SHIPPED_BINARIZED = (
     "vae-50d", "latent-2", "latent-5", "latent-10", "latent-20", "latent-50",
@@ -187,3 +189,45 @@ def decoded_change_per_dimension(decoder, z: ArrayLike, step: float = 2.0) -> np
         moved[:, u] += step
         changes[u] = np.abs(decode(decoder, moved) - base).sum(axis=1).mean()
     return changes
+
+
+def slice_2d(encoder, decoder, dims: tuple[int, int]):
+    r"""The plane of latent dimensions ``dims = (a, b)`` through the prior's mean, as a 2-D ``(encoder, decoder)``.
+
+    The sliced decoder maps :math:`(z_1, z_2)` to what ``decoder`` draws at the code with
+    :math:`z_a = z_1`, :math:`z_b = z_2` and every other coordinate 0: its first layer keeps rows
+    ``a`` and ``b`` of the original weights, exactly. The sliced encoder gives each image's
+    :math:`(\mu_a, \mu_b)` and :math:`(\log\sigma^2_a, \log\sigma^2_b)`. Both are ordinary 2-D models
+    of the book's architecture, so chapter 6's explorer shows the slice unchanged.
+
+    Raises
+    ------
+    ValueError
+        If the models are not two halves of one VAE with at least two latent dimensions, or
+        ``dims`` is not two different dimensions of it.
+    """
+    from vae_helpers.model import build_decoder, build_encoder, check_vae_parts
+
+    check_vae_parts(encoder, decoder)
+    latent_dim = decoder.input_shape[-1]
+    if (not isinstance(dims, (tuple, list)) or len(dims) != 2
+            or not all(isinstance(u, (int, np.integer)) and not isinstance(u, bool) and 0 <= u < latent_dim for u in dims)
+            or dims[0] == dims[1]):
+        raise ValueError(f"dims must be two different latent dimensions in [0, {latent_dim}): got {dims!r}")
+    rows = list(map(int, dims))
+    hidden_layers = [layer for layer in decoder.layers if layer.name.startswith("hidden_")]
+    shape = {"hidden": hidden_layers[0].units, "depth": len(hidden_layers), "activation": hidden_layers[0].activation.__name__}
+    sliced_encoder, sliced_decoder = build_encoder(2, **shape), build_decoder(2, **shape)
+    for layer in encoder.layers:
+        weights = layer.get_weights()
+        if layer.name in ("mu", "log_var"):
+            weights = [weights[0][:, rows], weights[1][rows]]
+        if weights:
+            sliced_encoder.get_layer(layer.name).set_weights(weights)
+    for layer in decoder.layers:
+        weights = layer.get_weights()
+        if layer.name == "hidden_1":
+            weights = [weights[0][rows], weights[1]]  # the other coordinates are 0: their rows add nothing
+        if weights:
+            sliced_decoder.get_layer(layer.name).set_weights(weights)
+    return sliced_encoder, sliced_decoder
