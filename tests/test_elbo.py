@@ -336,3 +336,72 @@ def test_gaussian_elbo_matches_monte_carlo_and_the_best_gaussian_is_best(images)
         gaussian_elbo(decoder, x, mu, log_var)
     with pytest.raises(ValueError, match="grid must be a PosteriorGrid"):
         best_diagonal_gaussian((grid.z, grid.log_area))
+
+
+# --- the true posterior in the page (maths.js posteriorGrid), against posterior_grids ---------------------
+
+
+GAUSSIAN_POSTERIORS = [([0.7, -1.2], [0.3, 0.1], -42.0), ([-2.5, 3.0], [0.02, 0.05], 17.0), ([1.0, -0.5], [0.6, 0.8], 0.0),
+                       ([0.0, 0.0], [2.0, 2.0], 0.0)]  # the last reaches the grid's edge: log p(x) misses a little
+
+
+@pytest.mark.parametrize("mean, std, log_marginal", GAUSSIAN_POSTERIORS)
+def test_the_pages_posterior_grid_finds_a_gaussians_mass_mean_and_highest_density_regions(mean, std, log_marginal):
+    """log p(x, z) = log_marginal + log N(z; mean, diag std²): every answer is known in closed form."""
+    fractions = [1 - np.exp(-0.5), 1 - np.exp(-2.0), 0.5]
+    got = run_es_module(
+        WIDGETS / "src" / "maths.js",
+        f"const [mean, std, c] = {json.dumps([mean, std, log_marginal])};"
+        "const logJoint = (z) => c + m.normalLogPdf(z[0], mean[0], std[0]) + m.normalLogPdf(z[1], mean[1], std[1]);"
+        f"const grid = m.posteriorGrid(logJoint, 6); const levels = m.highestDensityLevels(grid.mass, {json.dumps(fractions)});"
+        "return {logMarginal: grid.logMarginal, mean: grid.mean, mode: grid.mode, edge: grid.reachesEdge, box: grid.box,"
+        " cells: grid.cells, ratios: levels.map((level) => level / Math.max(...grid.mass))};",
+    )
+    assert got["edge"] == (max(std) > 1)  # N(0, 2² I) is 4.5 nats down at the edge, inside the 20-nat window
+    if got["edge"]:
+        # What the grid misses is the mass outside [-6, 6]², known in closed form.
+        inside = (stats.norm.cdf(6, 0, std[0]) - stats.norm.cdf(-6, 0, std[0])) ** 2
+        assert got["logMarginal"] == pytest.approx(log_marginal + np.log(inside), abs=1e-3)
+        return
+    assert got["logMarginal"] == pytest.approx(log_marginal, abs=1e-3)
+    np.testing.assert_allclose(got["mean"], mean, atol=1e-3 * max(std))
+    cell = np.array([got["box"][1] - got["box"][0], got["box"][3] - got["box"][2]]) / got["cells"]
+    assert np.all(np.abs(np.array(got["mode"]) - mean) <= cell)
+    # A 2-D Gaussian's region holding f of its mass is bounded where the density is (1 - f) of its peak.
+    np.testing.assert_allclose(got["ratios"], [1 - f for f in fractions], atol=0.03)
+
+
+def test_the_pages_true_posterior_matches_posterior_grids_on_the_shipped_decoder(tmp_path):
+    import base64
+
+    from scipy.special import softmax
+
+    from vae_helpers.data import load_mnist
+    from vae_helpers.elbo import posterior_grids
+    from vae_helpers.model import load_pretrained
+    from vae_helpers.numpy_decoder import NumpyDecoder
+    from vae_helpers.widgets.explorer import _layers
+
+    decoder = NumpyDecoder.from_keras(load_pretrained()[1])
+    x = load_mnist("bundled")[1][0][:2].astype(np.float64)  # two held-out digits
+    # The page's Dense chain reads the very bytes the explorer sends (float32), from a file: too long for argv.
+    layers = [{**layer, "kernel": base64.b64encode(layer["kernel"]).decode(), "bias": base64.b64encode(layer["bias"]).decode()}
+              for layer in _layers(decoder)]
+    (tmp_path / "inputs.json").write_text(json.dumps({"layers": layers, "x": x.tolist()}))
+    prelude = (
+        "const fs = await import('node:fs');"
+        f"const dense = await import({json.dumps((WIDGETS / 'src' / 'dense.js').as_uri())});"
+        f"const inputs = JSON.parse(fs.readFileSync({json.dumps(str(tmp_path / 'inputs.json'))}, 'utf8'));"
+        "const chain = new dense.DenseChain(inputs.layers.map((l) => ({...l, kernel: Buffer.from(l.kernel, 'base64'), bias: Buffer.from(l.bias, 'base64')})));"
+    )
+    got = run_es_module(
+        WIDGETS / "src" / "maths.js",
+        "return inputs.x.map((x) => m.posteriorGrid((z) => -m.reconstructionLoss(x, chain.forward(z)) + m.logStandardNormal(z), 6));",
+        prelude,
+    )
+    for page, grid in zip(got, posterior_grids(decoder, x)):
+        weight = softmax(grid.log_joint + grid.log_area)
+        assert page["logMarginal"] == pytest.approx(grid.log_marginal, abs=0.01)  # the twin's own tolerance
+        np.testing.assert_allclose(page["mean"], weight @ grid.z, atol=2e-3)
+        np.testing.assert_allclose(page["mode"], grid.z[np.argmax(grid.log_joint)], atol=0.03)  # within a cell or two
+        assert not page["reachesEdge"]

@@ -356,3 +356,34 @@ def test_the_weight_count_that_bounds_a_config_is_the_models(shape):
 def test_a_model_too_big_for_memory_or_a_seed_numpy_cannot_take_is_refused_up_front(changes, message):
     with pytest.raises(ValueError, match=message):
         TrainingConfig(**changes)
+
+
+def test_first_epoch_batches_are_each_batchs_losses_at_the_schedules_rates(data):
+    """Weights that barely move (a learning rate of 1e-9): each batch's KL is the initial encoder's mean KL over
+    its 100 images, so the batches average to that KL over all 300 images, computed here from encode."""
+    from vae_helpers.gaussian import kl_to_standard_normal
+    from vae_helpers.model import build_encoder, encode
+    from vae_helpers.train import first_epoch_batches
+
+    (x_train, _), _ = data
+    x = x_train[:300]
+    config = replace(SHORT, batch_size=100, epochs=4, learning_rate=1e-9)
+    batches = first_epoch_batches(x, config)
+    assert {name: len(values) for name, values in batches.items()} == dict.fromkeys(
+        ("loss", "reconstruction_loss", "kl_loss", "learning_rate"), 3)
+    encoder = build_encoder(config.latent_dim, hidden=config.hidden, seed=config.seed, depth=config.depth)
+    initial_kl = kl_to_standard_normal(*encode(encoder, x))
+    assert batches["kl_loss"].mean() == pytest.approx(float(initial_kl.mean()), rel=1e-4)
+    assert np.ptp(batches["kl_loss"]) > 1e-4 * batches["kl_loss"].mean()  # batch values, not the epoch's running mean
+    np.testing.assert_allclose(batches["loss"], batches["reconstruction_loss"] + batches["kl_loss"], rtol=1e-5)
+    # The cosine schedule over 4 epochs of 3 steps, at steps 0, 1 and 2.
+    expected = [1e-9 * (config.final_learning_rate_fraction + (1 - config.final_learning_rate_fraction)
+                        * 0.5 * (1 + math.cos(math.pi * step / 12))) for step in range(3)]
+    np.testing.assert_allclose(batches["learning_rate"], expected, rtol=1e-5)
+
+
+def test_first_epoch_batches_refuses_a_config_that_is_not_a_training_config(data):
+    from vae_helpers.train import first_epoch_batches
+
+    with pytest.raises(ValueError, match="config must be a TrainingConfig: got dict"):
+        first_epoch_batches(data[0][0][:100], {"epochs": 1})

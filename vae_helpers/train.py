@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from vae_helpers.model import VAE
 
-__all__ = ["N_VALIDATION", "VALIDATION_SEED", "EVALUATION_SEED", "TrainingConfig", "LearningRateHistory", "train_vae", "plot_training_curves", "write_pretrained", "main"]
+__all__ = ["N_VALIDATION", "VALIDATION_SEED", "EVALUATION_SEED", "TrainingConfig", "LearningRateHistory", "train_vae", "first_epoch_batches", "plot_training_curves", "write_pretrained", "main"]
 
 #: Training images kept aside (stratified, :func:`~vae_helpers.data.split_validation`) to choose
 #: settings on, so that the test images are used only to report.
@@ -266,6 +266,48 @@ def _stop_on_nan(config: TrainingConfig):
                 )
 
     return StopOnNaN()
+
+
+def first_epoch_batches(x_train: np.ndarray, config: TrainingConfig = TrainingConfig()) -> dict[str, np.ndarray]:
+    r"""The losses of every batch of the first epoch of ``train_vae(x_train, config=config)``, nats per image.
+
+    The run is :func:`train_vae`'s own (the same seed, initial weights, shuffling and
+    learning-rate schedule), stopped after its first epoch and run one batch per call, so
+    that each batch is seen. Keras reports running means over the epoch,
+    :math:`m_b = \frac{1}{b + 1} \sum_{i \le b} \ell_i`, so batch :math:`b`'s loss is
+    :math:`\ell_b = (b + 1)\, m_b - b\, m_{b - 1}`; each is computed on the batch before its step.
+
+    Returns ``{"loss", "reconstruction_loss", "kl_loss", "learning_rate"}``, each ``(batches,)``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`train_vae`.
+    """
+    import keras
+
+    if not isinstance(config, TrainingConfig):
+        raise ValueError(f"config must be a TrainingConfig: got {type(config).__name__}")
+    names = ("loss", "reconstruction_loss", "kl_loss")
+    means = {name: [] for name in names}
+    rates = []
+
+    class Batches(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            # The rate this batch's step uses: the schedule at the step count before it.
+            rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
+
+        def on_train_batch_end(self, batch, logs=None):
+            for name in names:
+                means[name].append(float(logs[name]))
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.stop_training = True
+
+    train_vae(x_train, None, replace(config, steps_per_execution=1), callbacks=[Batches()])
+    counts = np.arange(1, len(means["loss"]) + 1)
+    batches = {name: np.diff(np.concatenate([[0.0], counts * np.array(values)])) for name, values in means.items()}
+    return {**batches, "learning_rate": np.array(rates)}
 
 
 _CURVES = ("loss", "reconstruction_loss", "kl_loss", "val_loss", "val_reconstruction_loss", "val_kl_loss", "learning_rate")

@@ -8,10 +8,17 @@
 // scaled into a 20 x 20 box keeping its aspect ratio, each pixel the mean of the ink it
 // covers (anti-aliasing), and the result is placed in the 28 x 28 frame with its centre of
 // mass in the middle. Each stroke event prepares, encodes, decodes and draws at once.
+//
+// The true posterior p(z | x) is computed on a press (a few thousand decodes, about half a
+// second): a grid of log p(x | z) + log p(z) zoomed onto its mass (maths.js, posteriorGrid), shaded
+// on the map where it holds as much mass as q's 1 sigma and 2 sigma ellipses hold of q's.
 
 import "./encoder.css";
 import { copyBytes, DenseChain } from "./dense.js";
-import { gaussianPair, klToStandardNormal, LOG_2PI, logMeanExp, reconstructionLoss, sigmoid } from "./maths.js";
+import {
+  gaussianPair, highestDensityLevels, klToStandardNormal, LOG_2PI, logMeanExp, logStandardNormal, posteriorGrid,
+  reconstructionLoss, sigmoid,
+} from "./maths.js";
 import { blank, DIGIT, element, signed } from "./plot.js";
 import { buildPad, PAD } from "./encoder_view.js";
 
@@ -19,6 +26,11 @@ const PAD_STROKE = 9; // pad pixels: about 2 MNIST pixels when the digit fills 3
 const BOX = 20; // MNIST: the bounding box is scaled into 20 x 20 ...
 const CENTRE = DIGIT / 2; // ... and the centre of mass put at the middle of the 28 x 28 frame
 const MAX_SAMPLES = 40; // points z = mu + sigma * eps kept on the map
+const GRID_EXTENT = 6; // the true posterior's first grid covers at least [-6, 6]² (posterior_grids' default)
+// A diagonal Gaussian holds 1 - exp(-k²/2) of its mass inside its k sigma ellipse: the true
+// posterior is shaded where its highest-density regions hold as much (k = 1, 2).
+const ELLIPSE_MASSES = [1, 2].map((k) => 1 - Math.exp(-0.5 * k * k));
+const TRUE_COLOUR = [230, 85, 13]; // orange, apart from q's blue
 
 /** For each of `n` cells covering source pixels [start, start + length), the first source pixel
  * and the weight of each source pixel in the cell's mean (its overlap with the cell). */
@@ -98,6 +110,7 @@ export class EncoderPad {
     this.pixels = new Float32Array(DIGIT * DIGIT);
     this.drawing = null;
     this.encoders = new Map(); // model index -> its Dense chain, made when first shown
+    this.truePosterior = null; // p(z | x) of the digit and model shown, once the button was pressed
     explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
     explorer.onModelChange(() => this.follow());
     this.follow();
@@ -113,11 +126,12 @@ export class EncoderPad {
     });
     if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
     this.encoder = this.encoders.get(modelIndex);
+    this.truePosterior = null;
     this.update();
   }
 
   listen() {
-    const { pad, clear, pick, resample, iwButton, radios } = this.view;
+    const { pad, clear, pick, resample, iwButton, trueButton, radios } = this.view;
     let rect = null; // the pad's box, measured once per stroke: no layout read on every move
     const at = (event) => [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
     pad.addEventListener("pointerdown", (event) => {
@@ -154,6 +168,12 @@ export class EncoderPad {
       this.update();
     });
     iwButton.addEventListener("click", () => this.estimate());
+    trueButton.addEventListener("click", () => {
+      trueButton.disabled = true;
+      this.view.outputs.grid.textContent = "computing\u2026";
+      // Let the page paint the line above before the half second of decoding.
+      requestAnimationFrame(() => setTimeout(() => this.drawTruePosterior(), 0));
+    });
     radios.forEach((radio, k) =>
       radio.addEventListener("change", () => {
         if (radio.checked) this.explorer.switchModel(k);
@@ -166,6 +186,7 @@ export class EncoderPad {
     this.ink.fill(0);
     this.view.pick.value = "";
     this.epsilons = [];
+    this.truePosterior = null;
   }
 
   /** Draw a polyline of pad points, read the ink back and encode it. */
@@ -174,6 +195,7 @@ export class EncoderPad {
     context.lineCap = context.lineJoin = "round";
     context.lineWidth = PAD_STROKE;
     context.strokeStyle = "#000000";
+    this.truePosterior = null; // the digit changes
     context.beginPath();
     context.moveTo(points[0][0], points[0][1]);
     for (const [x, y] of points.slice(1)) context.lineTo(x, y);
@@ -208,6 +230,7 @@ export class EncoderPad {
     this.context.drawImage(tile, 0, 0, PAD, PAD);
     this.ink.fill(0);
     this.epsilons = [];
+    this.truePosterior = null;
     this.heldOut = x;
     this.update();
   }
@@ -224,11 +247,12 @@ export class EncoderPad {
         output.dataset.value = "";
       }
       view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
-      view.resample.disabled = view.iwButton.disabled = true;
+      view.resample.disabled = view.iwButton.disabled = view.trueButton.disabled = true;
       this.explorer.redraw();
       return;
     }
     view.resample.disabled = view.iwButton.disabled = false;
+    view.trueButton.disabled = this.truePosterior !== null;
     if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
     const out = this.encoder.forward(this.x);
     const mu = [out[0], out[1]], logVar = [out[2], out[3]];
@@ -257,6 +281,10 @@ export class EncoderPad {
     show(view.outputs.total, reconstruction + kl, `${numberText(reconstruction + kl)} nats`);
     view.outputs.iw.textContent = "\u2014 (press the button)";
     view.outputs.iw.dataset.value = "";
+    if (this.truePosterior === null) {
+      view.outputs.grid.textContent = "\u2014 (press the button)";
+      view.outputs.grid.dataset.value = "";
+    }
     const n = this.epsilons.length;
     view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
   }
@@ -268,10 +296,47 @@ export class EncoderPad {
     return logMeanExp(epsilons.map((eps) => {
       const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
       const logLikelihood = -reconstructionLoss(this.x, decoder.forward(z));
-      const logPrior = -0.5 * (2 * LOG_2PI + z[0] * z[0] + z[1] * z[1]);
+      const logPrior = logStandardNormal(z);
       const logQ = -0.5 * (2 * LOG_2PI + logVar[0] + logVar[1] + eps[0] * eps[0] + eps[1] * eps[1]);
       return logLikelihood + logPrior - logQ;
     }));
+  }
+
+  /** log p(x | z) + log p(z) for the digit on the pad, with the decoder shown. */
+  logJoint() {
+    const x = this.x, decoder = this.explorer.state().decoder;
+    return (z) => -reconstructionLoss(x, decoder.forward(z)) + logStandardNormal(z);
+  }
+
+  /** p(z | x) on a grid, its highest-density regions as an image of its cells, log p(x) shown. */
+  drawTruePosterior() {
+    if (!this.posterior) return this.update(); // the pad was cleared meanwhile
+    const extent = Math.max(GRID_EXTENT, this.explorer.state().limit);
+    const start = performance.now();
+    const grid = posteriorGrid(this.logJoint(), extent);
+    const milliseconds = performance.now() - start;
+    const levels = highestDensityLevels(grid.mass, ELLIPSE_MASSES);
+    const n = grid.cells, image = new ImageData(n, n), shaded = [Infinity, -Infinity, Infinity, -Infinity];
+    const half = [(grid.box[1] - grid.box[0]) / (2 * n), (grid.box[3] - grid.box[2]) / (2 * n)];
+    grid.mass.forEach((mass, k) => {
+      const i = Math.floor(k / n), j = k % n, pixel = 4 * ((n - 1 - j) * n + i); // z2 grows upwards
+      if (mass < levels[1]) return;
+      image.data.set([...TRUE_COLOUR, mass >= levels[0] ? 150 : 70], pixel);
+      const [z1, z2] = grid.z[k];
+      shaded[0] = Math.min(shaded[0], z1 - half[0]); shaded[1] = Math.max(shaded[1], z1 + half[0]);
+      shaded[2] = Math.min(shaded[2], z2 - half[1]); shaded[3] = Math.max(shaded[3], z2 + half[1]);
+    });
+    const tile = element("canvas");
+    tile.width = tile.height = n;
+    tile.getContext("2d").putImageData(image, 0, 0);
+    this.truePosterior = { ...grid, levels, tile, shaded, milliseconds };
+    const output = this.view.outputs.grid;
+    output.textContent = `${numberText(grid.logMarginal)} nats`;
+    output.dataset.value = JSON.stringify(grid.logMarginal);
+    this.view.status.textContent =
+      "Orange: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25c6 its mode." +
+      (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\u00b2: log p(x) misses that part.` : "");
+    this.explorer.redraw();
   }
 
   estimate() {
@@ -298,9 +363,36 @@ export class EncoderPad {
 
   drawOverlay(context, geometry) {
     this.geometry = geometry;
+    this.drawZoom();
+    this.drawScene(context, geometry);
+  }
+
+  /** The two posteriors, the samples and mu in a square around both (q's 2 sigma ellipse, p's shaded cells). */
+  drawZoom() {
+    const { zoomFigure, zoom, zoomCaption } = this.view;
+    zoomFigure.hidden = !this.truePosterior || !this.posterior;
+    if (zoomFigure.hidden) return;
+    const { mu, sigma } = this.posterior, box = this.truePosterior.shaded;
+    const from = [Math.min(box[0], mu[0] - 2 * sigma[0]), Math.min(box[2], mu[1] - 2 * sigma[1])];
+    const to = [Math.max(box[1], mu[0] + 2 * sigma[0]), Math.max(box[3], mu[1] + 2 * sigma[1])];
+    const side = 1.3 * Math.max(to[0] - from[0], to[1] - from[1]);
+    const centre = [(from[0] + to[0]) / 2, (from[1] + to[1]) / 2], perUnit = zoom.width / side;
+    const [left, top] = [centre[0] - side / 2, centre[1] + side / 2];
+    const geometry = { scale: 1, perUnit, toCanvas: (z) => [(z[0] - left) * perUnit, (top - z[1]) * perUnit] };
+    const context = zoom.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, zoom.width, zoom.height);
+    this.drawScene(context, geometry);
+    zoomCaption.textContent = `Zoomed: z\u2081 from ${numberText(left, 2)} to ${numberText(left + side, 2)}, ` +
+      `z\u2082 from ${numberText(top - side, 2)} to ${numberText(top, 2)}. Orange: p(z | x); blue: q(z | x).`;
+  }
+
+  /** q's ellipses, the samples and mu, over p(z | x) once computed, in `geometry`'s canvas pixels. */
+  drawScene(context, geometry) {
     if (!this.posterior) return;
     const scale = geometry.scale;
     context.save();
+    if (this.truePosterior) this.drawTrue(context, geometry);
     for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
@@ -335,6 +427,26 @@ export class EncoderPad {
     context.restore();
   }
 
+  /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */
+  drawTrue(context, geometry) {
+    const { box, tile, mode } = this.truePosterior, scale = geometry.scale;
+    const [left, top] = geometry.toCanvas([box[0], box[3]]), [right, bottom] = geometry.toCanvas([box[1], box[2]]);
+    context.imageSmoothingEnabled = false;
+    context.drawImage(tile, left, top, right - left, bottom - top);
+    const [x, y] = geometry.toCanvas(mode), arm = 5 * scale;
+    context.beginPath();
+    context.moveTo(x, y - arm);
+    context.lineTo(x + arm, y);
+    context.lineTo(x, y + arm);
+    context.lineTo(x - arm, y);
+    context.closePath();
+    context.fillStyle = `rgb(${TRUE_COLOUR.join(", ")})`;
+    context.fill();
+    context.lineWidth = scale;
+    context.strokeStyle = "#000000";
+    context.stroke();
+  }
+
   /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
   probe() {
     const self = this;
@@ -342,6 +454,12 @@ export class EncoderPad {
       get x() { return self.x ? Array.from(self.x) : null; },
       get ink() { return Array.from(self.ink); },
       get posterior() { return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null; },
+      get zoom() { return self.view.zoomFigure.hidden ? null : self.view.zoom; },
+      get truePosterior() {
+        const t = self.truePosterior;
+        return t && { mode: t.mode, mean: t.mean, logMarginal: t.logMarginal, box: t.box, cells: t.cells,
+          levels: t.levels, reachesEdge: t.reachesEdge, evaluations: t.evaluations, milliseconds: t.milliseconds };
+      },
       get samples() { return self.samples(); },
       get ellipses() { return self.ellipses(self.geometry); },
       get modelIndex() { return self.explorer.state().modelIndex; },

@@ -1,11 +1,13 @@
 // The drawing pad's markup (encoder.js draws in it): the model switch, the pad and its tools,
-// the three small digits, the readouts and the importance-weighted estimate's controls.
+// the three small digits, the readouts, the importance-weighted estimate's controls and the
+// true posterior's button.
 
 import { DIGIT, element } from "./plot.js";
 
 export const PAD = 112; // the pad's ink: 4 x 4 samples per MNIST pixel
 const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
 const IW_CHOICES = [10, 100, 1000];
+const ZOOM = 224; // the zoomed view of the two posteriors, in canvas pixels
 
 /** The pad's elements, for models called `names` and held-out digits `choices` ({index, label}). */
 export function buildPad(names, choices) {
@@ -13,7 +15,8 @@ export function buildPad(names, choices) {
   const heading = element("p", "vae-explorer__heading");
   heading.innerHTML =
     "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. " +
-    "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc.";
+    "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc; " +
+    "a button shades beside it the true posterior p(z | x), computed from the decoder.";
   const switcher = element("fieldset", "vae-encoder__models");
   const legend = element("legend");
   legend.textContent = "Model (the map, the decoder and the encoder change together)";
@@ -100,7 +103,23 @@ export function buildPad(names, choices) {
   iwRow.append(iwButton, kLabel);
   side.append(iwRow);
   outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
+  const trueRow = element("div", "vae-encoder__true"); // no rule of its own: a plain block
+  const trueButton = element("button", "", { type: "button" });
+  trueButton.textContent = "Draw the true p(z | x)";
+  trueRow.append(trueButton);
+  side.append(trueRow);
+  outputs.grid = quantity("log_marginal_grid", "log p(x) by quadrature on the grid = ");
+  // Both posteriors are a few screen pixels wide on the map: the press also shows them zoomed.
+  const zoomFigure = element("figure", "vae-encoder__zoom");
+  const zoom = element("canvas", "", {
+    role: "img", "aria-label": "The true posterior p(z | x), shaded orange, and the encoder's q(z | x), blue ellipses, zoomed",
+  });
+  zoom.width = zoom.height = ZOOM;
+  const zoomCaption = element("figcaption");
+  zoomFigure.append(zoom, zoomCaption);
+  zoomFigure.hidden = true;
+  side.append(zoomFigure);
   row.append(padBox, digits, side);
   panel.append(heading, switcher, row);
-  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect };
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, trueButton, zoomFigure, zoom, zoomCaption };
 }

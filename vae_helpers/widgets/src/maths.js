@@ -153,3 +153,97 @@ export function logMeanExp(values) {
   const top = Math.max(...values);
   return top + Math.log(values.reduce((sum, v) => sum + Math.exp(v - top), 0) / values.length);
 }
+
+/** log N(z; 0, I), the prior's log density at a point z of any dimension (vae_helpers.elbo._log_prior). */
+export function logStandardNormal(z) {
+  let squares = 0;
+  for (let d = 0; d < z.length; d++) squares += z[d] * z[d];
+  return -0.5 * (z.length * LOG_2PI + squares);
+}
+
+// ---- the true posterior of a 2-D model, on a grid (vae_helpers.elbo.posterior_grids) ----------
+
+/** The midpoints of `cells` x `cells` equal cells covering `box` = [z1 from, z1 to, z2 from, z2 to]:
+ * cell k = i * cells + j has z1 from column i and z2 from row j (numpy's meshgrid, indexing "ij"). */
+function gridMidpoints(box, cells) {
+  const [a, b, c, d] = box, w1 = (b - a) / cells, w2 = (d - c) / cells, z = [];
+  for (let i = 0; i < cells; i++) for (let j = 0; j < cells; j++) z.push([a + (i + 0.5) * w1, c + (j + 0.5) * w2]);
+  return { z, logArea: Math.log(w1 * w2) };
+}
+
+/** log sum exp(values), without overflow. */
+function logSumExp(values) {
+  const top = Math.max(...values);
+  let sum = 0;
+  for (const v of values) sum += Math.exp(v - top);
+  return top + Math.log(sum);
+}
+
+/**
+ * p(z | x) = p(x, z) / p(x) of a 2-D model on a grid that zooms onto the posterior's mass, and
+ * log p(x) = log ∫ p(x, z) dz by the same quadrature, in nats. `logJoint(z)` is log p(x | z) +
+ * log p(z) at a point [z1, z2].
+ *
+ * A `cells` x `cells` midpoint grid covers [-extent, extent]²; the cells within `window` nats of
+ * the largest log p(x, z) are boxed (padded by one cell) and the box gets a grid of its own, up
+ * to `zooms` times or until the box stops shrinking. The cells left outside a box keep their
+ * mass, at their grid's resolution, in log p(x) (as posterior_grids keeps its coarse cells).
+ *
+ * Returns {box, cells, z, logJoint, mass (each final cell's share of the posterior), logMarginal,
+ * mode, mean, reachesEdge (mass within `window` of the peak touches [-extent, extent]²'s edge),
+ * evaluations (how many times logJoint ran)}.
+ */
+export function posteriorGrid(logJoint, extent, { cells = 40, window = 20, zooms = 4 } = {}) {
+  let box = [-extent, extent, -extent, extent], outside = [], grid, values, reachesEdge = false, evaluations = 0;
+  for (let level = 0; ; level++) {
+    grid = gridMidpoints(box, cells);
+    values = grid.z.map(logJoint);
+    evaluations += values.length;
+    const peak = Math.max(...values);
+    let iFrom = cells, iTo = -1, jFrom = cells, jTo = -1;
+    values.forEach((value, k) => {
+      if (value < peak - window) return;
+      const i = Math.floor(k / cells), j = k % cells;
+      iFrom = Math.min(iFrom, i); iTo = Math.max(iTo, i); jFrom = Math.min(jFrom, j); jTo = Math.max(jTo, j);
+    });
+    if (level === 0) reachesEdge = iFrom === 0 || jFrom === 0 || iTo === cells - 1 || jTo === cells - 1;
+    [iFrom, jFrom] = [Math.max(0, iFrom - 1), Math.max(0, jFrom - 1)];
+    [iTo, jTo] = [Math.min(cells - 1, iTo + 1), Math.min(cells - 1, jTo + 1)];
+    const shrinks = iTo - iFrom + 1 < cells || jTo - jFrom + 1 < cells;
+    if (level === zooms || !shrinks) break;
+    values.forEach((value, k) => {
+      const i = Math.floor(k / cells), j = k % cells;
+      if (i < iFrom || i > iTo || j < jFrom || j > jTo) outside.push(value + grid.logArea);
+    });
+    const w1 = (box[1] - box[0]) / cells, w2 = (box[3] - box[2]) / cells;
+    box = [box[0] + iFrom * w1, box[0] + (iTo + 1) * w1, box[2] + jFrom * w2, box[2] + (jTo + 1) * w2];
+  }
+  const logMarginal = logSumExp([...values.map((value) => value + grid.logArea), ...outside]);
+  const mass = Float64Array.from(values, (value) => Math.exp(value + grid.logArea - logMarginal));
+  let top = 0;
+  const mean = [0, 0];
+  mass.forEach((m, k) => {
+    if (m > mass[top]) top = k;
+    mean[0] += m * grid.z[k][0];
+    mean[1] += m * grid.z[k][1];
+  });
+  const inside = mass.reduce((sum, m) => sum + m, 0);
+  return {
+    box, cells, z: grid.z, logJoint: Float64Array.from(values), mass, logMarginal, reachesEdge, evaluations,
+    mode: grid.z[top].slice(), mean: [mean[0] / inside, mean[1] / inside],
+  };
+}
+
+/** For each fraction f, the smallest cell mass among the heaviest cells that together hold f of
+ * the total (equal cells: the highest-density region holding f, as a threshold on `mass`). */
+export function highestDensityLevels(mass, fractions) {
+  const sorted = Float64Array.from(mass).sort().reverse(), total = sorted.reduce((sum, m) => sum + m, 0);
+  return fractions.map((fraction) => {
+    let held = 0;
+    for (const m of sorted) {
+      held += m;
+      if (held >= fraction * total) return m;
+    }
+    return sorted[sorted.length - 1];
+  });
+}

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/panel.css src/plot.js src/send.js (sha256 4f32bd33fc35073356e782e3146377566961937d2c9320e75abe8b2ef4ceb0d3): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/panel.css src/plot.js src/send.js (sha256 26fbfa0992b34ced94c5d85d172f8a88a400c212700023f49820065f37dc02e2): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/plot.js src/send.js (sha256 304c9a4771301227c9cc09b1049e481058c85c811ef1e6dc2656b1322ed4ed72): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/plot.js src/send.js (sha256 66f2578d969b36fce2b1e557365eb8fa49a6c3022e78099b501c8153abaed859): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -25,6 +25,84 @@ function reconstructionLoss(x, logits) {
 function logMeanExp(values) {
   const top = Math.max(...values);
   return top + Math.log(values.reduce((sum, v) => sum + Math.exp(v - top), 0) / values.length);
+}
+function logStandardNormal(z) {
+  let squares = 0;
+  for (let d = 0; d < z.length; d++) squares += z[d] * z[d];
+  return -0.5 * (z.length * LOG_2PI + squares);
+}
+function gridMidpoints(box, cells) {
+  const [a, b, c, d] = box, w1 = (b - a) / cells, w2 = (d - c) / cells, z = [];
+  for (let i = 0; i < cells; i++) for (let j = 0; j < cells; j++) z.push([a + (i + 0.5) * w1, c + (j + 0.5) * w2]);
+  return { z, logArea: Math.log(w1 * w2) };
+}
+function logSumExp(values) {
+  const top = Math.max(...values);
+  let sum = 0;
+  for (const v of values) sum += Math.exp(v - top);
+  return top + Math.log(sum);
+}
+function posteriorGrid(logJoint, extent, { cells = 40, window: window2 = 20, zooms = 4 } = {}) {
+  let box = [-extent, extent, -extent, extent], outside = [], grid, values, reachesEdge = false, evaluations = 0;
+  for (let level = 0; ; level++) {
+    grid = gridMidpoints(box, cells);
+    values = grid.z.map(logJoint);
+    evaluations += values.length;
+    const peak = Math.max(...values);
+    let iFrom = cells, iTo = -1, jFrom = cells, jTo = -1;
+    values.forEach((value, k) => {
+      if (value < peak - window2) return;
+      const i = Math.floor(k / cells), j = k % cells;
+      iFrom = Math.min(iFrom, i);
+      iTo = Math.max(iTo, i);
+      jFrom = Math.min(jFrom, j);
+      jTo = Math.max(jTo, j);
+    });
+    if (level === 0) reachesEdge = iFrom === 0 || jFrom === 0 || iTo === cells - 1 || jTo === cells - 1;
+    [iFrom, jFrom] = [Math.max(0, iFrom - 1), Math.max(0, jFrom - 1)];
+    [iTo, jTo] = [Math.min(cells - 1, iTo + 1), Math.min(cells - 1, jTo + 1)];
+    const shrinks = iTo - iFrom + 1 < cells || jTo - jFrom + 1 < cells;
+    if (level === zooms || !shrinks) break;
+    values.forEach((value, k) => {
+      const i = Math.floor(k / cells), j = k % cells;
+      if (i < iFrom || i > iTo || j < jFrom || j > jTo) outside.push(value + grid.logArea);
+    });
+    const w1 = (box[1] - box[0]) / cells, w2 = (box[3] - box[2]) / cells;
+    box = [box[0] + iFrom * w1, box[0] + (iTo + 1) * w1, box[2] + jFrom * w2, box[2] + (jTo + 1) * w2];
+  }
+  const logMarginal = logSumExp([...values.map((value) => value + grid.logArea), ...outside]);
+  const mass = Float64Array.from(values, (value) => Math.exp(value + grid.logArea - logMarginal));
+  let top = 0;
+  const mean = [0, 0];
+  mass.forEach((m, k) => {
+    if (m > mass[top]) top = k;
+    mean[0] += m * grid.z[k][0];
+    mean[1] += m * grid.z[k][1];
+  });
+  const inside = mass.reduce((sum, m) => sum + m, 0);
+  return {
+    box,
+    cells,
+    z: grid.z,
+    logJoint: Float64Array.from(values),
+    mass,
+    logMarginal,
+    reachesEdge,
+    evaluations,
+    mode: grid.z[top].slice(),
+    mean: [mean[0] / inside, mean[1] / inside]
+  };
+}
+function highestDensityLevels(mass, fractions) {
+  const sorted = Float64Array.from(mass).sort().reverse(), total = sorted.reduce((sum, m) => sum + m, 0);
+  return fractions.map((fraction) => {
+    let held = 0;
+    for (const m of sorted) {
+      held += m;
+      if (held >= fraction * total) return m;
+    }
+    return sorted[sorted.length - 1];
+  });
 }
 
 // src/dense.js
@@ -258,10 +336,11 @@ function throttledSend(send) {
 var PAD = 112;
 var SMALL_SCALE = 4;
 var IW_CHOICES = [10, 100, 1e3];
+var ZOOM = 224;
 function buildPad(names, choices) {
   const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
   const heading = element("p", "vae-explorer__heading");
-  heading.innerHTML = "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. The map shows where the encoder puts it: q(z | x), its 1\u03C3 and 2\u03C3 ellipses around \u03BC.";
+  heading.innerHTML = "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. The map shows where the encoder puts it: q(z | x), its 1\u03C3 and 2\u03C3 ellipses around \u03BC; a button shades beside it the true posterior p(z | x), computed from the decoder.";
   const switcher = element("fieldset", "vae-encoder__models");
   const legend = element("legend");
   legend.textContent = "Model (the map, the decoder and the encoder change together)";
@@ -347,9 +426,25 @@ function buildPad(names, choices) {
   iwRow.append(iwButton, kLabel);
   side.append(iwRow);
   outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
+  const trueRow = element("div", "vae-encoder__true");
+  const trueButton = element("button", "", { type: "button" });
+  trueButton.textContent = "Draw the true p(z | x)";
+  trueRow.append(trueButton);
+  side.append(trueRow);
+  outputs.grid = quantity("log_marginal_grid", "log p(x) by quadrature on the grid = ");
+  const zoomFigure = element("figure", "vae-encoder__zoom");
+  const zoom = element("canvas", "", {
+    role: "img",
+    "aria-label": "The true posterior p(z | x), shaded orange, and the encoder's q(z | x), blue ellipses, zoomed"
+  });
+  zoom.width = zoom.height = ZOOM;
+  const zoomCaption = element("figcaption");
+  zoomFigure.append(zoom, zoomCaption);
+  zoomFigure.hidden = true;
+  side.append(zoomFigure);
   row.append(padBox, digits, side);
   panel.append(heading, switcher, row);
-  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect };
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, trueButton, zoomFigure, zoom, zoomCaption };
 }
 
 // src/encoder.js
@@ -357,6 +452,9 @@ var PAD_STROKE = 9;
 var BOX = 20;
 var CENTRE = DIGIT / 2;
 var MAX_SAMPLES = 40;
+var GRID_EXTENT = 6;
+var ELLIPSE_MASSES = [1, 2].map((k) => 1 - Math.exp(-0.5 * k * k));
+var TRUE_COLOUR = [230, 85, 13];
 function boxWeights(start, length, n) {
   const width = length / n, cells = [];
   for (let k = 0; k < n; k++) {
@@ -425,6 +523,7 @@ var EncoderPad = class {
     this.pixels = new Float32Array(DIGIT * DIGIT);
     this.drawing = null;
     this.encoders = /* @__PURE__ */ new Map();
+    this.truePosterior = null;
     explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
     explorer.onModelChange(() => this.follow());
     this.follow();
@@ -439,10 +538,11 @@ var EncoderPad = class {
     });
     if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
     this.encoder = this.encoders.get(modelIndex);
+    this.truePosterior = null;
     this.update();
   }
   listen() {
-    const { pad, clear, pick, resample, iwButton, radios } = this.view;
+    const { pad, clear, pick, resample, iwButton, trueButton, radios } = this.view;
     let rect = null;
     const at = (event) => [(event.clientX - rect.left) / rect.width * PAD, (event.clientY - rect.top) / rect.height * PAD];
     pad.addEventListener("pointerdown", (event) => {
@@ -478,6 +578,11 @@ var EncoderPad = class {
       this.update();
     });
     iwButton.addEventListener("click", () => this.estimate());
+    trueButton.addEventListener("click", () => {
+      trueButton.disabled = true;
+      this.view.outputs.grid.textContent = "computing\u2026";
+      requestAnimationFrame(() => setTimeout(() => this.drawTruePosterior(), 0));
+    });
     radios.forEach(
       (radio, k) => radio.addEventListener("change", () => {
         if (radio.checked) this.explorer.switchModel(k);
@@ -489,6 +594,7 @@ var EncoderPad = class {
     this.ink.fill(0);
     this.view.pick.value = "";
     this.epsilons = [];
+    this.truePosterior = null;
   }
   /** Draw a polyline of pad points, read the ink back and encode it. */
   stroke(points) {
@@ -496,6 +602,7 @@ var EncoderPad = class {
     context.lineCap = context.lineJoin = "round";
     context.lineWidth = PAD_STROKE;
     context.strokeStyle = "#000000";
+    this.truePosterior = null;
     context.beginPath();
     context.moveTo(points[0][0], points[0][1]);
     for (const [x, y] of points.slice(1)) context.lineTo(x, y);
@@ -528,6 +635,7 @@ var EncoderPad = class {
     this.context.drawImage(tile, 0, 0, PAD, PAD);
     this.ink.fill(0);
     this.epsilons = [];
+    this.truePosterior = null;
     this.heldOut = x;
     this.update();
   }
@@ -543,11 +651,12 @@ var EncoderPad = class {
         output.dataset.value = "";
       }
       view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
-      view.resample.disabled = view.iwButton.disabled = true;
+      view.resample.disabled = view.iwButton.disabled = view.trueButton.disabled = true;
       this.explorer.redraw();
       return;
     }
     view.resample.disabled = view.iwButton.disabled = false;
+    view.trueButton.disabled = this.truePosterior !== null;
     if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
     const out = this.encoder.forward(this.x);
     const mu = [out[0], out[1]], logVar = [out[2], out[3]];
@@ -576,6 +685,10 @@ var EncoderPad = class {
     show(view.outputs.total, reconstruction + kl, `${numberText(reconstruction + kl)} nats`);
     view.outputs.iw.textContent = "\u2014 (press the button)";
     view.outputs.iw.dataset.value = "";
+    if (this.truePosterior === null) {
+      view.outputs.grid.textContent = "\u2014 (press the button)";
+      view.outputs.grid.dataset.value = "";
+    }
     const n = this.epsilons.length;
     view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
   }
@@ -586,10 +699,45 @@ var EncoderPad = class {
     return logMeanExp(epsilons.map((eps) => {
       const z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
       const logLikelihood = -reconstructionLoss(this.x, decoder.forward(z));
-      const logPrior = -0.5 * (2 * LOG_2PI + z[0] * z[0] + z[1] * z[1]);
+      const logPrior = logStandardNormal(z);
       const logQ = -0.5 * (2 * LOG_2PI + logVar[0] + logVar[1] + eps[0] * eps[0] + eps[1] * eps[1]);
       return logLikelihood + logPrior - logQ;
     }));
+  }
+  /** log p(x | z) + log p(z) for the digit on the pad, with the decoder shown. */
+  logJoint() {
+    const x = this.x, decoder = this.explorer.state().decoder;
+    return (z) => -reconstructionLoss(x, decoder.forward(z)) + logStandardNormal(z);
+  }
+  /** p(z | x) on a grid, its highest-density regions as an image of its cells, log p(x) shown. */
+  drawTruePosterior() {
+    if (!this.posterior) return this.update();
+    const extent = Math.max(GRID_EXTENT, this.explorer.state().limit);
+    const start = performance.now();
+    const grid = posteriorGrid(this.logJoint(), extent);
+    const milliseconds = performance.now() - start;
+    const levels = highestDensityLevels(grid.mass, ELLIPSE_MASSES);
+    const n = grid.cells, image = new ImageData(n, n), shaded = [Infinity, -Infinity, Infinity, -Infinity];
+    const half = [(grid.box[1] - grid.box[0]) / (2 * n), (grid.box[3] - grid.box[2]) / (2 * n)];
+    grid.mass.forEach((mass, k) => {
+      const i = Math.floor(k / n), j = k % n, pixel = 4 * ((n - 1 - j) * n + i);
+      if (mass < levels[1]) return;
+      image.data.set([...TRUE_COLOUR, mass >= levels[0] ? 150 : 70], pixel);
+      const [z1, z2] = grid.z[k];
+      shaded[0] = Math.min(shaded[0], z1 - half[0]);
+      shaded[1] = Math.max(shaded[1], z1 + half[0]);
+      shaded[2] = Math.min(shaded[2], z2 - half[1]);
+      shaded[3] = Math.max(shaded[3], z2 + half[1]);
+    });
+    const tile = element("canvas");
+    tile.width = tile.height = n;
+    tile.getContext("2d").putImageData(image, 0, 0);
+    this.truePosterior = { ...grid, levels, tile, shaded, milliseconds };
+    const output = this.view.outputs.grid;
+    output.textContent = `${numberText(grid.logMarginal)} nats`;
+    output.dataset.value = JSON.stringify(grid.logMarginal);
+    this.view.status.textContent = "Orange: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25C6 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
+    this.explorer.redraw();
   }
   estimate() {
     if (!this.posterior) return;
@@ -612,9 +760,33 @@ var EncoderPad = class {
   }
   drawOverlay(context, geometry) {
     this.geometry = geometry;
+    this.drawZoom();
+    this.drawScene(context, geometry);
+  }
+  /** The two posteriors, the samples and mu in a square around both (q's 2 sigma ellipse, p's shaded cells). */
+  drawZoom() {
+    const { zoomFigure, zoom, zoomCaption } = this.view;
+    zoomFigure.hidden = !this.truePosterior || !this.posterior;
+    if (zoomFigure.hidden) return;
+    const { mu, sigma } = this.posterior, box = this.truePosterior.shaded;
+    const from = [Math.min(box[0], mu[0] - 2 * sigma[0]), Math.min(box[2], mu[1] - 2 * sigma[1])];
+    const to = [Math.max(box[1], mu[0] + 2 * sigma[0]), Math.max(box[3], mu[1] + 2 * sigma[1])];
+    const side = 1.3 * Math.max(to[0] - from[0], to[1] - from[1]);
+    const centre = [(from[0] + to[0]) / 2, (from[1] + to[1]) / 2], perUnit = zoom.width / side;
+    const [left, top] = [centre[0] - side / 2, centre[1] + side / 2];
+    const geometry = { scale: 1, perUnit, toCanvas: (z) => [(z[0] - left) * perUnit, (top - z[1]) * perUnit] };
+    const context = zoom.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, zoom.width, zoom.height);
+    this.drawScene(context, geometry);
+    zoomCaption.textContent = `Zoomed: z\u2081 from ${numberText(left, 2)} to ${numberText(left + side, 2)}, z\u2082 from ${numberText(top - side, 2)} to ${numberText(top, 2)}. Orange: p(z | x); blue: q(z | x).`;
+  }
+  /** q's ellipses, the samples and mu, over p(z | x) once computed, in `geometry`'s canvas pixels. */
+  drawScene(context, geometry) {
     if (!this.posterior) return;
     const scale = geometry.scale;
     context.save();
+    if (this.truePosterior) this.drawTrue(context, geometry);
     for (const { k, x: x2, y: y2, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x2, y2, rx, ry, 0, 0, 2 * Math.PI);
@@ -648,6 +820,25 @@ var EncoderPad = class {
     context.stroke();
     context.restore();
   }
+  /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */
+  drawTrue(context, geometry) {
+    const { box, tile, mode } = this.truePosterior, scale = geometry.scale;
+    const [left, top] = geometry.toCanvas([box[0], box[3]]), [right, bottom] = geometry.toCanvas([box[1], box[2]]);
+    context.imageSmoothingEnabled = false;
+    context.drawImage(tile, left, top, right - left, bottom - top);
+    const [x, y] = geometry.toCanvas(mode), arm = 5 * scale;
+    context.beginPath();
+    context.moveTo(x, y - arm);
+    context.lineTo(x + arm, y);
+    context.lineTo(x, y + arm);
+    context.lineTo(x - arm, y);
+    context.closePath();
+    context.fillStyle = `rgb(${TRUE_COLOUR.join(", ")})`;
+    context.fill();
+    context.lineWidth = scale;
+    context.strokeStyle = "#000000";
+    context.stroke();
+  }
   /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
   probe() {
     const self = this;
@@ -660,6 +851,23 @@ var EncoderPad = class {
       },
       get posterior() {
         return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null;
+      },
+      get zoom() {
+        return self.view.zoomFigure.hidden ? null : self.view.zoom;
+      },
+      get truePosterior() {
+        const t = self.truePosterior;
+        return t && {
+          mode: t.mode,
+          mean: t.mean,
+          logMarginal: t.logMarginal,
+          box: t.box,
+          cells: t.cells,
+          levels: t.levels,
+          reachesEdge: t.reachesEdge,
+          evaluations: t.evaluations,
+          milliseconds: t.milliseconds
+        };
       },
       get samples() {
         return self.samples();

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/panel.css src/panels.js src/plot.js src/send.js (sha256 e8738ced90640e9afff5209b92e16c67a769690018019f4392e663f274739bd3): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/panel.css src/panels.js src/plot.js src/send.js (sha256 9489a6f3782c3cb87b5992e35792c43323eb3fdbd89c3ab376d8823d613c8b31): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
