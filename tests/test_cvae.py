@@ -170,3 +170,30 @@ def test_the_conditional_weight_count_is_the_models():
     config = TrainingConfig(conditional=True)
     keras_count = build_conditional_encoder().count_params() + build_conditional_decoder().count_params()
     assert config.weight_count() == keras_count
+
+
+def test_codes_that_separate_the_digits_predict_them_and_codes_that_do_not_are_at_chance():
+    from vae_helpers.cvae import label_accuracy_from_codes
+
+    rng = np.random.default_rng(0)
+    y_train, y_test = rng.integers(0, 10, 2000), rng.integers(0, 10, 500)
+    # Hand-built: each digit's codes around its own centre, far apart, are read exactly; codes that ignore the digit are read
+    # at about a tenth (a binomial share of 500 within 4 standard errors of 0.1).
+    centres = 10.0 * np.stack([np.arange(10), np.zeros(10)], axis=1)
+    separated = label_accuracy_from_codes(centres[y_train] + rng.standard_normal((2000, 2)), y_train,
+                                          centres[y_test] + rng.standard_normal((500, 2)), y_test)
+    blind = label_accuracy_from_codes(rng.standard_normal((2000, 2)), y_train, rng.standard_normal((500, 2)), y_test)
+    assert separated == 1.0
+    assert abs(blind - 0.1) < 4 * np.sqrt(0.09 / 500)
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ((np.zeros((5, 2)), [0, 1, 2, 3, 4], np.zeros((2, 3)), [0, 1]), r"^codes_test must be \(n, latent_dim\)"),
+    ((np.zeros((5, 2)), [0, 1, 2, 3, 11], np.zeros((2, 2)), [0, 1]), "^y_train must hold the digits"),
+    ((np.zeros((5, 2)), [0, 1, 2, 3], np.zeros((2, 2)), [0, 1]), r"^y_train must hold one digit per code \(5\)"),
+])
+def test_the_code_probe_refuses_mismatched_input(arguments, message):
+    from vae_helpers.cvae import label_accuracy_from_codes
+
+    with pytest.raises(ValueError, match=message):
+        label_accuracy_from_codes(*arguments, neighbours=3)

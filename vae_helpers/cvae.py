@@ -36,6 +36,7 @@ __all__ = [
     "encode_style",
     "decode_digits",
     "negative_conditional_elbo",
+    "label_accuracy_from_codes",
     "load_pretrained",
 ]
 
@@ -278,6 +279,38 @@ def negative_conditional_elbo(
         reconstruction += float(ops.convert_to_numpy(ops.mean(reconstruction_loss(x, decoder([z, labels], training=False)))))
     kl = float(kl_to_standard_normal_formula(mu.astype(np.float64), log_var.astype(np.float64)).mean())
     return reconstruction / n_samples + kl
+
+
+def label_accuracy_from_codes(
+    codes_train: ArrayLike, y_train: ArrayLike, codes_test: ArrayLike, y_test: ArrayLike, neighbours: int = 25
+) -> float:
+    """How well codes predict the digit: the share of ``codes_test`` whose label a vote of their ``neighbours`` nearest ``codes_train`` gets right.
+
+    A k-nearest-neighbour classifier (Euclidean distance, majority vote) fitted on
+    ``(codes_train, y_train)`` and scored on ``(codes_test, y_test)``; codes are ``(n, latent_dim)``.
+
+    Raises
+    ------
+    ValueError
+        If the codes are not finite 2-D arrays of one width, the labels are not digits 0-9,
+        one per code, or ``neighbours`` is not a positive integer at most the training codes' number.
+    """
+    from sklearn.neighbors import KNeighborsClassifier
+
+    codes = {name: as_finite_array(value, name) for name, value in (("codes_train", codes_train), ("codes_test", codes_test))}
+    for name, value in codes.items():
+        if value.ndim != 2 or value.shape[1] != codes["codes_train"].shape[1] or not len(value):
+            raise ValueError(f"{name} must be (n, latent_dim) codes, n >= 1, as wide as codes_train: got shape {value.shape}")
+    labels = {}
+    for name, value, n in (("y_train", y_train, len(codes["codes_train"])), ("y_test", y_test, len(codes["codes_test"]))):
+        labels[name] = one_hot(value, name).argmax(axis=-1)
+        if np.ndim(value) != 1 or len(labels[name]) != n:
+            raise ValueError(f"{name} must hold one digit per code ({n}): got shape {np.shape(value)}")
+    neighbours = as_positive_integer(neighbours, "neighbours")
+    if neighbours > len(codes["codes_train"]):
+        raise ValueError(f"neighbours must be at most the number of training codes ({len(codes['codes_train'])}): got {neighbours}")
+    vote = KNeighborsClassifier(neighbours).fit(codes["codes_train"], labels["y_train"])
+    return float(np.mean(vote.predict(codes["codes_test"]) == labels["y_test"]))
 
 
 def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Model, keras.Model]:
