@@ -1,9 +1,8 @@
 // The drawing pad's markup (encoder.js draws in it): the model switch, the pad and its tools,
 // the three small digits, the readouts and the importance-weighted estimate's controls.
 
+import { PAD } from "./pad.js";
 import { DIGIT, element } from "./plot.js";
-
-export const PAD = 112; // the pad's ink: 4 x 4 samples per MNIST pixel
 const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
 const IW_CHOICES = [10, 100, 1000];
 
