@@ -91,3 +91,16 @@ def test_the_style_point_is_two_finite_numbers_or_refused_naming_it(explorer, z)
         assert str(error).startswith("z"), str(error)
         return
     assert len(explorer.z) == 2 and np.isfinite(explorer.z).all()
+
+
+def test_the_pad_prepares_a_tall_stroke_whose_cells_overshoot_its_box_as_the_numpy_reference_does():
+    """Rows 12-99 in 20 cells: 20 * 4.4 rounds past 88, and the pad once read the pixel past the box (NaN: a blank digit)."""
+    from conftest import REPO_ROOT, run_es_module
+    from test_encoder import prepare_like_mnist
+
+    ink = np.zeros((112, 112))
+    ink[12:100, 45:67] = 0.8
+    x = run_es_module(REPO_ROOT / "vae_helpers/widgets/src/pad.js",
+                      f"return Array.from(m.prepareDigit(Float32Array.from({ink.ravel().tolist()}), m.PAD));")
+    assert np.isfinite(x).all() and max(x) > 0
+    np.testing.assert_allclose(x, prepare_like_mnist(ink), atol=1e-6)

@@ -135,7 +135,7 @@ def test_the_shipped_model_reads_z_and_a_one_hot_label(shipped):
 def test_the_shipped_model_bounds_its_test_digits_better_than_its_metadata_says_it_was_trained_to(shipped, digits):
     """The bundled digits are MNIST test digits: their -ELBO is near the metadata's, far below a coin flip per pixel."""
     from vae_helpers.pretrained import pretrained_metadata
-    from vae_helpers.cvae import CONDITIONAL_DIR
+    from vae_helpers.pretrained import CONDITIONAL_DIR
 
     x, y = digits
     recorded = pretrained_metadata(CONDITIONAL_DIR)["held_out_negative_elbo_nats"]
@@ -143,7 +143,7 @@ def test_the_shipped_model_bounds_its_test_digits_better_than_its_metadata_says_
 
 
 def test_the_unconditional_weights_are_refused_by_the_conditional_loader_and_back():
-    from vae_helpers.cvae import CONDITIONAL_DIR
+    from vae_helpers.pretrained import CONDITIONAL_DIR
     from vae_helpers.model import load_pretrained as load_unconditional
 
     with pytest.raises(PretrainedWeightsError, match="holds an unconditional VAE"):

@@ -27,7 +27,6 @@ from vae_helpers.model import VAE, Sampling, _check_dimensions, _hidden_layers, 
 from vae_helpers.pretrained import CONDITIONAL_DIR, PretrainedWeightsError, pretrained_metadata
 
 __all__ = [
-    "CONDITIONAL_DIR",
     "one_hot",
     "build_conditional_encoder",
     "build_conditional_decoder",
@@ -316,7 +315,7 @@ def label_accuracy_from_codes(
 def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Model, keras.Model]:
     """The shipped conditional VAE as ``(encoder, decoder)``, checksum verified; the decoder takes ``[z, one_hot(y)]``.
 
-    ``folder`` defaults to :data:`CONDITIONAL_DIR`; pass the ``--output`` folder of
+    ``folder`` defaults to :data:`~vae_helpers.pretrained.CONDITIONAL_DIR`; pass the ``--output`` folder of
     ``python -m vae_helpers.train --conditional`` to load weights you trained yourself.
 
     Raises

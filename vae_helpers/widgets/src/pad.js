@@ -17,9 +17,11 @@ const CENTRE = DIGIT / 2; // ... and the centre of mass put at the middle of the
 /** For each of `n` cells covering source pixels [start, start + length), the first source pixel
  * and the weight of each source pixel in the cell's mean (its overlap with the cell). */
 function boxWeights(start, length, n) {
-  const width = length / n, cells = [];
+  const width = length / n, end = start + length, cells = [];
   for (let k = 0; k < n; k++) {
-    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    // `to` is clipped at the end: k * width can overshoot it by a rounding error, and a weight for
+    // the pixel past the ink's box would read outside the ink (NaN, which blanked the whole digit).
+    const from = start + k * width, to = Math.min(end, from + width), first = Math.floor(from), weights = [];
     for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
     cells.push({ first, weights });
   }

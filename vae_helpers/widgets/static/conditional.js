@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 53efa666f778335338e16a8bede93d60c3406cec19d50f5d8758e3dcc43c0c83): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 dcbc118c14cb8bf25ff83a7988b904695cf04eda453aa8445750579062893094): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -104,9 +104,9 @@ var PAD_STROKE = 9;
 var BOX = 20;
 var CENTRE = DIGIT / 2;
 function boxWeights(start, length, n) {
-  const width = length / n, cells = [];
+  const width = length / n, end = start + length, cells = [];
   for (let k = 0; k < n; k++) {
-    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    const from = start + k * width, to = Math.min(end, from + width), first = Math.floor(from), weights = [];
     for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
     cells.push({ first, weights });
   }

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 2f4adaeaf2b71ad344a2cdddda1f0fd4db4912f42fb4780bdbc22bb9aee611ab): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 669cf0a7f7d7d7b87c4bf1f509010833cf0628e7fe76f8de82f9bbc5f17dd422): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -260,9 +260,9 @@ var PAD_STROKE = 9;
 var BOX = 20;
 var CENTRE = DIGIT / 2;
 function boxWeights(start, length, n) {
-  const width = length / n, cells = [];
+  const width = length / n, end = start + length, cells = [];
   for (let k = 0; k < n; k++) {
-    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
+    const from = start + k * width, to = Math.min(end, from + width), first = Math.floor(from), weights = [];
     for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
     cells.push({ first, weights });
   }
