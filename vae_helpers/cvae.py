@@ -315,7 +315,7 @@ def label_accuracy_from_codes(
 def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Model, keras.Model]:
     """The shipped conditional VAE as ``(encoder, decoder)``, checksum verified; the decoder takes ``[z, one_hot(y)]``.
 
-    ``folder`` defaults to :data:`~vae_helpers.pretrained.CONDITIONAL_DIR`; pass the ``--output`` folder of
+    ``folder`` defaults to the package's ``weights/conditional/``; pass the ``--output`` folder of
     ``python -m vae_helpers.train --conditional`` to load weights you trained yourself.
 
     Raises
