@@ -33,9 +33,15 @@ def _explorer_class():
     return LatentExplorer
 
 
+def _conditional_class():
+    from vae_helpers.widgets.conditional import ConditionalExplorer
+
+    return ConditionalExplorer
+
+
 # The widget classes each bundle serves (the explorer's imports Keras: loaded when its test runs).
 CLASSES = {"panels": lambda: [CoinPanel, DistributionPanel, GaussianKLPanel], "elbo": lambda: [ElboPanel],
-           "explorer": lambda: [_explorer_class()]}
+           "explorer": lambda: [_explorer_class()], "conditional": lambda: [_conditional_class()]}
 
 
 def test_there_is_one_bundle_and_one_style_per_widget_module():

@@ -433,6 +433,11 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
         If the weights file is missing, its sha256 differs from the metadata (corrupt or
         replaced), or its layers do not fit the architecture the metadata describes.
     """
+    return _load_verified(folder, lambda shape: VAE(build_encoder(**shape), build_decoder(**shape)))
+
+
+def _load_verified(folder: str | os.PathLike | None, make_vae) -> tuple[keras.Model, keras.Model]:
+    """:func:`load_pretrained`'s checks around ``make_vae(shape)``, the model the metadata's shape describes."""
     path, metadata = verified_weights_path(folder)
     training = metadata["training"]
     try:
@@ -442,7 +447,7 @@ def load_pretrained(folder: str | os.PathLike | None = None) -> tuple[keras.Mode
             "depth": training.get("depth", 1),
             "activation": training.get("activation", "relu"),
         }
-        vae = VAE(build_encoder(**shape), build_decoder(**shape))
+        vae = make_vae(shape)
     except ValueError as error:
         raise PretrainedWeightsError(f"The metadata beside {path} describes no valid model ({error}); restore it from the repository.") from error
     try:

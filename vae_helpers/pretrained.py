@@ -32,6 +32,7 @@ from vae_helpers._validation import is_real_number
 
 __all__ = [
     "PRETRAINED_DIR",
+    "CONDITIONAL_DIR",
     "PRETRAINED_METADATA",
     "PretrainedWeightsError",
     "SHIPPED_BETAS",
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 PRETRAINED_DIR = Path(__file__).with_name("weights")
+#: Chapter 8's conditional VAE (``python -m vae_helpers.train --conditional``).
+CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
 PRETRAINED_METADATA = "metadata.json"
 WEIGHTS_STEM = "vae_mnist_2d"
 RETRAIN_COMMAND = "python -m vae_helpers.train"

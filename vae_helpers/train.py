@@ -25,7 +25,7 @@ import numpy as np
 
 from vae_helpers._validation import as_integer_at_least, as_positive_integer, as_positive_number, check_images, is_finite_number, is_real_number
 from vae_helpers.data import SOURCES, load_mnist, split_validation
-from vae_helpers.pretrained import PRETRAINED_DIR, PretrainedWeightsError, write_pretrained_files, writing_lock
+from vae_helpers.pretrained import CONDITIONAL_DIR, PRETRAINED_DIR, PretrainedWeightsError, write_pretrained_files, writing_lock
 
 if TYPE_CHECKING:
     import keras
@@ -69,6 +69,8 @@ class TrainingConfig:
     made by :class:`~vae_helpers.model.VAE` inside the compiled step); ``warm_up_epochs``, a KL warm-up in which
     :math:`\beta` grows linearly from 0 to ``beta`` over that many epochs (Bowman et al. 2016);
     and ``free_bits`` :math:`\lambda`, the least KL charged per latent dimension (Kingma et al. 2016).
+    Chapter 8's ``conditional`` model (:class:`~vae_helpers.cvae.ConditionalVAE`) reads the digit's
+    label in its encoder and decoder; it is trained on the labels as well as the images.
     """
 
     latent_dim: int = 2
@@ -86,6 +88,7 @@ class TrainingConfig:
     seed: int = 0
     jit_compile: bool = True
     steps_per_execution: int = 40
+    conditional: bool = False
 
     def __post_init__(self):
         # A bad setting fails here, before minutes of training, not as NaN weights at the end.
@@ -116,8 +119,11 @@ class TrainingConfig:
                 raise ValueError(f"{name} must be at most {MAX_BETA:g} (the book's models use 0 to 10; the loss is float32): got {value!r}")
         if self.activation not in ("relu", "tanh"):
             raise ValueError(f"activation must be 'relu' or 'tanh': got {self.activation!r}")
-        if not isinstance(self.binarize, bool):
-            raise ValueError(f"binarize must be True or False: got {self.binarize!r}")
+        for name in ("binarize", "conditional"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False: got {getattr(self, name)!r}")
+        if self.conditional and self.binarize:
+            raise ValueError("binarize must be False for a conditional model (chapter 8's trains on grey levels): got True")
         fraction = self.final_learning_rate_fraction
         if not is_real_number(fraction) or not 0 <= fraction <= 1:
             raise ValueError(f"final_learning_rate_fraction must be a number in [0, 1]: got {fraction!r}")
@@ -127,7 +133,7 @@ class TrainingConfig:
 
     def weight_count(self) -> int:
         """The number of weights of the encoder and the decoder together (Dense kernels and biases)."""
-        from vae_helpers.data import N_PIXELS
+        from vae_helpers.data import N_CLASSES, N_PIXELS
 
         def dense(inputs: int, outputs: int) -> int:
             return (inputs + 1) * outputs
@@ -135,6 +141,8 @@ class TrainingConfig:
         hidden_layers = (self.depth - 1) * dense(self.hidden, self.hidden)
         encoder = dense(N_PIXELS, self.hidden) + hidden_layers + 2 * dense(self.hidden, self.latent_dim)  # mu and log_var
         decoder = dense(self.latent_dim, self.hidden) + hidden_layers + dense(self.hidden, N_PIXELS)
+        if self.conditional:  # the one-hot label joins each half's first layer
+            encoder, decoder = encoder + N_CLASSES * self.hidden, decoder + N_CLASSES * self.hidden
         return encoder + decoder
 
 
@@ -166,6 +174,8 @@ def train_vae(
     config: TrainingConfig = TrainingConfig(),
     verbose: int = 0,
     callbacks: list | None = None,
+    y_train: np.ndarray | None = None,
+    y_test: np.ndarray | None = None,
 ) -> tuple[VAE, keras.callbacks.History]:
     """Train a VAE on ``x_train`` with Adam and a cosine learning-rate decay.
 
@@ -173,17 +183,16 @@ def train_vae(
     ``final_learning_rate_fraction`` times it over the run: large steps early, fine ones
     late. ``x_test``, if given, is evaluated after every epoch (``val_`` metrics). The
     history also holds the ``learning_rate`` at the end of each epoch;
-    ``callbacks`` are passed on to ``fit``.
+    ``callbacks`` are passed on to ``fit``. A ``config.conditional`` model also needs the
+    digits ``y_train`` (and ``y_test`` with ``x_test``).
 
     Raises
     ------
     ValueError
-        If ``config`` is not a :class:`TrainingConfig`, or the images are not ``(n, 784)``
-        pixel intensities in [0, 1].
+        If ``config`` is not a :class:`TrainingConfig`, the images are not ``(n, 784)``
+        pixel intensities in [0, 1], or a conditional model's labels are missing.
     """
     import keras
-
-    from vae_helpers.model import VAE, build_decoder, build_encoder
 
     if not isinstance(config, TrainingConfig):
         raise ValueError(f"config must be a TrainingConfig: got {type(config).__name__}")
@@ -193,16 +202,15 @@ def train_vae(
     if x_test is not None:
         x_test = check_images(x_test, "x_test")
     keras.utils.set_random_seed(config.seed)  # also seeds the shuffling of each epoch
-    shape = {"hidden": config.hidden, "seed": config.seed, "depth": config.depth, "activation": config.activation}
-    vae = VAE(
-        build_encoder(config.latent_dim, **shape),
-        build_decoder(config.latent_dim, **shape),
-        beta=_beta_at(config, 0),
-        free_bits=config.free_bits,
-        binarize=config.binarize,
-        seed=config.seed,
-    )
-    steps_per_epoch = int(np.ceil(len(x_train) / config.batch_size))
+    vae = _build_vae(config, config.seed, beta=_beta_at(config, 0), free_bits=config.free_bits, binarize=config.binarize, seed=config.seed)
+    if config.conditional:
+        from vae_helpers.cvae import one_hot
+
+        if y_train is None or (x_test is not None and y_test is None):
+            raise ValueError("y_train (and y_test with x_test) must be given for a conditional model: got None")
+        x_train = [x_train, one_hot(y_train, "y_train")]
+        x_test = None if x_test is None else [x_test, one_hot(y_test, "y_test")]
+    steps_per_epoch = int(np.ceil(len(x_train[1] if config.conditional else x_train) / config.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
         config.learning_rate, decay_steps=config.epochs * steps_per_epoch, alpha=config.final_learning_rate_fraction
     )
@@ -242,6 +250,16 @@ def train_vae(
         for name, values in {**run.history, "beta": [beta]}.items():
             history.history.setdefault(name, []).extend(values)
     return vae, history
+
+
+def _build_vae(config: TrainingConfig, weights_seed: int | None = None, **settings) -> VAE:
+    """A fresh model of ``config``'s shape: :class:`~vae_helpers.model.VAE`, or the conditional one."""
+    if config.conditional:
+        from vae_helpers.cvae import ConditionalVAE as model, build_conditional_decoder as decoder, build_conditional_encoder as encoder
+    else:
+        from vae_helpers.model import VAE as model, build_decoder as decoder, build_encoder as encoder
+    shape = {"hidden": config.hidden, "seed": weights_seed, "depth": config.depth, "activation": config.activation}
+    return model(encoder(config.latent_dim, **shape), decoder(config.latent_dim, **shape), **settings)
 
 
 def _beta_at(config: TrainingConfig, epoch: int) -> float:
@@ -383,8 +401,6 @@ def write_pretrained(
 
     import keras
 
-    from vae_helpers.model import VAE
-
     held_out_negative_elbo = as_positive_number(held_out_negative_elbo, "held_out_negative_elbo")
     backend = keras.backend.backend()
     metadata = {
@@ -404,16 +420,13 @@ def write_pretrained(
         },
     }
     # A fresh, uncompiled VAE over the same layers saves no optimizer state: a third the size.
-    bare = VAE(vae.encoder, vae.decoder)
+    bare = type(vae)(vae.encoder, vae.decoder)
     return write_pretrained_files(bare.save_weights, metadata, output, check=lambda path: _loads_back(bare, config, path))
 
 
 def _loads_back(vae: VAE, config: TrainingConfig, path: Path) -> None:
     """Raise unless ``path`` loads into a fresh VAE of ``config``'s shape with exactly ``vae``'s weights."""
-    from vae_helpers.model import VAE, build_decoder, build_encoder
-
-    shape = {"hidden": config.hidden, "depth": config.depth, "activation": config.activation}
-    fresh = VAE(build_encoder(config.latent_dim, **shape), build_decoder(config.latent_dim, **shape))
+    fresh = _build_vae(config)
     fresh.load_weights(path)
     for index, (saved, expected) in enumerate(zip(fresh.get_weights(), vae.get_weights())):
         if not np.array_equal(saved, expected):
@@ -457,7 +470,10 @@ def main(argv: list[str] | None = None) -> None:
     warm-up, free bits, and an importance-sampled test log-likelihood (``--importance-samples``).
     """
     parser = argparse.ArgumentParser(prog="python -m vae_helpers.train", description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=_writable_folder, default=PRETRAINED_DIR, help="folder for the weights (default: the package's)")
+    parser.add_argument(
+        "--output", type=_writable_folder, default=None,
+        help="folder for the weights (default: the package's weights/, or weights/conditional/ with --conditional)",
+    )
     parser.add_argument("--epochs", type=int, default=TrainingConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainingConfig.seed)
     parser.add_argument(
@@ -476,6 +492,9 @@ def main(argv: list[str] | None = None) -> None:
         "--importance-samples", type=int, default=0, metavar="K",
         help="also estimate the validation and test log-likelihood with K importance samples per image",
     )
+    parser.add_argument(
+        "--conditional", action="store_true", help="the conditional VAE of chapter 8: encoder and decoder also read the digit's label"
+    )
     parser.add_argument("--data", choices=SOURCES, default="mnist", help="the data to train and measure on (default: mnist)")
     parser.add_argument(
         "--validation", type=_count, default=N_VALIDATION, metavar="N",
@@ -487,10 +506,15 @@ def main(argv: list[str] | None = None) -> None:
             latent_dim=args.latent_dim, hidden=args.hidden, depth=args.depth, activation=args.activation,
             beta=args.beta, binarize=args.binarize, warm_up_epochs=args.warm_up_epochs, free_bits=args.free_bits,
             epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
+            conditional=args.conditional,
         )
         as_integer_at_least(args.importance_samples, "--importance-samples", 0)
+        if args.conditional and args.importance_samples:
+            raise ValueError("--importance-samples is for unconditional models (its bound reads no label): got it with --conditional")
     except ValueError as error:
         parser.error(str(error))
+    if args.output is None:
+        args.output = CONDITIONAL_DIR if config.conditional else PRETRAINED_DIR
     # The folder's lock is held from here to the end: a second run into it stops now, not after training.
     try:
         with writing_lock(args.output):
@@ -500,15 +524,13 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, config: TrainingConfig) -> None:
-    (x_train, y_train), (x_test, _) = load_mnist(args.data)
+    (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
     if args.validation >= len(x_train):
         parser.error(f"--validation must be smaller than the {len(x_train)} training images of {args.data!r}: got {args.validation}")
-    from vae_helpers.model import negative_elbo
-
     data = {"source": args.data, "n_train": len(x_train), "n_test": len(x_test), "pixels": "x / 255"}
-    x_validation = None
+    x_validation = y_validation = None
     if args.validation:
-        (x_train, _), (x_validation, _) = split_validation(x_train, y_train, args.validation, seed=VALIDATION_SEED)
+        (x_train, y_train), (x_validation, y_validation) = split_validation(x_train, y_train, args.validation, seed=VALIDATION_SEED)
         data.update(n_train=len(x_train), n_validation=len(x_validation), validation_seed=VALIDATION_SEED)
     if config.binarize:
         from vae_helpers.bernoulli import binarize
@@ -518,19 +540,34 @@ def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, 
         if x_validation is not None:
             x_validation = binarize(x_validation, seed=EVALUATION_SEED)
     # A binarized model's learning curve is part of what it ships: the validation -ELBO per epoch.
-    vae, history = train_vae(x_train, x_validation if config.binarize else None, config=config, verbose=2)
+    held_out = config.binarize or config.conditional
+    vae, history = train_vae(
+        x_train, x_validation if held_out else None, config=config, verbose=2, y_train=y_train, y_test=y_validation if held_out else None
+    )
+    negative_elbo = _negative_elbo(vae, config)
     extra = {}
-    if config.binarize and x_validation is not None:
+    if held_out and x_validation is not None:
         extra["validation_negative_elbo_by_epoch"] = [round(float(v), 3) for v in history.history["val_loss"]]
     if x_validation is not None:
-        data["validation_negative_elbo_nats"] = round(negative_elbo(vae.encoder, vae.decoder, x_validation, n_samples=10, seed=0), 3)
-    score = negative_elbo(vae.encoder, vae.decoder, x_test, n_samples=10, seed=0)
+        data["validation_negative_elbo_nats"] = round(negative_elbo(x_validation, y_validation), 3)
+    score = negative_elbo(x_test, y_test)
     if args.importance_samples:
         extra["negative_log_likelihood"] = _importance_sampled(vae, args.importance_samples, x_validation, x_test)
     weights = write_pretrained(vae, config, score, args.output, data, extra)
     print(f"held-out -ELBO: {score:.2f} nats; {weights.name} and its metadata written to {args.output}")
     if args.importance_samples:
         print(f"test -log p(x), {args.importance_samples} importance samples: {extra['negative_log_likelihood']['test_nats']:.2f} nats")
+
+
+def _negative_elbo(vae: VAE, config: TrainingConfig):
+    """``score(x, y)``: the model's mean -ELBO on images ``x`` (with their digits ``y`` for a conditional model)."""
+    if config.conditional:
+        from vae_helpers.cvae import negative_conditional_elbo
+
+        return lambda x, y: negative_conditional_elbo(vae.encoder, vae.decoder, x, y, n_samples=10, seed=0)
+    from vae_helpers.model import negative_elbo
+
+    return lambda x, y: negative_elbo(vae.encoder, vae.decoder, x, n_samples=10, seed=0)
 
 
 def _importance_sampled(vae: VAE, k: int, x_validation: np.ndarray | None, x_test: np.ndarray) -> dict:

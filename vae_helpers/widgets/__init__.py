@@ -42,19 +42,27 @@ The contract between Python and JavaScript, for every widget here:
   Without a kernel, ``save_changes`` sends nothing and the module's own maths keeps the plot in step.
 
 Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.elbo` (chapter 3),
-:mod:`~vae_helpers.widgets.explorer` (chapter 6's latent explorer; it imports Keras, so it loads only when asked for).
+:mod:`~vae_helpers.widgets.explorer` (chapter 6's latent explorer; it imports Keras, so it loads only when asked for),
+:mod:`~vae_helpers.widgets.conditional` (chapter 8's conditional explorer, likewise).
 """
 
 from vae_helpers.widgets.elbo import ElboPanel
 from vae_helpers.widgets.panels import CoinPanel, DistributionPanel, GaussianKLPanel
 
-__all__ = ["CoinPanel", "DistributionPanel", "GaussianKLPanel", "ElboPanel", "LatentExplorer", "pretrained_explorer"]
+__all__ = [
+    "CoinPanel", "DistributionPanel", "GaussianKLPanel", "ElboPanel", "LatentExplorer", "pretrained_explorer",
+    "ConditionalExplorer", "conditional_explorer",
+]
 
 
 def __getattr__(name: str):
-    # The explorer imports TensorFlow (seconds): the panels' pages should not pay for it.
+    # The explorers import TensorFlow (seconds): the panels' pages should not pay for it.
     if name in ("LatentExplorer", "pretrained_explorer"):
         from vae_helpers.widgets import explorer
 
         return getattr(explorer, name)
+    if name in ("ConditionalExplorer", "conditional_explorer"):
+        from vae_helpers.widgets import conditional
+
+        return getattr(conditional, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // `--outdir DIR`: write the bundles there instead (the test that checks the shipped ones are fresh).
 const at = process.argv.indexOf("--outdir");
 const OUTDIR = at > 0 ? process.argv[at + 1] : join(HERE, "static");
-export const ENTRIES = ["panels", "elbo", "explorer"];
+export const ENTRIES = ["panels", "elbo", "explorer", "conditional"];
 
 /** SHA-256 over each source's path (relative to this folder) and bytes, in the order given. */
 function digest(paths) {

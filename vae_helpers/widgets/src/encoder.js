@@ -4,10 +4,8 @@
 // its state, switching the model, an overlay on the map) and reads its own traits, `pad_digits`
 // and `pad_choices`, declared in explorer.py.
 //
-// The drawing is prepared the way MNIST's digits were (LeCun et al.): its bounding box is
-// scaled into a 20 x 20 box keeping its aspect ratio, each pixel the mean of the ink it
-// covers (anti-aliasing), and the result is placed in the 28 x 28 frame with its centre of
-// mass in the middle. Each stroke event prepares, encodes, decodes and draws at once.
+// The pad itself (strokes, ink, the digit prepared as MNIST's were) is pad.js's DrawingPad.
+// Each stroke event prepares, encodes, decodes and draws at once.
 //
 // The true posterior p(z | x) is computed on a press (a few thousand decodes, about half a
 // second): a grid of log p(x | z) + log p(z) zoomed onto its mass (maths.js, posteriorGrid), shaded
@@ -20,78 +18,15 @@ import {
   reconstructionLoss, sigmoid,
 } from "./maths.js";
 import { blank, DIGIT, element, signed } from "./plot.js";
-import { buildPad, PAD } from "./encoder_view.js";
+import { buildPad } from "./encoder_view.js";
+import { DrawingPad, PAD, prepareDigit } from "./pad.js";
 
-const PAD_STROKE = 9; // pad pixels: about 2 MNIST pixels when the digit fills 3/4 of the pad's height
-const BOX = 20; // MNIST: the bounding box is scaled into 20 x 20 ...
-const CENTRE = DIGIT / 2; // ... and the centre of mass put at the middle of the 28 x 28 frame
 const MAX_SAMPLES = 40; // points z = mu + sigma * eps kept on the map
 const GRID_EXTENT = 6; // the true posterior's first grid covers at least [-6, 6]² (posterior_grids' default)
 // A diagonal Gaussian holds 1 - exp(-k²/2) of its mass inside its k sigma ellipse: the true
 // posterior is shaded where its highest-density regions hold as much (k = 1, 2).
 const ELLIPSE_MASSES = [1, 2].map((k) => 1 - Math.exp(-0.5 * k * k));
 const TRUE_COLOUR = [230, 85, 13]; // orange, apart from q's blue
-
-/** For each of `n` cells covering source pixels [start, start + length), the first source pixel
- * and the weight of each source pixel in the cell's mean (its overlap with the cell). */
-function boxWeights(start, length, n) {
-  const width = length / n, cells = [];
-  for (let k = 0; k < n; k++) {
-    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
-    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
-    cells.push({ first, weights });
-  }
-  return cells;
-}
-
-/** The pad's ink (side x side, values in [0, 1]) prepared as MNIST's digits were: 784 intensities,
- * or null for an empty pad. */
-export function prepareDigit(ink, side) {
-  let top = side, bottom = -1, left = side, right = -1;
-  for (let r = 0; r < side; r++) {
-    for (let c = 0; c < side; c++) {
-      if (ink[r * side + c] > 0) {
-        if (r < top) top = r;
-        if (r > bottom) bottom = r;
-        if (c < left) left = c;
-        if (c > right) right = c;
-      }
-    }
-  }
-  if (bottom < 0) return null;
-  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
-  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
-  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
-  // Columns first (each ink row to `cols` means), then rows: the box filter is separable.
-  const narrow = new Float64Array(height * cols);
-  for (let r = 0; r < height; r++) {
-    colCells.forEach(({ first, weights }, j) => {
-      let sum = 0;
-      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
-      narrow[r * cols + j] = sum;
-    });
-  }
-  const small = new Float64Array(rows * cols);
-  let mass = 0, rowMoment = 0, colMoment = 0;
-  rowCells.forEach(({ first, weights }, i) => {
-    for (let j = 0; j < cols; j++) {
-      let sum = 0;
-      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
-      small[i * cols + j] = sum;
-      mass += sum;
-      rowMoment += sum * (i + 0.5);
-      colMoment += sum * (j + 0.5);
-    }
-  });
-  // Shift by whole pixels so that the centre of mass lands nearest the frame's middle, the box inside the frame.
-  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
-  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
-  const x = new Float32Array(DIGIT * DIGIT);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
-  }
-  return x;
-}
 
 function numberText(value, digits = 1) {
   return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
@@ -103,12 +38,20 @@ export class EncoderPad {
     this.explorer = explorer;
     this.model = model;
     this.view = buildPad(explorer.modelNames, model.get("pad_choices"));
-    this.context = this.view.pad.getContext("2d", { willReadFrequently: true });
-    this.ink = new Float32Array(PAD * PAD);
+    this.pad = new DrawingPad(this.view.pad, {
+      onStart: () => {
+        if (this.view.pick.value !== "") this.clearInk(); // a held-out digit was shown: start afresh
+      },
+      onInk: () => {
+        this.truePosterior = null; // the digit changed
+        this.update();
+      },
+    });
+    this.context = this.pad.context;
+    this.ink = this.pad.ink;
     this.x = null; // the prepared digit, or null for an empty pad
     this.epsilons = []; // the draws eps of the points on the map; z = mu + sigma * eps follows the drawing
     this.pixels = new Float32Array(DIGIT * DIGIT);
-    this.drawing = null;
     this.encoders = new Map(); // model index -> its Dense chain, made when first shown
     this.truePosterior = null; // p(z | x) of the digit and model shown, once the button was pressed
     explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
@@ -131,32 +74,7 @@ export class EncoderPad {
   }
 
   listen() {
-    const { pad, clear, pick, resample, iwButton, trueButton, radios } = this.view;
-    let rect = null; // the pad's box, measured once per stroke: no layout read on every move
-    const at = (event) => [((event.clientX - rect.left) / rect.width) * PAD, ((event.clientY - rect.top) / rect.height) * PAD];
-    pad.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "mouse" && event.button !== 0) return;
-      rect = pad.getBoundingClientRect();
-      this.drawing = event.pointerId;
-      pad.setPointerCapture(event.pointerId);
-      if (this.view.pick.value !== "") this.clearInk(); // a held-out digit was shown: start afresh
-      this.last = at(event);
-      this.stroke([this.last, this.last]);
-      event.preventDefault();
-    });
-    pad.addEventListener("pointermove", (event) => {
-      if (this.drawing !== event.pointerId) return;
-      // Every pointer position since the last event (coalesced: a fast pen or finger gives several).
-      const points = [this.last, ...(event.getCoalescedEvents ? event.getCoalescedEvents() : [event]).map(at)];
-      if (points.length === 1) points.push(at(event));
-      this.last = points[points.length - 1];
-      this.stroke(points);
-    });
-    for (const type of ["pointerup", "pointercancel"]) {
-      pad.addEventListener(type, (event) => {
-        if (this.drawing === event.pointerId) this.drawing = null;
-      });
-    }
+    const { clear, pick, resample, iwButton, trueButton, radios } = this.view;
     clear.addEventListener("click", () => {
       this.clearInk();
       this.update();
@@ -182,35 +100,10 @@ export class EncoderPad {
   }
 
   clearInk() {
-    this.context.clearRect(0, 0, PAD, PAD);
-    this.ink.fill(0);
+    this.pad.clear();
     this.view.pick.value = "";
     this.epsilons = [];
     this.truePosterior = null;
-  }
-
-  /** Draw a polyline of pad points, read the ink back and encode it. */
-  stroke(points) {
-    const context = this.context;
-    context.lineCap = context.lineJoin = "round";
-    context.lineWidth = PAD_STROKE;
-    context.strokeStyle = "#000000";
-    this.truePosterior = null; // the digit changes
-    context.beginPath();
-    context.moveTo(points[0][0], points[0][1]);
-    for (const [x, y] of points.slice(1)) context.lineTo(x, y);
-    context.stroke();
-    // Read back only the rectangle the stroke can have touched.
-    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
-    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
-    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
-    if (right > left && bottom > top) {
-      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
-      for (let r = top; r < bottom; r++) {
-        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
-      }
-    }
-    this.update();
   }
 
   /** A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
@@ -470,7 +363,7 @@ export class EncoderPad {
       prepare: (ink) => { const x = prepareDigit(Float32Array.from(ink), PAD); return x && Array.from(x); },
       importanceWeighted: (epsilons) => self.importanceWeighted(epsilons),
       setEpsilon: (e1, e2) => { self.epsilons = [[e1, e2]]; self.update(); },
-      stroke: (points) => self.stroke(points),
+      stroke: (points) => self.pad.stroke(points),
       clear: () => { self.clearInk(); self.update(); },
       nearestLabels: (z1, z2, n) => self.explorer.nearestLabels([z1, z2], n),
     };

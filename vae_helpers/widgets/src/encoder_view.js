@@ -2,9 +2,8 @@
 // the three small digits, the readouts, the importance-weighted estimate's controls and the
 // true posterior's button.
 
+import { PAD } from "./pad.js";
 import { DIGIT, element } from "./plot.js";
-
-export const PAD = 112; // the pad's ink: 4 x 4 samples per MNIST pixel
 const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
 const IW_CHOICES = [10, 100, 1000];
 const ZOOM = 224; // the zoomed view of the two posteriors, in canvas pixels

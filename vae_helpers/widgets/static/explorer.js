@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/plot.js src/send.js (sha256 66f2578d969b36fce2b1e557365eb8fa49a6c3022e78099b501c8153abaed859): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 99536d2e62072e276e3c54f14418075c7e65ae5b7953afcdc6a60b3c5724c54e): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -332,8 +332,135 @@ function throttledSend(send) {
   };
 }
 
-// src/encoder_view.js
+// src/pad.js
 var PAD = 112;
+var PAD_STROKE = 9;
+var BOX = 20;
+var CENTRE = DIGIT / 2;
+function boxWeights(start, length, n) {
+  const width = length / n, end = start + length, cells = [];
+  for (let k = 0; k < n; k++) {
+    const from = start + k * width, to = Math.min(end, from + width), first = Math.floor(from), weights = [];
+    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
+    cells.push({ first, weights });
+  }
+  return cells;
+}
+function prepareDigit(ink, side) {
+  let top = side, bottom = -1, left = side, right = -1;
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      if (ink[r * side + c] > 0) {
+        if (r < top) top = r;
+        if (r > bottom) bottom = r;
+        if (c < left) left = c;
+        if (c > right) right = c;
+      }
+    }
+  }
+  if (bottom < 0) return null;
+  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
+  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
+  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
+  const narrow = new Float64Array(height * cols);
+  for (let r = 0; r < height; r++) {
+    colCells.forEach(({ first, weights }, j) => {
+      let sum = 0;
+      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
+      narrow[r * cols + j] = sum;
+    });
+  }
+  const small = new Float64Array(rows * cols);
+  let mass = 0, rowMoment = 0, colMoment = 0;
+  rowCells.forEach(({ first, weights }, i) => {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
+      small[i * cols + j] = sum;
+      mass += sum;
+      rowMoment += sum * (i + 0.5);
+      colMoment += sum * (j + 0.5);
+    }
+  });
+  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
+  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
+  const x = new Float32Array(DIGIT * DIGIT);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
+  }
+  return x;
+}
+var DrawingPad = class {
+  constructor(canvas, { onStart = () => {
+  }, onInk = () => {
+  } } = {}) {
+    this.canvas = canvas;
+    this.context = canvas.getContext("2d", { willReadFrequently: true });
+    this.ink = new Float32Array(PAD * PAD);
+    this.onStart = onStart;
+    this.onInk = onInk;
+    this.drawing = null;
+    this.listen();
+  }
+  listen() {
+    const pad = this.canvas;
+    let rect = null;
+    const at = (event) => [(event.clientX - rect.left) / rect.width * PAD, (event.clientY - rect.top) / rect.height * PAD];
+    pad.addEventListener("pointerdown", (event) => {
+      if (event.pointerType === "mouse" && event.button !== 0) return;
+      rect = pad.getBoundingClientRect();
+      this.drawing = event.pointerId;
+      pad.setPointerCapture(event.pointerId);
+      this.onStart();
+      this.last = at(event);
+      this.stroke([this.last, this.last]);
+      event.preventDefault();
+    });
+    pad.addEventListener("pointermove", (event) => {
+      if (this.drawing !== event.pointerId) return;
+      const points = [this.last, ...(event.getCoalescedEvents ? event.getCoalescedEvents() : [event]).map(at)];
+      if (points.length === 1) points.push(at(event));
+      this.last = points[points.length - 1];
+      this.stroke(points);
+    });
+    for (const type of ["pointerup", "pointercancel"]) {
+      pad.addEventListener(type, (event) => {
+        if (this.drawing === event.pointerId) this.drawing = null;
+      });
+    }
+  }
+  clear() {
+    this.context.clearRect(0, 0, PAD, PAD);
+    this.ink.fill(0);
+  }
+  /** Draw a polyline of pad points and read the ink back. */
+  stroke(points) {
+    const context = this.context;
+    context.lineCap = context.lineJoin = "round";
+    context.lineWidth = PAD_STROKE;
+    context.strokeStyle = "#000000";
+    context.beginPath();
+    context.moveTo(points[0][0], points[0][1]);
+    for (const [x, y] of points.slice(1)) context.lineTo(x, y);
+    context.stroke();
+    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
+    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
+    if (right > left && bottom > top) {
+      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
+      for (let r = top; r < bottom; r++) {
+        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
+      }
+    }
+    this.onInk();
+  }
+  /** The ink as a prepared digit, 784 intensities, or null for an empty pad. */
+  prepared() {
+    return prepareDigit(this.ink, PAD);
+  }
+};
+
+// src/encoder_view.js
 var SMALL_SCALE = 4;
 var IW_CHOICES = [10, 100, 1e3];
 var ZOOM = 224;
@@ -448,66 +575,10 @@ function buildPad(names, choices) {
 }
 
 // src/encoder.js
-var PAD_STROKE = 9;
-var BOX = 20;
-var CENTRE = DIGIT / 2;
 var MAX_SAMPLES = 40;
 var GRID_EXTENT = 6;
 var ELLIPSE_MASSES = [1, 2].map((k) => 1 - Math.exp(-0.5 * k * k));
 var TRUE_COLOUR = [230, 85, 13];
-function boxWeights(start, length, n) {
-  const width = length / n, cells = [];
-  for (let k = 0; k < n; k++) {
-    const from = start + k * width, to = from + width, first = Math.floor(from), weights = [];
-    for (let p = first; p < to; p++) weights.push((Math.min(to, p + 1) - Math.max(from, p)) / width);
-    cells.push({ first, weights });
-  }
-  return cells;
-}
-function prepareDigit(ink, side) {
-  let top = side, bottom = -1, left = side, right = -1;
-  for (let r = 0; r < side; r++) {
-    for (let c = 0; c < side; c++) {
-      if (ink[r * side + c] > 0) {
-        if (r < top) top = r;
-        if (r > bottom) bottom = r;
-        if (c < left) left = c;
-        if (c > right) right = c;
-      }
-    }
-  }
-  if (bottom < 0) return null;
-  const height = bottom - top + 1, width = right - left + 1, scale = BOX / Math.max(height, width);
-  const rows = Math.max(1, Math.round(height * scale)), cols = Math.max(1, Math.round(width * scale));
-  const rowCells = boxWeights(top, height, rows), colCells = boxWeights(left, width, cols);
-  const narrow = new Float64Array(height * cols);
-  for (let r = 0; r < height; r++) {
-    colCells.forEach(({ first, weights }, j) => {
-      let sum = 0;
-      for (let q = 0; q < weights.length; q++) sum += weights[q] * ink[(top + r) * side + first + q];
-      narrow[r * cols + j] = sum;
-    });
-  }
-  const small = new Float64Array(rows * cols);
-  let mass = 0, rowMoment = 0, colMoment = 0;
-  rowCells.forEach(({ first, weights }, i) => {
-    for (let j = 0; j < cols; j++) {
-      let sum = 0;
-      for (let p = 0; p < weights.length; p++) sum += weights[p] * narrow[(first - top + p) * cols + j];
-      small[i * cols + j] = sum;
-      mass += sum;
-      rowMoment += sum * (i + 0.5);
-      colMoment += sum * (j + 0.5);
-    }
-  });
-  const rowShift = Math.min(DIGIT - rows, Math.max(0, Math.round(CENTRE - rowMoment / mass)));
-  const colShift = Math.min(DIGIT - cols, Math.max(0, Math.round(CENTRE - colMoment / mass)));
-  const x = new Float32Array(DIGIT * DIGIT);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) x[(i + rowShift) * DIGIT + j + colShift] = Math.min(1, small[i * cols + j]);
-  }
-  return x;
-}
 function numberText(value, digits = 1) {
   return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
 }
@@ -516,12 +587,20 @@ var EncoderPad = class {
     this.explorer = explorer;
     this.model = model;
     this.view = buildPad(explorer.modelNames, model.get("pad_choices"));
-    this.context = this.view.pad.getContext("2d", { willReadFrequently: true });
-    this.ink = new Float32Array(PAD * PAD);
+    this.pad = new DrawingPad(this.view.pad, {
+      onStart: () => {
+        if (this.view.pick.value !== "") this.clearInk();
+      },
+      onInk: () => {
+        this.truePosterior = null;
+        this.update();
+      }
+    });
+    this.context = this.pad.context;
+    this.ink = this.pad.ink;
     this.x = null;
     this.epsilons = [];
     this.pixels = new Float32Array(DIGIT * DIGIT);
-    this.drawing = null;
     this.encoders = /* @__PURE__ */ new Map();
     this.truePosterior = null;
     explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
@@ -542,31 +621,7 @@ var EncoderPad = class {
     this.update();
   }
   listen() {
-    const { pad, clear, pick, resample, iwButton, trueButton, radios } = this.view;
-    let rect = null;
-    const at = (event) => [(event.clientX - rect.left) / rect.width * PAD, (event.clientY - rect.top) / rect.height * PAD];
-    pad.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "mouse" && event.button !== 0) return;
-      rect = pad.getBoundingClientRect();
-      this.drawing = event.pointerId;
-      pad.setPointerCapture(event.pointerId);
-      if (this.view.pick.value !== "") this.clearInk();
-      this.last = at(event);
-      this.stroke([this.last, this.last]);
-      event.preventDefault();
-    });
-    pad.addEventListener("pointermove", (event) => {
-      if (this.drawing !== event.pointerId) return;
-      const points = [this.last, ...(event.getCoalescedEvents ? event.getCoalescedEvents() : [event]).map(at)];
-      if (points.length === 1) points.push(at(event));
-      this.last = points[points.length - 1];
-      this.stroke(points);
-    });
-    for (const type of ["pointerup", "pointercancel"]) {
-      pad.addEventListener(type, (event) => {
-        if (this.drawing === event.pointerId) this.drawing = null;
-      });
-    }
+    const { clear, pick, resample, iwButton, trueButton, radios } = this.view;
     clear.addEventListener("click", () => {
       this.clearInk();
       this.update();
@@ -590,33 +645,10 @@ var EncoderPad = class {
     );
   }
   clearInk() {
-    this.context.clearRect(0, 0, PAD, PAD);
-    this.ink.fill(0);
+    this.pad.clear();
     this.view.pick.value = "";
     this.epsilons = [];
     this.truePosterior = null;
-  }
-  /** Draw a polyline of pad points, read the ink back and encode it. */
-  stroke(points) {
-    const context = this.context;
-    context.lineCap = context.lineJoin = "round";
-    context.lineWidth = PAD_STROKE;
-    context.strokeStyle = "#000000";
-    this.truePosterior = null;
-    context.beginPath();
-    context.moveTo(points[0][0], points[0][1]);
-    for (const [x, y] of points.slice(1)) context.lineTo(x, y);
-    context.stroke();
-    const reach = PAD_STROKE / 2 + 2, xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
-    const left = Math.max(0, Math.floor(Math.min(...xs) - reach)), right = Math.min(PAD, Math.ceil(Math.max(...xs) + reach));
-    const top = Math.max(0, Math.floor(Math.min(...ys) - reach)), bottom = Math.min(PAD, Math.ceil(Math.max(...ys) + reach));
-    if (right > left && bottom > top) {
-      const width = right - left, alpha = context.getImageData(left, top, width, bottom - top).data;
-      for (let r = top; r < bottom; r++) {
-        for (let c = left; c < right; c++) this.ink[r * PAD + c] = alpha[4 * ((r - top) * width + c - left) + 3] / 255;
-      }
-    }
-    this.update();
   }
   /** A held-out digit: its pixels are x as they are (already prepared), and the pad shows them. */
   showHeldOut() {
@@ -895,7 +927,7 @@ var EncoderPad = class {
         self.epsilons = [[e1, e2]];
         self.update();
       },
-      stroke: (points) => self.stroke(points),
+      stroke: (points) => self.pad.stroke(points),
       clear: () => {
         self.clearInk();
         self.update();
