@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/plot.js src/send.js (sha256 304c9a4771301227c9cc09b1049e481058c85c811ef1e6dc2656b1322ed4ed72): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/plot.js src/send.js src/ticks.js (sha256 b92f254322cfef2fc4697e18ec5f50070d2c0461d339a0d6f53d1aaf7010a74c): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
