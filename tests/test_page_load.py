@@ -82,6 +82,28 @@ def test_figures_load_lazily_unless_a_page_says_otherwise():
     assert site_assets.lazy_images(site_assets.lazy_images(page)) == site_assets.lazy_images(page)
 
 
+def test_a_lazy_figure_carries_the_size_of_its_file_so_the_text_does_not_move_when_it_arrives(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "_images").mkdir()
+    Image.new("RGB", (553, 1111), "white").save(tmp_path / "_images" / "grid.png")
+    Image.new("RGB", (800, 300), "white").save(tmp_path / "_images" / "wide.png")
+    page_folder = tmp_path / "book"
+    page_folder.mkdir()
+    page = ('<img alt="a grid" src="../_images/grid.png" />'
+            '<img alt="shown at 400 px" width="400" src="../_images/wide.png" />'
+            '<img alt="sized by the author" width="10" height="20" src="../_images/wide.png" />'
+            '<img alt="elsewhere" src="https://example.org/x.png" /><img alt="missing" src="../_images/none.png" />')
+    sized = site_assets.lazy_images(page, page_folder)
+    tags = re.findall(r"<img [^>]*>", sized)
+    assert 'width="553" height="1111"' in tags[0]  # the file's pixels, as PIL reads them
+    assert 'height="150"' in tags[1] and 'width="400"' in tags[1]  # 400 x 300 / 800: the same aspect
+    assert 'width="10" height="20"' in tags[2] and tags[2].count("height=") == 1
+    assert "width=" not in tags[3] and "width=" not in tags[4]
+    assert all('loading="lazy"' in tag for tag in tags)
+    assert site_assets.lazy_images(sized, page_folder) == sized
+
+
 def test_a_figure_of_few_colours_keeps_every_pixel_and_its_text_in_a_palette(tmp_path):
     import numpy as np
     from PIL import Image, PngImagePlugin

@@ -47,9 +47,9 @@ function render({ model, el }) {
     const q = zs.map((z) => normalPdf(z, m, s));
     const top = 1.1 * Math.max(...q, ...posteriorDensity);
     let { sx, sy } = axes(left, [-4, 4], [0, top], "z", "density");
-    line(left, zs, prior, sx, sy, "p", 2, [6, 4]); // dashed: at q = N(0, 1) the two coincide
     line(left, zs, posteriorDensity, sx, sy, "posterior");
     line(left, zs, q, sx, sy, "q");
+    line(left, zs, prior, sx, sy, "p", 2, [6, 4]); // dashed and on top: at q = N(0, 1) the two coincide
 
     const evidence = -terms.logMarginal;
     const loss = -terms.elbo;

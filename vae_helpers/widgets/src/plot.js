@@ -149,8 +149,9 @@ export function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {
   const { ink, muted, grid } = look.colors;
   const sx = (x) => left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * (width - left - right);
   const sy = (y) => height - bottom - ((y - yRange[0]) / (yRange[1] - yRange[0])) * (height - top - bottom);
-  const yTicks = roundTicks(yRange[0], yRange[1], Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 40))));
-  const yStep = roundStep(yRange[0], yRange[1], Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 40))));
+  const yMost = Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 34))); // a tick per 34 px at most
+  const yTicks = roundTicks(yRange[0], yRange[1], yMost);
+  const yStep = roundStep(yRange[0], yRange[1], yMost);
   c.lineWidth = 1;
   c.strokeStyle = grid;
   c.beginPath();

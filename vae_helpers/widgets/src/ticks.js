@@ -1,16 +1,25 @@
-// Round ticks for a plot's axes: steps of 1, 2 or 5 times a power of ten, as a careful figure has.
+// Round ticks for a plot's axes: steps of 1, 2 or 5 times a power of ten, as a careful figure has,
+// the finest such step that keeps the ticks few enough to read.
 // Pure functions (no DOM): tested in Node (tests/test_panel_figures.py).
 
-const STEPS = [1, 2, 5, 10];
+const MANTISSAS = [1, 2, 5];
 
-/** The step of 1, 2 or 5 x 10^k that puts at most `most` ticks (at least 2 intervals' worth) in [low, high]. */
+/** How many multiples of `step` lie in [low, high] (a hair of rounding forgiven). */
+function multiples(low, high, step) {
+  return Math.floor(high / step + 1e-9) - Math.ceil(low / step - 1e-9) + 1;
+}
+
+/** The finest step of 1, 2 or 5 x 10^k with at most `most` multiples in [low, high]. */
 export function roundStep(low, high, most = 6) {
   const span = high - low;
   if (!(span > 0) || !Number.isFinite(span)) throw new Error(`roundStep: need low < high, got [${low}, ${high}]`);
-  const rough = span / Math.max(most - 1, 1);
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = STEPS.find((s) => s * power >= rough * (1 - 1e-9));
-  return step * power;
+  // Finer than span / most cannot do; start one decade below it and go up.
+  for (let power = Math.floor(Math.log10(span / Math.max(most, 1))) - 1; ; power++) {
+    for (const mantissa of MANTISSAS) {
+      const step = mantissa * 10 ** power;
+      if (multiples(low, high, step) <= most) return step;
+    }
+  }
 }
 
 /** The multiples of the round step in [low, high], low to high (at most `most` of them). */

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 3f4a3ed2da3c25fd52a0bb77c26847b4cca8cd10c4e28dca8b4a208e4f488d05): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 2be82abc9c8c5bc5c617def9eb33f79be605dc4d23c442faa3777d3632b83100): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -96,14 +96,19 @@ function writeMath(parent, label) {
 }
 
 // src/ticks.js
-var STEPS = [1, 2, 5, 10];
+var MANTISSAS = [1, 2, 5];
+function multiples(low, high, step) {
+  return Math.floor(high / step + 1e-9) - Math.ceil(low / step - 1e-9) + 1;
+}
 function roundStep(low, high, most = 6) {
   const span = high - low;
   if (!(span > 0) || !Number.isFinite(span)) throw new Error(`roundStep: need low < high, got [${low}, ${high}]`);
-  const rough = span / Math.max(most - 1, 1);
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = STEPS.find((s) => s * power >= rough * (1 - 1e-9));
-  return step * power;
+  for (let power = Math.floor(Math.log10(span / Math.max(most, 1))) - 1; ; power++) {
+    for (const mantissa of MANTISSAS) {
+      const step = mantissa * 10 ** power;
+      if (multiples(low, high, step) <= most) return step;
+    }
+  }
 }
 function roundTicks(low, high, most = 6) {
   const step = roundStep(low, high, most);
@@ -246,8 +251,9 @@ function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {}) {
   const { ink, muted, grid } = look.colors;
   const sx = (x) => left + (x - xRange[0]) / (xRange[1] - xRange[0]) * (width - left - right);
   const sy = (y) => height - bottom - (y - yRange[0]) / (yRange[1] - yRange[0]) * (height - top - bottom);
-  const yTicks = roundTicks(yRange[0], yRange[1], Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 40))));
-  const yStep = roundStep(yRange[0], yRange[1], Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 40))));
+  const yMost = Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 34)));
+  const yTicks = roundTicks(yRange[0], yRange[1], yMost);
+  const yStep = roundStep(yRange[0], yRange[1], yMost);
   c.lineWidth = 1;
   c.strokeStyle = grid;
   c.beginPath();
@@ -463,9 +469,9 @@ function render({ model, el }) {
     const q = zs.map((z) => normalPdf(z, m, s));
     const top = 1.1 * Math.max(...q, ...posteriorDensity);
     let { sx, sy } = axes(left, [-4, 4], [0, top], "z", "density");
-    line(left, zs, prior, sx, sy, "p", 2, [6, 4]);
     line(left, zs, posteriorDensity, sx, sy, "posterior");
     line(left, zs, q, sx, sy, "q");
+    line(left, zs, prior, sx, sy, "p", 2, [6, 4]);
     const evidence = -terms.logMarginal;
     const loss = -terms.elbo;
     ({ sx, sy } = axes(right, [-0.5, 1.9], [0, Math.max(1.25 * loss, 1.6 * evidence)], "", "nats", { xTicks: false }));

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/plot.js src/send.js src/ticks.js (sha256 b92f254322cfef2fc4697e18ec5f50070d2c0461d339a0d6f53d1aaf7010a74c): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/plot.js src/send.js src/ticks.js (sha256 8b4735ea9761154a5aef98ec82f29d8a8ccf8d665bfe28cebb88feef7f5692dd): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

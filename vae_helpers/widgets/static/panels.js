@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 66fefd5ed5ac112a26541717265c34cc52c780a24cd3c06330fcc4fb788b3685): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 6676b22653bcd57e2f5fcafd9d240201223db0650ce62903482d39f904e1e0de): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -96,14 +96,19 @@ function writeMath(parent, label) {
 }
 
 // src/ticks.js
-var STEPS = [1, 2, 5, 10];
+var MANTISSAS = [1, 2, 5];
+function multiples(low, high, step) {
+  return Math.floor(high / step + 1e-9) - Math.ceil(low / step - 1e-9) + 1;
+}
 function roundStep(low, high, most = 6) {
   const span = high - low;
   if (!(span > 0) || !Number.isFinite(span)) throw new Error(`roundStep: need low < high, got [${low}, ${high}]`);
-  const rough = span / Math.max(most - 1, 1);
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = STEPS.find((s) => s * power >= rough * (1 - 1e-9));
-  return step * power;
+  for (let power = Math.floor(Math.log10(span / Math.max(most, 1))) - 1; ; power++) {
+    for (const mantissa of MANTISSAS) {
+      const step = mantissa * 10 ** power;
+      if (multiples(low, high, step) <= most) return step;
+    }
+  }
 }
 function roundTicks(low, high, most = 6) {
   const step = roundStep(low, high, most);
@@ -246,8 +251,9 @@ function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {}) {
   const { ink, muted, grid } = look.colors;
   const sx = (x) => left + (x - xRange[0]) / (xRange[1] - xRange[0]) * (width - left - right);
   const sy = (y) => height - bottom - (y - yRange[0]) / (yRange[1] - yRange[0]) * (height - top - bottom);
-  const yTicks = roundTicks(yRange[0], yRange[1], Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 40))));
-  const yStep = roundStep(yRange[0], yRange[1], Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 40))));
+  const yMost = Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 34)));
+  const yTicks = roundTicks(yRange[0], yRange[1], yMost);
+  const yStep = roundStep(yRange[0], yRange[1], yMost);
   c.lineWidth = 1;
   c.strokeStyle = grid;
   c.beginPath();
