@@ -292,3 +292,51 @@ def test_the_icon_font_a_page_loads_holds_only_the_glyphs_the_theme_draws(built_
     subset = set(TTFont(built_book.html / site_assets.THEME_FONT_SUBSET).getBestCmap())
     whole = set(TTFont(built_book.html / site_assets.THEME_FONT).getBestCmap())
     assert subset == glyphs & whole and len(subset) < len(whole) / 50
+
+
+# Google's threshold of a good cumulative layout shift; the intro measured 0.2 before its lazy
+# figures carried their size (Lighthouse, 2026-12-06).
+GOOD_LAYOUT_SHIFT = 0.1
+SCROLL_LAYOUT_SHIFT = """async () => {
+  let shift = 0;
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) shift += entry.value; })
+    .observe({ type: "layout-shift", buffered: true });
+  const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 30)));
+  // Down the page a screen at a time, as a reader scrolls (no input: every shift counts), letting
+  // each figure that comes near arrive before the next step.
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+    window.scrollTo(0, y);
+    await frame();
+    await Promise.all([...document.images].filter(image => !image.complete).map(image =>
+      new Promise(done => { image.onload = image.onerror = done; })));
+    await frame();
+  }
+  const figures = [...document.querySelectorAll("img[loading=lazy]")].map(image => ({
+    src: image.getAttribute("src"), sized: image.hasAttribute("width") && image.hasAttribute("height"),
+    shown: image.clientWidth / image.clientHeight, natural: image.naturalWidth / image.naturalHeight }));
+  return { shift, figures };
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)])
+def test_lazy_figures_keep_their_place_so_the_text_does_not_move_as_they_arrive(site_browser, built_book, viewport):
+    from browser import serve
+
+    assert built_book.returncode == 0, built_book.log[-3000:]
+    server = serve(built_book.html)
+    try:
+        context = site_browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/book/intro.html", wait_until="load")
+        result = page.evaluate(SCROLL_LAYOUT_SHIFT)
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["figures"], "the intro has no lazy figure"
+    for figure in result["figures"]:
+        assert figure["sized"], f"{figure['src']} has no width and height"
+        # Shown at its own aspect, whatever the column's width (reading.css's height: auto).
+        assert figure["shown"] == pytest.approx(figure["natural"], rel=0.02), figure
+    assert result["shift"] < GOOD_LAYOUT_SHIFT, f"the intro's layout shifted by {result['shift']:.3f} as its figures arrived"
