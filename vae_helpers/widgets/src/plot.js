@@ -43,7 +43,9 @@ export function row(parent, className = "vae-panel__row") {
  * (the book's light/dark switch, the system's preference, JupyterLab's theme) or the panel's
  * width changes, without a reload. Returns { colors, font, stop }. */
 export function themed(el, redraw) {
-  const look = { colors: {}, font: "sans-serif", stop: null };
+  // `generation` counts the changes of theme or width: a plot measures its canvas again only then,
+  // not at every frame of a drag (a measure there would force the page's layout).
+  const look = { colors: {}, font: "sans-serif", generation: 0, stop: null };
   const read = () => {
     const style = getComputedStyle(el);
     for (const name of COLOR_NAMES) look.colors[name] = style.getPropertyValue(`--vae-${name}`).trim();
@@ -54,6 +56,7 @@ export function themed(el, redraw) {
   let pending = false;
   const again = (reread) => {
     if (reread) read();
+    look.generation++;
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {
@@ -102,21 +105,24 @@ export function figure(parent, look, { label, height, legend = [] }) {
   canvas.style.height = `${height}px`;
   box.append(canvas);
   parent.append(box);
-  return { canvas, context: canvas.getContext("2d"), width: 0, height, left: 52, right: 12, top: 14, bottom: 40, look };
+  return { canvas, context: canvas.getContext("2d"), width: 0, ratio: 1, generation: -1, height, left: 52, right: 12, top: 14, bottom: 40, look };
 }
 
 /** Size the canvas to its box (sharp on high-density screens) and clear it. */
 function fit(plot) {
-  const { canvas, height } = plot;
-  const width = Math.max(canvas.clientWidth, 120);
-  const ratio = window.devicePixelRatio || 1;
-  if (plot.width !== width || plot.ratio !== ratio) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    Object.assign(plot, { width, ratio });
+  const { canvas, height, look } = plot;
+  if (plot.generation !== look.generation) {
+    plot.generation = look.generation;
+    const width = Math.max(canvas.clientWidth, 120);
+    const ratio = window.devicePixelRatio || 1;
+    if (plot.width !== width || plot.ratio !== ratio) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      Object.assign(plot, { width, ratio });
+    }
   }
-  plot.context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  plot.context.clearRect(0, 0, width, height);
+  plot.context.setTransform(plot.ratio, 0, 0, plot.ratio, 0, 0);
+  plot.context.clearRect(0, 0, plot.width, height);
 }
 
 /** Draw `label` (mathtext.js's markup) at (x, y) with `align` ("left", "center", "right"),
@@ -168,7 +174,7 @@ export function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {
   for (const y of yTicks) c.fillText(tickText(y, yStep), left - 6, sy(y));
   plot.canvas.dataset.yTicks = JSON.stringify(yTicks);
   if (xTicks) {
-    const most = Math.max(3, Math.min(9, Math.floor((width - left - right) / 55)));
+    const most = Math.max(3, Math.min(9, Math.floor((width - left - right) / 45))); // a tick per 45 px at most
     const ticks = roundTicks(xRange[0], xRange[1], most);
     const step = roundStep(xRange[0], xRange[1], most);
     c.strokeStyle = muted;

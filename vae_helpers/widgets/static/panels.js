@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 6676b22653bcd57e2f5fcafd9d240201223db0650ce62903482d39f904e1e0de): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 85039b4b82b1d150aa96bc97f424957ab00aa59f7e3b47cc6812dd49c85ea045): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -158,7 +158,7 @@ function row(parent, className = "vae-panel__row") {
   return div;
 }
 function themed(el, redraw) {
-  const look = { colors: {}, font: "sans-serif", stop: null };
+  const look = { colors: {}, font: "sans-serif", generation: 0, stop: null };
   const read = () => {
     const style = getComputedStyle(el);
     for (const name of COLOR_NAMES) look.colors[name] = style.getPropertyValue(`--vae-${name}`).trim();
@@ -169,6 +169,7 @@ function themed(el, redraw) {
   let pending = false;
   const again = (reread) => {
     if (reread) read();
+    look.generation++;
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {
@@ -213,19 +214,22 @@ function figure(parent, look, { label, height, legend = [] }) {
   canvas.style.height = `${height}px`;
   box.append(canvas);
   parent.append(box);
-  return { canvas, context: canvas.getContext("2d"), width: 0, height, left: 52, right: 12, top: 14, bottom: 40, look };
+  return { canvas, context: canvas.getContext("2d"), width: 0, ratio: 1, generation: -1, height, left: 52, right: 12, top: 14, bottom: 40, look };
 }
 function fit(plot) {
-  const { canvas, height } = plot;
-  const width = Math.max(canvas.clientWidth, 120);
-  const ratio = window.devicePixelRatio || 1;
-  if (plot.width !== width || plot.ratio !== ratio) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    Object.assign(plot, { width, ratio });
+  const { canvas, height, look } = plot;
+  if (plot.generation !== look.generation) {
+    plot.generation = look.generation;
+    const width = Math.max(canvas.clientWidth, 120);
+    const ratio = window.devicePixelRatio || 1;
+    if (plot.width !== width || plot.ratio !== ratio) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      Object.assign(plot, { width, ratio });
+    }
   }
-  plot.context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  plot.context.clearRect(0, 0, width, height);
+  plot.context.setTransform(plot.ratio, 0, 0, plot.ratio, 0, 0);
+  plot.context.clearRect(0, 0, plot.width, height);
 }
 function mathText(plot, label, x, y, align = "center", size = FONT_SIZE) {
   const c = plot.context;
@@ -270,7 +274,7 @@ function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {}) {
   for (const y of yTicks) c.fillText(tickText(y, yStep), left - 6, sy(y));
   plot.canvas.dataset.yTicks = JSON.stringify(yTicks);
   if (xTicks) {
-    const most = Math.max(3, Math.min(9, Math.floor((width - left - right) / 55)));
+    const most = Math.max(3, Math.min(9, Math.floor((width - left - right) / 45)));
     const ticks = roundTicks(xRange[0], xRange[1], most);
     const step = roundStep(xRange[0], xRange[1], most);
     c.strokeStyle = muted;
