@@ -57,6 +57,8 @@ BURDA_2015_ONE_LAYER = {
 ACTIVITY_THRESHOLD = 1e-2
 
 #: The folder of the binarized models (one folder per model, weights and metadata, as the 2-D model's).
+#:
+#: :meta hide-value:
 BINARIZED_DIR = PRETRAINED_DIR / "binarized"
 #: The shipped models, each trained by ``python -m vae_helpers.train --binarize --hidden 200 --depth 2
 #: --activation tanh`` and one change: ``vae-50d`` is Burda et al.'s model trained for long; the others
