@@ -230,10 +230,23 @@ export function bars(plot, heights, sx, sy, colors, barWidth, offset = 0) {
   });
 }
 
-/** Labels (mathtext.js's markup) under the bars at 0..n-1. */
+/** The width of `label` (mathtext.js's markup) drawn at `size` px. */
+function mathWidth(plot, label, size) {
+  const c = plot.context;
+  return mathRuns(label).reduce((sum, run) => {
+    c.font = `${run.italic ? "italic " : ""}${run.sub ? Math.round(size * 0.75) : size}px ${plot.look.font}`;
+    return sum + c.measureText(run.text).width;
+  }, 0);
+}
+
+/** Labels (mathtext.js's markup) under the bars at 0..n-1, smaller when the widest would touch
+ * its neighbour (down to 10 px). */
 export function tickLabels(plot, labels, sx) {
+  const room = labels.length > 1 ? Math.abs(sx(1) - sx(0)) - 8 : Infinity;
+  const widest = Math.max(...labels.map((label) => mathWidth(plot, label, FONT_SIZE)));
+  const size = widest > room ? Math.max(10, Math.floor((FONT_SIZE * room) / widest)) : FONT_SIZE;
   plot.context.fillStyle = plot.look.colors.ink;
-  labels.forEach((label, i) => mathText(plot, label, sx(i), plot.height - plot.bottom + 6 + FONT_SIZE));
+  labels.forEach((label, i) => mathText(plot, label, sx(i), plot.height - plot.bottom + 6 + size, "center", size));
 }
 
 /** Text in the theme's ink (mathtext.js's markup) at (x, y), on its baseline. */

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 d41ae6cd27eff50a2b67b965b78d860abe5f5cecdf9822c28b88f2ab927d51db): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 e46413ffade63ff28116f539e71de3dfe4629c1806e9a1a98097d0a8b8157848): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/plot.js src/send.js src/ticks.js (sha256 d7598864e46779bdec9612b9ba7ff329d8aeb260d29ae46a65f34479b14d5dec): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/plot.js src/send.js src/ticks.js (sha256 7e919ac56d646c8f411c1b400d81ffcd20ddee552ae1d143b2c45dc760e1886d): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 85039b4b82b1d150aa96bc97f424957ab00aa59f7e3b47cc6812dd49c85ea045): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 e3db5061b6e85d39cb602afc4f41e8073163446e129428a9e11d27c04e818067): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -324,9 +324,19 @@ function bars(plot, heights, sx, sy, colors, barWidth, offset = 0) {
     c.fillRect(x0, sy(Math.max(height, 0)), x1 - x0, Math.abs(sy(height) - sy(0)));
   });
 }
+function mathWidth(plot, label, size) {
+  const c = plot.context;
+  return mathRuns(label).reduce((sum, run) => {
+    c.font = `${run.italic ? "italic " : ""}${run.sub ? Math.round(size * 0.75) : size}px ${plot.look.font}`;
+    return sum + c.measureText(run.text).width;
+  }, 0);
+}
 function tickLabels(plot, labels, sx) {
+  const room = labels.length > 1 ? Math.abs(sx(1) - sx(0)) - 8 : Infinity;
+  const widest = Math.max(...labels.map((label) => mathWidth(plot, label, FONT_SIZE)));
+  const size = widest > room ? Math.max(10, Math.floor(FONT_SIZE * room / widest)) : FONT_SIZE;
   plot.context.fillStyle = plot.look.colors.ink;
-  labels.forEach((label, i) => mathText(plot, label, sx(i), plot.height - plot.bottom + 6 + FONT_SIZE));
+  labels.forEach((label, i) => mathText(plot, label, sx(i), plot.height - plot.bottom + 6 + size, "center", size));
 }
 function note(plot, label, x, y, align = "center") {
   plot.context.fillStyle = plot.look.colors.ink;
