@@ -141,14 +141,33 @@ class Visit:
 def visit(browser, site):
     opened = []
 
-    def open_page(page: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP) -> Visit:
-        opened.append(Visit(browser, f"{site}{page}.html", javascript, viewport))
+    def open_page(page: str, javascript: bool = True, viewport: tuple[int, int] = DESKTOP, **context) -> Visit:
+        opened.append(Visit(browser, f"{site}{page}.html", javascript, viewport, **context))
         return opened[-1]
 
     yield open_page
     for page in opened:
         page.close()
 
+
+
+# axe-core, the accessibility rules Lighthouse runs, from npm (package.json; `npm ci`, as `make widgets` runs it).
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def run_axe(page, selector: str, rules: list[str]) -> list[dict]:
+    """axe-core's ``rules`` on the elements matching ``selector``: the violations, each with its nodes' summaries."""
+    if not AXE.is_file():
+        _unavailable(f"axe-core is not installed at {AXE}: run `npm ci`")
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async ([selector, rules]) => {
+          const result = await axe.run({ include: [[selector]] }, { runOnly: { type: "rule", values: rules } });
+          return result.violations.map(v => ({ rule: v.id, nodes: v.nodes.map(n => n.failureSummary + " @ " + n.target.join(" ")) }));
+        }""",
+        [selector, rules],
+    )
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:

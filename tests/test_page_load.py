@@ -82,6 +82,28 @@ def test_figures_load_lazily_unless_a_page_says_otherwise():
     assert site_assets.lazy_images(site_assets.lazy_images(page)) == site_assets.lazy_images(page)
 
 
+def test_a_lazy_figure_carries_the_size_of_its_file_so_the_text_does_not_move_when_it_arrives(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "_images").mkdir()
+    Image.new("RGB", (553, 1111), "white").save(tmp_path / "_images" / "grid.png")
+    Image.new("RGB", (800, 300), "white").save(tmp_path / "_images" / "wide.png")
+    page_folder = tmp_path / "book"
+    page_folder.mkdir()
+    page = ('<img alt="a grid" src="../_images/grid.png" />'
+            '<img alt="shown at 400 px" width="400" src="../_images/wide.png" />'
+            '<img alt="sized by the author" width="10" height="20" src="../_images/wide.png" />'
+            '<img alt="elsewhere" src="https://example.org/x.png" /><img alt="missing" src="../_images/none.png" />')
+    sized = site_assets.lazy_images(page, page_folder)
+    tags = re.findall(r"<img [^>]*>", sized)
+    assert 'width="553" height="1111"' in tags[0]  # the file's pixels, as PIL reads them
+    assert 'height="150"' in tags[1] and 'width="400"' in tags[1]  # 400 x 300 / 800: the same aspect
+    assert 'width="10" height="20"' in tags[2] and tags[2].count("height=") == 1
+    assert "width=" not in tags[3] and "width=" not in tags[4]
+    assert all('loading="lazy"' in tag for tag in tags)
+    assert site_assets.lazy_images(sized, page_folder) == sized
+
+
 def test_a_figure_of_few_colours_keeps_every_pixel_and_its_text_in_a_palette(tmp_path):
     import numpy as np
     from PIL import Image, PngImagePlugin
@@ -270,3 +292,51 @@ def test_the_icon_font_a_page_loads_holds_only_the_glyphs_the_theme_draws(built_
     subset = set(TTFont(built_book.html / site_assets.THEME_FONT_SUBSET).getBestCmap())
     whole = set(TTFont(built_book.html / site_assets.THEME_FONT).getBestCmap())
     assert subset == glyphs & whole and len(subset) < len(whole) / 50
+
+
+# Google's threshold of a good cumulative layout shift; the intro measured 0.2 before its lazy
+# figures carried their size (Lighthouse, 2026-12-06).
+GOOD_LAYOUT_SHIFT = 0.1
+SCROLL_LAYOUT_SHIFT = """async () => {
+  let shift = 0;
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) shift += entry.value; })
+    .observe({ type: "layout-shift", buffered: true });
+  const frame = () => new Promise(done => requestAnimationFrame(() => setTimeout(done, 30)));
+  // Down the page a screen at a time, as a reader scrolls (no input: every shift counts), letting
+  // each figure that comes near arrive before the next step.
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+    window.scrollTo(0, y);
+    await frame();
+    await Promise.all([...document.images].filter(image => !image.complete).map(image =>
+      new Promise(done => { image.onload = image.onerror = done; })));
+    await frame();
+  }
+  const figures = [...document.querySelectorAll("img[loading=lazy]")].map(image => ({
+    src: image.getAttribute("src"), sized: image.hasAttribute("width") && image.hasAttribute("height"),
+    shown: image.clientWidth / image.clientHeight, natural: image.naturalWidth / image.naturalHeight }));
+  return { shift, figures };
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)])
+def test_lazy_figures_keep_their_place_so_the_text_does_not_move_as_they_arrive(site_browser, built_book, viewport):
+    from browser import serve
+
+    assert built_book.returncode == 0, built_book.log[-3000:]
+    server = serve(built_book.html)
+    try:
+        context = site_browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/book/intro.html", wait_until="load")
+        result = page.evaluate(SCROLL_LAYOUT_SHIFT)
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["figures"], "the intro has no lazy figure"
+    for figure in result["figures"]:
+        assert figure["sized"], f"{figure['src']} has no width and height"
+        # Shown at its own aspect, whatever the column's width (reading.css's height: auto).
+        assert figure["shown"] == pytest.approx(figure["natural"], rel=0.02), figure
+    assert result["shift"] < GOOD_LAYOUT_SHIFT, f"the intro's layout shifted by {result['shift']:.3f} as its figures arrived"

@@ -58,7 +58,9 @@ BURDA_2015_ONE_LAYER = {
 #: :math:`\mathrm{Cov}_x(\mathbb E_{q(z\mid x)}[z_u])`, exceeds it.
 ACTIVITY_THRESHOLD = 1e-2
 
-#: Where the binarized models live, one folder per model (weights and metadata), as the 2-D model's.
+#: The folder of the binarized models (one folder per model, weights and metadata, as the 2-D model's).
+#:
+#: :meta hide-value:
 BINARIZED_DIR = PRETRAINED_DIR / "binarized"
 #: The shipped models, each trained by ``python -m vae_helpers.train --binarize --hidden 200 --depth 2
 #: --activation tanh`` and one change: ``vae-50d`` is Burda et al.'s model trained for long; the others

@@ -18,7 +18,8 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   them at read time) is not loaded; the few glyphs the theme's CSS draws come from a subset of
   its icon font.
 - **Figures load as the reader comes near them** (``loading="lazy"``), not all with the page,
-  and a figure of at most 256 colours is written with a palette (the same pixels, a byte each).
+  with their intrinsic ``width`` and ``height`` so the text around them does not move when they
+  arrive (``reading.css`` keeps their aspect when the column is narrower), and a figure of at most 256 colours is written with a palette (the same pixels, a byte each).
 - **No script blocks the text.** The page's script files are deferred (all but Sphinx's
   ``documentation_options.js`` and ``doctools.js``, 2 kB gzipped, which others read as the page
   is parsed).
@@ -340,18 +341,57 @@ def subset_theme_font(outdir: Path) -> None:
 
 # An image without a loading attribute (the figures of a page).
 EAGER_IMAGE = re.compile(r"<img (?![^>]*\bloading=)")
+IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+ATTRIBUTE = re.compile(r'\s(width|height|src)="([^"]*)"')
 
 
-def lazy_images(page: str) -> str:
-    """``page`` with its images loaded only as the reader scrolls near them (``loading="lazy"``)."""
-    return EAGER_IMAGE.sub('<img loading="lazy" decoding="async" ', page)
+def _intrinsic_size(path: Path) -> tuple[int, int] | None:
+    """The pixel size of the image file at ``path`` (its header only), or None if it is not one."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
+def sized_image(tag: str, folder: Path) -> str:
+    """``tag`` (an ``<img>``) with ``width`` and ``height``: the intrinsic size of its file, found
+    relative to ``folder``, so the browser keeps the figure's place before the file arrives (no
+    layout shift when a lazy figure loads). A tag with a width and no height gets the height of
+    the same aspect; a tag with both, a tag whose file is elsewhere, or a width not in pixels is
+    left as it is."""
+    attributes = dict(ATTRIBUTE.findall(tag))
+    source = attributes.get("src", "")
+    if "height" in attributes or not source or re.match(r"[a-z]+:|/", source):
+        return tag
+    size = _intrinsic_size(folder / html.unescape(source).split("?")[0].split("#")[0])
+    if size is None:
+        return tag
+    width, height = size
+    if "width" in attributes:
+        if not attributes["width"].isdigit():
+            return tag
+        width, height = int(attributes["width"]), round(int(attributes["width"]) * height / width)
+        return tag.replace("<img ", f'<img height="{height}" ', 1)
+    return tag.replace("<img ", f'<img width="{width}" height="{height}" ', 1)
+
+
+def lazy_images(page: str, folder: Path | None = None) -> str:
+    """``page`` with its images loaded only as the reader scrolls near them (``loading="lazy"``),
+    each sized (``sized_image``) when ``folder``, the page's folder, is given."""
+    page = EAGER_IMAGE.sub('<img loading="lazy" decoding="async" ', page)
+    if folder is None:
+        return page
+    return IMAGE_TAG.sub(lambda match: sized_image(match.group(0), folder), page)
 
 
 def inline_icons_in_site(outdir: Path) -> None:
-    """Icons as inline SVG and figures loaded lazily, in every page the build wrote."""
+    """Icons as inline SVG and figures loaded lazily with their size, in every page the build wrote."""
     for path in outdir.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        new, missing = inline_icons(lazy_images(text))
+        new, missing = inline_icons(lazy_images(text, path.parent))
         for icon in sorted(set(missing)):
             logger.warning("%s: no SVG for the icon %r in Font Awesome's files (%s)", path, icon, ICONS)
         if new != text:

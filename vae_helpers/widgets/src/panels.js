@@ -1,49 +1,60 @@
 // The panels of chapters 1 and 2 (vae_helpers/widgets/panels.py): the browser computes and draws.
 // One module for the three panels; `panel` (a trait) says which. The traits are declared in
-// panels.py, with the sliders' ranges (`ranges`).
+// panels.py, with the sliders' ranges (`ranges`). Labels use mathtext.js's markup (D_{KL}).
 
 import "./panel.css";
 import { crossEntropy, entropy, klDivergence, klMonteCarlo, klToStandardNormal, normalise, normalPdf, unit } from "./maths.js";
-import { axes, bars, element, INK, legend, line, makeCanvas, P_COLOR, Q_COLOR, readout, row, slider, tickLabels } from "./plot.js";
+import { axes, bars, element, figure, line, note, number, readout, row, slider, themed, tickLabels } from "./plot.js";
 import { setTrait } from "./send.js";
 
-const QUANTITY_COLORS = ["#7f7f7f", "#9467bd", "#d62728", "#e377c2"];
+/** Draw on every change of `traits` and of the theme or width; returns the cleanup. */
+function follow(model, traits, look, draw) {
+  for (const trait of traits) model.on(`change:${trait}`, draw);
+  draw();
+  return () => {
+    for (const trait of traits) model.off(`change:${trait}`, draw);
+    look.stop();
+  };
+}
 
 function renderCoin(model, el) {
+  let draw = () => {};
+  const look = themed(el, () => draw());
   const base = model.get("base");
   const control = slider(el, model, { label: "bias θ", trait: "bias", onInput: (value) => setTrait(model, "bias", value) });
   const text = readout(el, "entropy");
-  const plot = makeCanvas(el, 480, 260, "The entropy of a coin against its bias, with a dot at the slider's bias");
+  const plots = row(el, "vae-panel__figures vae-panel__figures--single");
+  const plot = figure(plots, look, { label: "The entropy of a coin against its bias, with a dot at the slider's bias", height: 260 });
   const biases = Array.from({ length: 201 }, (_, i) => i / 200);
   const curve = biases.map((b) => entropy([b, 1 - b], base));
   const top = Math.log(2) / Math.log(base);
 
-  function draw() {
+  draw = () => {
     const bias = model.get("bias");
     const h = entropy([bias, 1 - bias], base);
     control.show(bias);
     text.show(`H(${bias.toFixed(2)}) = ${h.toFixed(3)} ${unit(base)}`, h);
-    const { sx, sy } = axes(plot, [0, 1], [0, 1.05 * top], "bias θ = P(heads)", `H(θ), ${unit(base)}`);
-    line(plot.context, biases, curve, sx, sy, "#999");
+    const { sx, sy } = axes(plot, [0, 1], [0, 1.1 * top], "bias θ = P(heads)", `H(θ), ${unit(base)}`);
+    line(plot, biases, curve, sx, sy, "muted");
     const c = plot.context;
-    c.fillStyle = P_COLOR;
+    c.fillStyle = look.colors.p;
     c.beginPath();
     c.arc(sx(bias), sy(h), 6, 0, 2 * Math.PI);
     c.fill();
-  }
-  model.on("change:bias", draw);
-  draw();
-  return () => model.off("change:bias", draw);
+  };
+  return follow(model, ["bias"], look, draw);
 }
 
 const QUANTITIES = [
-  ["entropy", "H(p)"],
-  ["cross_entropy", "H(p, q)"],
-  ["kl", "D_KL(p ‖ q)"],
-  ["reverse_kl", "D_KL(q ‖ p)"],
+  ["entropy", "H(p)", "entropy"],
+  ["cross_entropy", "H(p, q)", "cross-entropy"],
+  ["kl", "D_{KL}(p ‖ q)", "kl"],
+  ["reverse_kl", "D_{KL}(q ‖ p)", "reverse-kl"],
 ];
 
 function renderDistributions(model, el) {
+  let draw = () => {};
+  const look = themed(el, () => draw());
   const base = model.get("base");
   const weights = { p: () => model.get("p_weights"), q: () => model.get("q_weights") };
   const n = weights.p().length;
@@ -69,13 +80,16 @@ function renderDistributions(model, el) {
       }),
     );
   }
-  const texts = QUANTITIES.map(([key]) => readout(el, key));
-  const plots = row(el);
-  const left = makeCanvas(plots, 340, 250, "Bar chart of the probabilities of p and q for each outcome");
-  const right = makeCanvas(plots, 360, 250, "Bar chart of H(p), H(p, q) and the KL divergences both ways");
+  const texts = QUANTITIES.map(([key, label]) => readout(el, key, label));
+  const plots = row(el, "vae-panel__figures vae-panel__figures--even");
+  const left = figure(plots, look, {
+    label: "Bar chart of the probabilities of p and q for each outcome", height: 250,
+    legend: [["p", "p", "box"], ["q", "q", "box"]],
+  });
+  const right = figure(plots, look, { label: "Bar chart of H(p), H(p, q) and the KL divergences both ways", height: 250 });
   const maxEntropy = Math.log(n) / Math.log(base);
 
-  function draw() {
+  draw = () => {
     const pWeights = weights.p();
     const qWeights = weights.q();
     pWeights.forEach((w, i) => sliders.p[i].show(w));
@@ -83,46 +97,41 @@ function renderDistributions(model, el) {
     const p = normalise(pWeights);
     const q = normalise(qWeights);
     const values = [entropy(p, base), crossEntropy(p, q, base), klDivergence(p, q, base), klDivergence(q, p, base)];
-    QUANTITIES.forEach(([, label], i) => texts[i].show(`${label} = ${values[i].toFixed(3)} ${unit(base)}`, values[i]));
+    QUANTITIES.forEach((_, i) => texts[i].show(`${number(values[i])} ${unit(base)}`, values[i]));
 
-    let { sx, sy } = axes(left, [-0.5, n - 0.5], [0, 1], "outcome", "probability");
-    bars(left.context, p, sx, sy, P_COLOR, 0.4, -0.2);
-    bars(left.context, q, sx, sy, Q_COLOR, 0.4, 0.2);
+    let { sx, sy } = axes(left, [-0.5, n - 0.5], [0, 1], "outcome", "probability", { xTicks: false });
+    bars(left, p, sx, sy, "p", 0.4, -0.2);
+    bars(left, q, sx, sy, "q", 0.4, 0.2);
     tickLabels(left, outcomes, sx);
-    legend(left, [["p", P_COLOR], ["q", Q_COLOR]], left.width - 50, 10);
 
     const finite = values.filter(Number.isFinite);
-    const top = 1.15 * Math.max(...finite, maxEntropy);
-    ({ sx, sy } = axes(right, [-0.5, 3.5], [0, top], "", unit(base)));
-    bars(right.context, values, sx, sy, QUANTITY_COLORS, 0.7);
+    const top = 1.2 * Math.max(...finite, maxEntropy);
+    ({ sx, sy } = axes(right, [-0.5, 3.5], [0, top], "", unit(base), { xTicks: false }));
+    bars(right, values.map((v) => (Number.isFinite(v) ? v : top)), sx, sy, QUANTITIES.map(([, , color]) => color), 0.7);
     tickLabels(right, QUANTITIES.map(([, label]) => label), sx);
-    const r = right.context;
-    r.fillStyle = INK;
-    r.textAlign = "center";
-    r.textBaseline = "bottom";
-    values.forEach((value, i) => r.fillText(value.toFixed(3), sx(i), sy(value) - 2));
-  }
-  model.on("change:p_weights", draw);
-  model.on("change:q_weights", draw);
-  draw();
-  return () => {
-    model.off("change:p_weights", draw);
-    model.off("change:q_weights", draw);
+    values.forEach((value, i) => note(right, Number.isFinite(value) ? value.toFixed(3) : "∞", sx(i), sy(Math.min(value, top)) - 3));
   };
+  return follow(model, ["p_weights", "q_weights"], look, draw);
 }
 
 function renderGaussianKL(model, el) {
+  let draw = () => {};
+  const look = themed(el, () => draw());
   const controls = row(el);
   const mu = slider(controls, model, { label: "μ", trait: "mu", onInput: (value) => setTrait(model, "mu", value) });
   const sigma = slider(controls, model, { label: "σ", trait: "sigma", onInput: (value) => setTrait(model, "sigma", value) });
-  const [closedText, estimateText] = ["kl_closed_form", "kl_estimate"].map((key) => readout(el, key));
-  const plots = row(el);
-  const left = makeCanvas(plots, 420, 250, "The densities of p = N(0, 1) and of q = N(μ, σ²)");
-  const right = makeCanvas(plots, 280, 250, "The KL divergence of q from p: closed form and Monte Carlo estimate");
+  const closedText = readout(el, "kl_closed_form", "closed form, D_{KL}(q ‖ p)");
+  const estimateText = readout(el, "kl_estimate", "Monte Carlo estimate");
+  const plots = row(el, "vae-panel__figures");
+  const left = figure(plots, look, {
+    label: "The densities of p = N(0, 1) and of q = N(μ, σ²)", height: 250,
+    legend: [["p = N(0, 1)", "p"], ["q = N(μ, σ²)", "q"]],
+  });
+  const right = figure(plots, look, { label: "The KL divergence of q from p: closed form and Monte Carlo estimate", height: 250 });
   const xs = Array.from({ length: 601 }, (_, i) => -6 + (12 * i) / 600);
   const pDensity = xs.map((x) => normalPdf(x, 0, 1));
 
-  function draw() {
+  draw = () => {
     const m = model.get("mu");
     const s = model.get("sigma");
     const draws = model.get("draws");
@@ -131,41 +140,27 @@ function renderGaussianKL(model, el) {
     const logVar = 2 * Math.log(s);
     const closed = klToStandardNormal([m], [logVar]) + 0; // + 0 turns -0 into 0
     const { estimate, standardError } = klMonteCarlo(m, logVar, draws);
-    closedText.show(`closed form: D_KL(q ‖ p) = ${closed.toFixed(3)} nats`, closed);
-    estimateText.show(
-      `Monte Carlo (${draws.length} draws): ${estimate.toFixed(3)} ± ${standardError.toFixed(3)} nats`, estimate);
+    closedText.show(`${number(closed)} nats`, closed);
+    estimateText.show(`${number(estimate)} ± ${standardError.toFixed(3)} nats (${draws.length} draws)`, estimate);
     estimateText.output.dataset.standardError = String(standardError);
 
     const qDensity = xs.map((x) => normalPdf(x, m, s));
     const top = 1.1 * Math.max(...qDensity, ...pDensity);
     let { sx, sy } = axes(left, [-6, 6], [0, top], "x", "density");
-    line(left.context, xs, pDensity, sx, sy, P_COLOR);
-    line(left.context, xs, qDensity, sx, sy, Q_COLOR);
-    legend(left, [["p = N(0, 1)", P_COLOR], ["q = N(μ, σ²)", Q_COLOR]], left.width - 110, 3);
+    line(left, xs, pDensity, sx, sy, "p");
+    line(left, xs, qDensity, sx, sy, "q");
 
     const low = estimate - 2 * standardError;
     const high = estimate + 2 * standardError;
-    const yRange = [Math.min(0, low) * 1.2, 1.2 * Math.max(high, closed, 0.1)];
-    ({ sx, sy } = axes(right, [-0.5, 1.5], yRange, "", "D_KL(q ‖ p), nats"));
-    bars(right.context, [closed, estimate], sx, sy, ["#d62728", "#7f7f7f"], 0.6);
+    const yRange = [Math.min(0, low) * 1.2, 1.25 * Math.max(high, closed, 0.1)];
+    ({ sx, sy } = axes(right, [-0.5, 1.5], yRange, "", "D_{KL}(q ‖ p), nats", { xTicks: false }));
+    bars(right, [closed, estimate], sx, sy, ["kl", "evidence"], 0.6);
     tickLabels(right, ["closed form", "Monte Carlo"], sx);
-    const r = right.context;
-    line(r, [1, 1], [low, high], sx, sy, "#000", 2);
-    r.fillStyle = INK;
-    r.textAlign = "center";
-    r.textBaseline = "bottom";
-    r.fillText(closed.toFixed(3), sx(0), sy(Math.max(closed, 0)) - 2);
-    r.fillText(estimate.toFixed(3), sx(1), sy(Math.max(high, 0)) - 2);
-  }
-  model.on("change:mu", draw);
-  model.on("change:sigma", draw);
-  model.on("change:draws", draw);
-  draw();
-  return () => {
-    model.off("change:mu", draw);
-    model.off("change:sigma", draw);
-    model.off("change:draws", draw);
+    line(right, [1, 1], [low, high], sx, sy, "ink", 2);
+    note(right, number(closed), sx(0), sy(Math.max(closed, 0)) - 3);
+    note(right, number(estimate), sx(1), sy(Math.max(high, 0)) - 3);
   };
+  return follow(model, ["mu", "sigma", "draws"], look, draw);
 }
 
 const PANELS = { coin: renderCoin, distributions: renderDistributions, gaussian_kl: renderGaussianKL };

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 629fdf5a754407f24c73be3c28419a2dd1a2622a9e777b1ce1f147b887ea60ee): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/ticks.js (sha256 a88257b1e7e492abb8fea0701a36736c1a17f965825b4658c420c375dadd9c83): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

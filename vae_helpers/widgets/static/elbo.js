@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/panel.css src/plot.js src/send.js (sha256 26fbfa0992b34ced94c5d85d172f8a88a400c212700023f49820065f37dc02e2): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 9cc30b17032f4ff7b8877b857f44154392c4619fcb2c0ef7e4914b8e094d26d8): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -52,62 +52,262 @@ function elboTerms(weight, bias, noiseStd, x, mu, sigma) {
   };
 }
 
+// src/mathtext.js
+var LETTER = /\p{L}/u;
+function mathRuns(label) {
+  const runs = [];
+  const push = (text, italic, sub) => {
+    const last = runs[runs.length - 1];
+    if (last && last.italic === italic && last.sub === sub) last.text += text;
+    else runs.push({ text, italic, sub });
+  };
+  let i = 0;
+  while (i < label.length) {
+    if (label[i] === "_") {
+      const close = label[i + 1] === "{" ? label.indexOf("}", i) : i + 1;
+      if (close < 0) throw new Error(`mathRuns: unclosed _{ in ${JSON.stringify(label)}`);
+      push(label[i + 1] === "{" ? label.slice(i + 2, close) : label[i + 1], false, true);
+      i = close + 1;
+      continue;
+    }
+    if (LETTER.test(label[i])) {
+      let j = i;
+      while (j < label.length && LETTER.test(label[j])) j++;
+      const word = label.slice(i, j);
+      push(word, [...word].length === 1, false);
+      i = j;
+      continue;
+    }
+    push(label[i], false, false);
+    i++;
+  }
+  return runs;
+}
+function writeMath(parent, label) {
+  for (const { text, italic, sub } of mathRuns(label)) {
+    if (!italic && !sub) parent.append(document.createTextNode(text));
+    else {
+      const node = document.createElement(sub ? "sub" : "i");
+      node.textContent = text;
+      parent.append(node);
+    }
+  }
+  return parent;
+}
+
+// src/ticks.js
+var MANTISSAS = [1, 2, 5];
+function multiples(low, high, step) {
+  return Math.floor(high / step + 1e-9) - Math.ceil(low / step - 1e-9) + 1;
+}
+function roundStep(low, high, most = 6) {
+  const span = high - low;
+  if (!(span > 0) || !Number.isFinite(span)) throw new Error(`roundStep: need low < high, got [${low}, ${high}]`);
+  for (let power = Math.floor(Math.log10(span / Math.max(most, 1))) - 1; ; power++) {
+    for (const mantissa of MANTISSAS) {
+      const step = mantissa * 10 ** power;
+      if (multiples(low, high, step) <= most) return step;
+    }
+  }
+}
+function roundTicks(low, high, most = 6) {
+  const step = roundStep(low, high, most);
+  const ticks = [];
+  for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9 * step; k++) {
+    ticks.push(Number((k * step).toPrecision(12)) + 0);
+  }
+  return ticks;
+}
+function tickText(value, step) {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const text = Math.abs(value).toFixed(decimals);
+  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
+}
+
 // src/plot.js
-var P_COLOR = "#1f77b4";
-var Q_COLOR = "#ff7f0e";
-var INK = "#222";
-var FONT = "12px sans-serif";
+var FONT_SIZE = 13;
+var COLOR_NAMES = [
+  "ink",
+  "muted",
+  "grid",
+  "background",
+  "p",
+  "q",
+  "posterior",
+  "gap",
+  "evidence",
+  "entropy",
+  "cross-entropy",
+  "kl",
+  "reverse-kl",
+  "error"
+];
 function element(tag, className = "", attributes = {}) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   return node;
 }
-function row(parent) {
-  const div = element("div", "vae-panel__row");
+function number(value, decimals = 3) {
+  const text = Math.abs(value).toFixed(decimals);
+  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
+}
+function row(parent, className = "vae-panel__row") {
+  const div = element("div", className);
   parent.append(div);
   return div;
 }
-function makeCanvas(parent, width, height, label) {
-  const canvas = element("canvas", "vae-panel__plot", { role: "img", "aria-label": label });
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  canvas.style.width = `${width}px`;
-  parent.append(canvas);
-  const context = canvas.getContext("2d");
-  context.scale(ratio, ratio);
-  return { canvas, context, width, height, left: 48, right: 10, top: 12, bottom: 34 };
+function themed(el, redraw) {
+  const look = { colors: {}, font: "sans-serif", generation: 0, stop: null };
+  const read = () => {
+    const style = getComputedStyle(el);
+    for (const name of COLOR_NAMES) look.colors[name] = style.getPropertyValue(`--vae-${name}`).trim();
+    look.font = style.fontFamily || "sans-serif";
+  };
+  read();
+  let width = el.clientWidth;
+  let pending = false;
+  const again = (reread) => {
+    if (reread) read();
+    look.generation++;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      redraw();
+    });
+  };
+  const themeObserver = new MutationObserver(() => again(true));
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-mode", "class", "style"] });
+  if (document.body) themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const onScheme = () => again(true);
+  dark.addEventListener("change", onScheme);
+  const sizeObserver = new ResizeObserver(() => {
+    if (el.clientWidth !== width) {
+      width = el.clientWidth;
+      again(false);
+    }
+  });
+  sizeObserver.observe(el);
+  look.stop = () => {
+    themeObserver.disconnect();
+    sizeObserver.disconnect();
+    dark.removeEventListener("change", onScheme);
+  };
+  return look;
 }
-function axes(plot, xRange, yRange, xLabel, yLabel) {
-  const { context: c, width, height, left, right, top, bottom } = plot;
-  c.clearRect(0, 0, width, height);
+function figure(parent, look, { label, height, legend = [] }) {
+  const box = element("figure", "vae-panel__figure");
+  if (legend.length) {
+    const list = element("ul", "vae-panel__legend");
+    for (const [name, color, mark = "line"] of legend) {
+      const item = element("li");
+      const swatch = element("span", `vae-panel__swatch vae-panel__swatch--${mark}`, { "aria-hidden": "true" });
+      swatch.style.setProperty("--swatch", `var(--vae-${color})`);
+      item.append(swatch, writeMath(element("span"), name));
+      list.append(item);
+    }
+    box.append(list);
+  }
+  const canvas = element("canvas", "vae-panel__plot", { role: "img", "aria-label": label });
+  canvas.style.height = `${height}px`;
+  box.append(canvas);
+  parent.append(box);
+  return { canvas, context: canvas.getContext("2d"), width: 0, ratio: 1, generation: -1, height, left: 52, right: 12, top: 14, bottom: 40, look };
+}
+function fit(plot) {
+  const { canvas, height, look } = plot;
+  if (plot.generation !== look.generation) {
+    plot.generation = look.generation;
+    const width = Math.max(canvas.clientWidth, 120);
+    const ratio = window.devicePixelRatio || 1;
+    if (plot.width !== width || plot.ratio !== ratio) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      Object.assign(plot, { width, ratio });
+    }
+  }
+  plot.context.setTransform(plot.ratio, 0, 0, plot.ratio, 0, 0);
+  plot.context.clearRect(0, 0, plot.width, height);
+}
+function mathText(plot, label, x, y, align = "center", size = FONT_SIZE) {
+  const c = plot.context;
+  const runs = mathRuns(label).map((run) => {
+    const px = run.sub ? Math.round(size * 0.75) : size;
+    const font = `${run.italic ? "italic " : ""}${px}px ${plot.look.font}`;
+    c.font = font;
+    return { ...run, font, width: c.measureText(run.text).width };
+  });
+  const total = runs.reduce((sum, run) => sum + run.width, 0);
+  let at = align === "center" ? x - total / 2 : align === "right" ? x - total : x;
+  c.textAlign = "left";
+  c.textBaseline = "alphabetic";
+  for (const run of runs) {
+    c.font = run.font;
+    c.fillText(run.text, at, run.sub ? y + size * 0.3 : y);
+    at += run.width;
+  }
+}
+function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {}) {
+  fit(plot);
+  const { context: c, width, height, left, right, top, bottom, look } = plot;
+  const { ink, muted, grid } = look.colors;
   const sx = (x) => left + (x - xRange[0]) / (xRange[1] - xRange[0]) * (width - left - right);
   const sy = (y) => height - bottom - (y - yRange[0]) / (yRange[1] - yRange[0]) * (height - top - bottom);
-  c.strokeStyle = "#444";
+  const yMost = Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 34)));
+  const yTicks = roundTicks(yRange[0], yRange[1], yMost);
+  const yStep = roundStep(yRange[0], yRange[1], yMost);
   c.lineWidth = 1;
+  c.strokeStyle = grid;
   c.beginPath();
-  c.moveTo(left, top);
-  c.lineTo(left, height - bottom);
-  c.lineTo(width - right, height - bottom);
+  for (const y of yTicks) {
+    const at = Math.round(sy(y)) + 0.5;
+    c.moveTo(left, at);
+    c.lineTo(width - right, at);
+  }
   c.stroke();
-  c.fillStyle = INK;
-  c.font = FONT;
-  c.textAlign = "center";
-  c.textBaseline = "alphabetic";
-  c.fillText(xLabel, (left + width - right) / 2, height - 4);
-  c.save();
-  c.translate(12, (top + height - bottom) / 2);
-  c.rotate(-Math.PI / 2);
-  c.fillText(yLabel, 0, 0);
-  c.restore();
+  c.fillStyle = ink;
+  c.font = `${FONT_SIZE}px ${look.font}`;
   c.textAlign = "right";
   c.textBaseline = "middle";
-  for (const y of [yRange[0], (yRange[0] + yRange[1]) / 2, yRange[1]]) c.fillText(y.toFixed(2), left - 4, sy(y));
+  for (const y of yTicks) c.fillText(tickText(y, yStep), left - 6, sy(y));
+  plot.canvas.dataset.yTicks = JSON.stringify(yTicks);
+  if (xTicks) {
+    const most = Math.max(3, Math.min(9, Math.floor((width - left - right) / 45)));
+    const ticks = roundTicks(xRange[0], xRange[1], most);
+    const step = roundStep(xRange[0], xRange[1], most);
+    c.strokeStyle = muted;
+    c.beginPath();
+    for (const x of ticks) {
+      const at = Math.round(sx(x)) + 0.5;
+      c.moveTo(at, height - bottom);
+      c.lineTo(at, height - bottom + 4);
+    }
+    c.stroke();
+    c.textAlign = "center";
+    c.textBaseline = "top";
+    for (const x of ticks) c.fillText(tickText(x, step), sx(x), height - bottom + 6);
+    plot.canvas.dataset.xTicks = JSON.stringify(ticks);
+  }
+  c.strokeStyle = muted;
+  c.beginPath();
+  c.moveTo(left + 0.5, top);
+  c.lineTo(left + 0.5, height - bottom + 0.5);
+  c.lineTo(width - right, height - bottom + 0.5);
+  c.stroke();
+  c.fillStyle = ink;
+  if (xLabel) mathText(plot, xLabel, (left + width - right) / 2, height - 4);
+  c.save();
+  c.translate(FONT_SIZE + 1, (top + height - bottom) / 2);
+  c.rotate(-Math.PI / 2);
+  mathText(plot, yLabel, 0, 0);
+  c.restore();
   return { sx, sy };
 }
-function line(c, xs, ys, sx, sy, color, width = 2, dash = []) {
-  c.strokeStyle = color;
+function line(plot, xs, ys, sx, sy, color, width = 2, dash = []) {
+  const c = plot.context;
+  c.strokeStyle = plot.look.colors[color];
   c.lineWidth = width;
   c.setLineDash(dash);
   c.beginPath();
@@ -115,23 +315,14 @@ function line(c, xs, ys, sx, sy, color, width = 2, dash = []) {
   c.stroke();
   c.setLineDash([]);
 }
-function legend(plot, entries, x0, swatchHeight = 8) {
-  const c = plot.context;
-  c.font = FONT;
-  c.textAlign = "left";
-  c.textBaseline = "middle";
-  entries.forEach(([name, color], i) => {
-    c.fillStyle = color;
-    c.fillRect(x0, 20 + 16 * i - swatchHeight / 2, 12, swatchHeight);
-    c.fillStyle = INK;
-    c.fillText(name, x0 + 16, 20 + 16 * i);
-  });
+function note(plot, label, x, y, align = "center") {
+  plot.context.fillStyle = plot.look.colors.ink;
+  mathText(plot, label, x, y, align);
 }
 function slider(parent, model, { label, trait, index, onInput }) {
   const [min, max, step] = model.get("ranges")[trait];
   const control = element("label", "vae-panel__control");
-  const name = element("span", "vae-panel__name");
-  name.textContent = label;
+  const name = writeMath(element("span", "vae-panel__name"), label);
   const input = element("input", "", { type: "range", min, max, step, "data-lm-suppress-shortcuts": "true" });
   input.dataset.trait = trait;
   if (index !== void 0) input.dataset.index = String(index);
@@ -144,17 +335,21 @@ function slider(parent, model, { label, trait, index, onInput }) {
     show(current) {
       input.value = String(current);
       input.dataset.value = String(current);
-      shown.textContent = current.toFixed(2);
+      shown.textContent = number(current, 2);
     }
   };
 }
-function readout(parent, quantity) {
+function readout(parent, quantity, label = "") {
   const output = element("output", "vae-panel__readout", { "data-quantity": quantity });
+  const shown = element("span");
+  if (label) writeMath(output, `${label} = `);
+  output.append(shown);
   parent.append(output);
   return {
     output,
     show(text, value) {
-      output.textContent = text;
+      shown.replaceChildren();
+      writeMath(shown, text);
       output.dataset.value = String(value);
     }
   };
@@ -237,68 +432,65 @@ function setTrait(model, name, value) {
 }
 
 // src/elbo.js
-var POSTERIOR_COLOR = "#2ca02c";
-var GAP_COLOR = "#d62728";
-var EVIDENCE_COLOR = "#7f7f7f";
 function render({ model, el }) {
   el.classList.add("vae-panel", "vae-panel--elbo");
+  let draw = () => {
+  };
+  const look = themed(el, () => draw());
   const weight = model.get("weight"), bias = model.get("bias"), noiseStd = model.get("noise_std"), x = model.get("x");
   const controls = row(el);
   const mu = slider(controls, model, { label: "\u03BC", trait: "mu", onInput: (value) => setTrait(model, "mu", value) });
   const sigma = slider(controls, model, { label: "\u03C3", trait: "sigma", onInput: (value) => setTrait(model, "sigma", value) });
-  const texts = ["elbo", "gap", "log_marginal"].map((key) => readout(el, key));
-  const plots = row(el);
-  const left = makeCanvas(plots, 440, 260, "The densities over z of the prior, the posterior p(z | x) and q = N(\u03BC, \u03C3\xB2)");
-  const right = makeCanvas(
-    plots,
-    300,
-    260,
-    "One bar, minus the ELBO: a fixed grey part, minus log p(x), and the gap on top in red"
-  );
+  const texts = [
+    readout(el, "elbo", "ELBO"),
+    readout(el, "gap", "gap, D_{KL}(q \u2016 p(z | x))"),
+    readout(el, "log_marginal", "ELBO + gap = log p(x)")
+  ];
+  const plots = row(el, "vae-panel__figures");
+  const left = figure(plots, look, {
+    label: "The densities over z of the prior, the posterior p(z | x) and q = N(\u03BC, \u03C3\xB2)",
+    height: 260,
+    legend: [["prior p(z)", "p", "dash"], ["posterior p(z | x)", "posterior"], ["q = N(\u03BC, \u03C3\xB2)", "q"]]
+  });
+  const right = figure(plots, look, {
+    label: "One bar, minus the ELBO: a fixed grey part, minus log p(x), and the gap on top in red",
+    height: 260,
+    legend: [["\u2212log p(x)", "evidence", "box"], ["gap", "gap", "box"]]
+  });
   const zs = Array.from({ length: 801 }, (_, i) => -4 + 8 * i / 800);
   const post = posterior(weight, bias, noiseStd, x);
   const prior = zs.map((z) => normalPdf(z, 0, 1));
   const posteriorDensity = zs.map((z) => normalPdf(z, post.mean, post.sigma));
-  function draw() {
+  draw = () => {
     const m = model.get("mu");
     const s = model.get("sigma");
     mu.show(m);
     sigma.show(s);
     const terms = elboTerms(weight, bias, noiseStd, x, m, s);
-    texts[0].show(`ELBO = ${terms.elbo.toFixed(3)} nats`, terms.elbo);
-    texts[1].show(`gap, D_KL(q \u2016 p(z | x)) = ${terms.gap.toFixed(3)} nats`, terms.gap);
-    texts[2].show(`ELBO + gap = log p(x) = ${terms.logMarginal.toFixed(3)} nats`, terms.logMarginal);
+    texts[0].show(`${number(terms.elbo)} nats`, terms.elbo);
+    texts[1].show(`${number(terms.gap)} nats`, terms.gap);
+    texts[2].show(`${number(terms.logMarginal)} nats`, terms.logMarginal);
     const q = zs.map((z) => normalPdf(z, m, s));
     const top = 1.1 * Math.max(...q, ...posteriorDensity);
     let { sx, sy } = axes(left, [-4, 4], [0, top], "z", "density");
-    line(left.context, zs, prior, sx, sy, P_COLOR);
-    line(left.context, zs, posteriorDensity, sx, sy, POSTERIOR_COLOR);
-    line(left.context, zs, q, sx, sy, Q_COLOR);
-    legend(
-      left,
-      [["prior p(z)", P_COLOR], ["posterior p(z | x)", POSTERIOR_COLOR], ["q = N(\u03BC, \u03C3\xB2)", Q_COLOR]],
-      left.width - 140
-    );
+    line(left, zs, posteriorDensity, sx, sy, "posterior");
+    line(left, zs, q, sx, sy, "q");
+    line(left, zs, prior, sx, sy, "p", 2, [6, 4]);
     const evidence = -terms.logMarginal;
     const loss = -terms.elbo;
-    ({ sx, sy } = axes(right, [-0.5, 1.9], [0, Math.max(1.25 * loss, 1.6 * evidence)], "", "nats"));
-    const r = right.context;
+    ({ sx, sy } = axes(right, [-0.5, 1.9], [0, Math.max(1.25 * loss, 1.6 * evidence)], "", "nats", { xTicks: false }));
+    const c = right.context;
     const x0 = sx(-0.35);
     const x1 = sx(0.35);
-    r.fillStyle = EVIDENCE_COLOR;
-    r.fillRect(x0, sy(evidence), x1 - x0, sy(0) - sy(evidence));
-    r.fillStyle = GAP_COLOR;
-    r.fillRect(x0, sy(loss), x1 - x0, sy(evidence) - sy(loss));
-    line(r, [-0.5, 1.9], [evidence, evidence], sx, sy, "#000", 1, [5, 4]);
-    r.fillStyle = INK;
-    r.font = FONT;
-    r.textAlign = "center";
-    r.textBaseline = "bottom";
-    r.fillText(loss.toFixed(2), sx(0), sy(loss) - 2);
-    r.textBaseline = "top";
-    r.fillText("\u2212ELBO", sx(0), right.height - right.bottom + 3);
-    legend(right, [["\u2212log p(x)", EVIDENCE_COLOR], ["gap", GAP_COLOR]], sx(0.55));
-  }
+    c.fillStyle = look.colors.evidence;
+    c.fillRect(x0, sy(evidence), x1 - x0, sy(0) - sy(evidence));
+    c.fillStyle = look.colors.gap;
+    c.fillRect(x0, sy(loss), x1 - x0, sy(evidence) - sy(loss));
+    line(right, [-0.5, 1.9], [evidence, evidence], sx, sy, "ink", 1, [5, 4]);
+    note(right, `\u2212log p(x) = ${number(evidence)}`, sx(0.45), sy(evidence) + 16, "left");
+    note(right, number(loss), sx(0), sy(loss) - 3);
+    note(right, "\u2212ELBO", sx(0), right.height - right.bottom + 19);
+  };
   model.on("change:mu", draw);
   model.on("change:sigma", draw);
   draw();
@@ -306,6 +498,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:mu", draw);
     model.off("change:sigma", draw);
+    look.stop();
   };
 }
 var elbo_default = { render };

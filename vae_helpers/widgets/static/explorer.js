@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/pad.js src/plot.js src/send.js (sha256 99536d2e62072e276e3c54f14418075c7e65ae5b7953afcdc6a60b3c5724c54e): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/ticks.js (sha256 512eaceec8ece4564e4227e7952fe2265ff98ee74b4c5b6471b0e9de78f176ed): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/panel.css src/panels.js src/plot.js src/send.js (sha256 9489a6f3782c3cb87b5992e35792c43323eb3fdbd89c3ab376d8823d613c8b31): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 2530fd0a97265d9333c6711edcc85b7024dfd05ee43cc48caac42e1b37a7a403): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -52,62 +52,262 @@ function klMonteCarlo(mu, logVar, epsilon) {
   return { estimate, standardError: Math.sqrt(squares / (n - 1)) / Math.sqrt(n) };
 }
 
+// src/mathtext.js
+var LETTER = /\p{L}/u;
+function mathRuns(label) {
+  const runs = [];
+  const push = (text, italic, sub) => {
+    const last = runs[runs.length - 1];
+    if (last && last.italic === italic && last.sub === sub) last.text += text;
+    else runs.push({ text, italic, sub });
+  };
+  let i = 0;
+  while (i < label.length) {
+    if (label[i] === "_") {
+      const close = label[i + 1] === "{" ? label.indexOf("}", i) : i + 1;
+      if (close < 0) throw new Error(`mathRuns: unclosed _{ in ${JSON.stringify(label)}`);
+      push(label[i + 1] === "{" ? label.slice(i + 2, close) : label[i + 1], false, true);
+      i = close + 1;
+      continue;
+    }
+    if (LETTER.test(label[i])) {
+      let j = i;
+      while (j < label.length && LETTER.test(label[j])) j++;
+      const word = label.slice(i, j);
+      push(word, [...word].length === 1, false);
+      i = j;
+      continue;
+    }
+    push(label[i], false, false);
+    i++;
+  }
+  return runs;
+}
+function writeMath(parent, label) {
+  for (const { text, italic, sub } of mathRuns(label)) {
+    if (!italic && !sub) parent.append(document.createTextNode(text));
+    else {
+      const node = document.createElement(sub ? "sub" : "i");
+      node.textContent = text;
+      parent.append(node);
+    }
+  }
+  return parent;
+}
+
+// src/ticks.js
+var MANTISSAS = [1, 2, 5];
+function multiples(low, high, step) {
+  return Math.floor(high / step + 1e-9) - Math.ceil(low / step - 1e-9) + 1;
+}
+function roundStep(low, high, most = 6) {
+  const span = high - low;
+  if (!(span > 0) || !Number.isFinite(span)) throw new Error(`roundStep: need low < high, got [${low}, ${high}]`);
+  for (let power = Math.floor(Math.log10(span / Math.max(most, 1))) - 1; ; power++) {
+    for (const mantissa of MANTISSAS) {
+      const step = mantissa * 10 ** power;
+      if (multiples(low, high, step) <= most) return step;
+    }
+  }
+}
+function roundTicks(low, high, most = 6) {
+  const step = roundStep(low, high, most);
+  const ticks = [];
+  for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9 * step; k++) {
+    ticks.push(Number((k * step).toPrecision(12)) + 0);
+  }
+  return ticks;
+}
+function tickText(value, step) {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const text = Math.abs(value).toFixed(decimals);
+  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
+}
+
 // src/plot.js
-var P_COLOR = "#1f77b4";
-var Q_COLOR = "#ff7f0e";
-var INK = "#222";
-var FONT = "12px sans-serif";
+var FONT_SIZE = 13;
+var COLOR_NAMES = [
+  "ink",
+  "muted",
+  "grid",
+  "background",
+  "p",
+  "q",
+  "posterior",
+  "gap",
+  "evidence",
+  "entropy",
+  "cross-entropy",
+  "kl",
+  "reverse-kl",
+  "error"
+];
 function element(tag, className = "", attributes = {}) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   return node;
 }
-function row(parent) {
-  const div = element("div", "vae-panel__row");
+function number(value, decimals = 3) {
+  const text = Math.abs(value).toFixed(decimals);
+  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
+}
+function row(parent, className = "vae-panel__row") {
+  const div = element("div", className);
   parent.append(div);
   return div;
 }
-function makeCanvas(parent, width, height, label) {
-  const canvas = element("canvas", "vae-panel__plot", { role: "img", "aria-label": label });
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  canvas.style.width = `${width}px`;
-  parent.append(canvas);
-  const context = canvas.getContext("2d");
-  context.scale(ratio, ratio);
-  return { canvas, context, width, height, left: 48, right: 10, top: 12, bottom: 34 };
+function themed(el, redraw) {
+  const look = { colors: {}, font: "sans-serif", generation: 0, stop: null };
+  const read = () => {
+    const style = getComputedStyle(el);
+    for (const name of COLOR_NAMES) look.colors[name] = style.getPropertyValue(`--vae-${name}`).trim();
+    look.font = style.fontFamily || "sans-serif";
+  };
+  read();
+  let width = el.clientWidth;
+  let pending = false;
+  const again = (reread) => {
+    if (reread) read();
+    look.generation++;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      redraw();
+    });
+  };
+  const themeObserver = new MutationObserver(() => again(true));
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-mode", "class", "style"] });
+  if (document.body) themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const onScheme = () => again(true);
+  dark.addEventListener("change", onScheme);
+  const sizeObserver = new ResizeObserver(() => {
+    if (el.clientWidth !== width) {
+      width = el.clientWidth;
+      again(false);
+    }
+  });
+  sizeObserver.observe(el);
+  look.stop = () => {
+    themeObserver.disconnect();
+    sizeObserver.disconnect();
+    dark.removeEventListener("change", onScheme);
+  };
+  return look;
 }
-function axes(plot, xRange, yRange, xLabel, yLabel) {
-  const { context: c, width, height, left, right, top, bottom } = plot;
-  c.clearRect(0, 0, width, height);
+function figure(parent, look, { label, height, legend = [] }) {
+  const box = element("figure", "vae-panel__figure");
+  if (legend.length) {
+    const list = element("ul", "vae-panel__legend");
+    for (const [name, color, mark = "line"] of legend) {
+      const item = element("li");
+      const swatch = element("span", `vae-panel__swatch vae-panel__swatch--${mark}`, { "aria-hidden": "true" });
+      swatch.style.setProperty("--swatch", `var(--vae-${color})`);
+      item.append(swatch, writeMath(element("span"), name));
+      list.append(item);
+    }
+    box.append(list);
+  }
+  const canvas = element("canvas", "vae-panel__plot", { role: "img", "aria-label": label });
+  canvas.style.height = `${height}px`;
+  box.append(canvas);
+  parent.append(box);
+  return { canvas, context: canvas.getContext("2d"), width: 0, ratio: 1, generation: -1, height, left: 52, right: 12, top: 14, bottom: 40, look };
+}
+function fit(plot) {
+  const { canvas, height, look } = plot;
+  if (plot.generation !== look.generation) {
+    plot.generation = look.generation;
+    const width = Math.max(canvas.clientWidth, 120);
+    const ratio = window.devicePixelRatio || 1;
+    if (plot.width !== width || plot.ratio !== ratio) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      Object.assign(plot, { width, ratio });
+    }
+  }
+  plot.context.setTransform(plot.ratio, 0, 0, plot.ratio, 0, 0);
+  plot.context.clearRect(0, 0, plot.width, height);
+}
+function mathText(plot, label, x, y, align = "center", size = FONT_SIZE) {
+  const c = plot.context;
+  const runs = mathRuns(label).map((run) => {
+    const px = run.sub ? Math.round(size * 0.75) : size;
+    const font = `${run.italic ? "italic " : ""}${px}px ${plot.look.font}`;
+    c.font = font;
+    return { ...run, font, width: c.measureText(run.text).width };
+  });
+  const total = runs.reduce((sum, run) => sum + run.width, 0);
+  let at = align === "center" ? x - total / 2 : align === "right" ? x - total : x;
+  c.textAlign = "left";
+  c.textBaseline = "alphabetic";
+  for (const run of runs) {
+    c.font = run.font;
+    c.fillText(run.text, at, run.sub ? y + size * 0.3 : y);
+    at += run.width;
+  }
+}
+function axes(plot, xRange, yRange, xLabel, yLabel, { xTicks = true } = {}) {
+  fit(plot);
+  const { context: c, width, height, left, right, top, bottom, look } = plot;
+  const { ink, muted, grid } = look.colors;
   const sx = (x) => left + (x - xRange[0]) / (xRange[1] - xRange[0]) * (width - left - right);
   const sy = (y) => height - bottom - (y - yRange[0]) / (yRange[1] - yRange[0]) * (height - top - bottom);
-  c.strokeStyle = "#444";
+  const yMost = Math.max(3, Math.min(6, Math.floor((height - top - bottom) / 34)));
+  const yTicks = roundTicks(yRange[0], yRange[1], yMost);
+  const yStep = roundStep(yRange[0], yRange[1], yMost);
   c.lineWidth = 1;
+  c.strokeStyle = grid;
   c.beginPath();
-  c.moveTo(left, top);
-  c.lineTo(left, height - bottom);
-  c.lineTo(width - right, height - bottom);
+  for (const y of yTicks) {
+    const at = Math.round(sy(y)) + 0.5;
+    c.moveTo(left, at);
+    c.lineTo(width - right, at);
+  }
   c.stroke();
-  c.fillStyle = INK;
-  c.font = FONT;
-  c.textAlign = "center";
-  c.textBaseline = "alphabetic";
-  c.fillText(xLabel, (left + width - right) / 2, height - 4);
-  c.save();
-  c.translate(12, (top + height - bottom) / 2);
-  c.rotate(-Math.PI / 2);
-  c.fillText(yLabel, 0, 0);
-  c.restore();
+  c.fillStyle = ink;
+  c.font = `${FONT_SIZE}px ${look.font}`;
   c.textAlign = "right";
   c.textBaseline = "middle";
-  for (const y of [yRange[0], (yRange[0] + yRange[1]) / 2, yRange[1]]) c.fillText(y.toFixed(2), left - 4, sy(y));
+  for (const y of yTicks) c.fillText(tickText(y, yStep), left - 6, sy(y));
+  plot.canvas.dataset.yTicks = JSON.stringify(yTicks);
+  if (xTicks) {
+    const most = Math.max(3, Math.min(9, Math.floor((width - left - right) / 45)));
+    const ticks = roundTicks(xRange[0], xRange[1], most);
+    const step = roundStep(xRange[0], xRange[1], most);
+    c.strokeStyle = muted;
+    c.beginPath();
+    for (const x of ticks) {
+      const at = Math.round(sx(x)) + 0.5;
+      c.moveTo(at, height - bottom);
+      c.lineTo(at, height - bottom + 4);
+    }
+    c.stroke();
+    c.textAlign = "center";
+    c.textBaseline = "top";
+    for (const x of ticks) c.fillText(tickText(x, step), sx(x), height - bottom + 6);
+    plot.canvas.dataset.xTicks = JSON.stringify(ticks);
+  }
+  c.strokeStyle = muted;
+  c.beginPath();
+  c.moveTo(left + 0.5, top);
+  c.lineTo(left + 0.5, height - bottom + 0.5);
+  c.lineTo(width - right, height - bottom + 0.5);
+  c.stroke();
+  c.fillStyle = ink;
+  if (xLabel) mathText(plot, xLabel, (left + width - right) / 2, height - 4);
+  c.save();
+  c.translate(FONT_SIZE + 1, (top + height - bottom) / 2);
+  c.rotate(-Math.PI / 2);
+  mathText(plot, yLabel, 0, 0);
+  c.restore();
   return { sx, sy };
 }
-function line(c, xs, ys, sx, sy, color, width = 2, dash = []) {
-  c.strokeStyle = color;
+function line(plot, xs, ys, sx, sy, color, width = 2, dash = []) {
+  const c = plot.context;
+  c.strokeStyle = plot.look.colors[color];
   c.lineWidth = width;
   c.setLineDash(dash);
   c.beginPath();
@@ -115,39 +315,37 @@ function line(c, xs, ys, sx, sy, color, width = 2, dash = []) {
   c.stroke();
   c.setLineDash([]);
 }
-function bars(c, heights, sx, sy, colors, barWidth, offset = 0) {
+function bars(plot, heights, sx, sy, colors, barWidth, offset = 0) {
+  const c = plot.context;
   heights.forEach((height, i) => {
-    c.fillStyle = Array.isArray(colors) ? colors[i] : colors;
+    c.fillStyle = plot.look.colors[Array.isArray(colors) ? colors[i] : colors];
     const x0 = sx(i + offset - barWidth / 2);
     const x1 = sx(i + offset + barWidth / 2);
     c.fillRect(x0, sy(Math.max(height, 0)), x1 - x0, Math.abs(sy(height) - sy(0)));
   });
 }
-function tickLabels(plot, labels, sx) {
+function mathWidth(plot, label, size) {
   const c = plot.context;
-  c.fillStyle = INK;
-  c.font = FONT;
-  c.textAlign = "center";
-  c.textBaseline = "top";
-  labels.forEach((label, i) => c.fillText(label, sx(i), plot.height - plot.bottom + 3));
+  return mathRuns(label).reduce((sum, run) => {
+    c.font = `${run.italic ? "italic " : ""}${run.sub ? Math.round(size * 0.75) : size}px ${plot.look.font}`;
+    return sum + c.measureText(run.text).width;
+  }, 0);
 }
-function legend(plot, entries, x0, swatchHeight = 8) {
-  const c = plot.context;
-  c.font = FONT;
-  c.textAlign = "left";
-  c.textBaseline = "middle";
-  entries.forEach(([name, color], i) => {
-    c.fillStyle = color;
-    c.fillRect(x0, 20 + 16 * i - swatchHeight / 2, 12, swatchHeight);
-    c.fillStyle = INK;
-    c.fillText(name, x0 + 16, 20 + 16 * i);
-  });
+function tickLabels(plot, labels, sx) {
+  const room = labels.length > 1 ? Math.abs(sx(1) - sx(0)) - 8 : Infinity;
+  const widest = Math.max(...labels.map((label) => mathWidth(plot, label, FONT_SIZE)));
+  const size = widest > room ? Math.max(10, Math.floor(FONT_SIZE * room / widest)) : FONT_SIZE;
+  plot.context.fillStyle = plot.look.colors.ink;
+  labels.forEach((label, i) => mathText(plot, label, sx(i), plot.height - plot.bottom + 6 + size, "center", size));
+}
+function note(plot, label, x, y, align = "center") {
+  plot.context.fillStyle = plot.look.colors.ink;
+  mathText(plot, label, x, y, align);
 }
 function slider(parent, model, { label, trait, index, onInput }) {
   const [min, max, step] = model.get("ranges")[trait];
   const control = element("label", "vae-panel__control");
-  const name = element("span", "vae-panel__name");
-  name.textContent = label;
+  const name = writeMath(element("span", "vae-panel__name"), label);
   const input = element("input", "", { type: "range", min, max, step, "data-lm-suppress-shortcuts": "true" });
   input.dataset.trait = trait;
   if (index !== void 0) input.dataset.index = String(index);
@@ -160,17 +358,21 @@ function slider(parent, model, { label, trait, index, onInput }) {
     show(current) {
       input.value = String(current);
       input.dataset.value = String(current);
-      shown.textContent = current.toFixed(2);
+      shown.textContent = number(current, 2);
     }
   };
 }
-function readout(parent, quantity) {
+function readout(parent, quantity, label = "") {
   const output = element("output", "vae-panel__readout", { "data-quantity": quantity });
+  const shown = element("span");
+  if (label) writeMath(output, `${label} = `);
+  output.append(shown);
   parent.append(output);
   return {
     output,
     show(text, value) {
-      output.textContent = text;
+      shown.replaceChildren();
+      writeMath(shown, text);
       output.dataset.value = String(value);
     }
   };
@@ -253,39 +455,51 @@ function setTrait(model, name, value) {
 }
 
 // src/panels.js
-var QUANTITY_COLORS = ["#7f7f7f", "#9467bd", "#d62728", "#e377c2"];
+function follow(model, traits, look, draw) {
+  for (const trait of traits) model.on(`change:${trait}`, draw);
+  draw();
+  return () => {
+    for (const trait of traits) model.off(`change:${trait}`, draw);
+    look.stop();
+  };
+}
 function renderCoin(model, el) {
+  let draw = () => {
+  };
+  const look = themed(el, () => draw());
   const base = model.get("base");
   const control = slider(el, model, { label: "bias \u03B8", trait: "bias", onInput: (value) => setTrait(model, "bias", value) });
   const text = readout(el, "entropy");
-  const plot = makeCanvas(el, 480, 260, "The entropy of a coin against its bias, with a dot at the slider's bias");
+  const plots = row(el, "vae-panel__figures vae-panel__figures--single");
+  const plot = figure(plots, look, { label: "The entropy of a coin against its bias, with a dot at the slider's bias", height: 260 });
   const biases = Array.from({ length: 201 }, (_, i) => i / 200);
   const curve = biases.map((b) => entropy([b, 1 - b], base));
   const top = Math.log(2) / Math.log(base);
-  function draw() {
+  draw = () => {
     const bias = model.get("bias");
     const h = entropy([bias, 1 - bias], base);
     control.show(bias);
     text.show(`H(${bias.toFixed(2)}) = ${h.toFixed(3)} ${unit(base)}`, h);
-    const { sx, sy } = axes(plot, [0, 1], [0, 1.05 * top], "bias \u03B8 = P(heads)", `H(\u03B8), ${unit(base)}`);
-    line(plot.context, biases, curve, sx, sy, "#999");
+    const { sx, sy } = axes(plot, [0, 1], [0, 1.1 * top], "bias \u03B8 = P(heads)", `H(\u03B8), ${unit(base)}`);
+    line(plot, biases, curve, sx, sy, "muted");
     const c = plot.context;
-    c.fillStyle = P_COLOR;
+    c.fillStyle = look.colors.p;
     c.beginPath();
     c.arc(sx(bias), sy(h), 6, 0, 2 * Math.PI);
     c.fill();
-  }
-  model.on("change:bias", draw);
-  draw();
-  return () => model.off("change:bias", draw);
+  };
+  return follow(model, ["bias"], look, draw);
 }
 var QUANTITIES = [
-  ["entropy", "H(p)"],
-  ["cross_entropy", "H(p, q)"],
-  ["kl", "D_KL(p \u2016 q)"],
-  ["reverse_kl", "D_KL(q \u2016 p)"]
+  ["entropy", "H(p)", "entropy"],
+  ["cross_entropy", "H(p, q)", "cross-entropy"],
+  ["kl", "D_{KL}(p \u2016 q)", "kl"],
+  ["reverse_kl", "D_{KL}(q \u2016 p)", "reverse-kl"]
 ];
 function renderDistributions(model, el) {
+  let draw = () => {
+  };
+  const look = themed(el, () => draw());
   const base = model.get("base");
   const weights = { p: () => model.get("p_weights"), q: () => model.get("q_weights") };
   const n = weights.p().length;
@@ -313,12 +527,16 @@ function renderDistributions(model, el) {
       })
     );
   }
-  const texts = QUANTITIES.map(([key]) => readout(el, key));
-  const plots = row(el);
-  const left = makeCanvas(plots, 340, 250, "Bar chart of the probabilities of p and q for each outcome");
-  const right = makeCanvas(plots, 360, 250, "Bar chart of H(p), H(p, q) and the KL divergences both ways");
+  const texts = QUANTITIES.map(([key, label]) => readout(el, key, label));
+  const plots = row(el, "vae-panel__figures vae-panel__figures--even");
+  const left = figure(plots, look, {
+    label: "Bar chart of the probabilities of p and q for each outcome",
+    height: 250,
+    legend: [["p", "p", "box"], ["q", "q", "box"]]
+  });
+  const right = figure(plots, look, { label: "Bar chart of H(p), H(p, q) and the KL divergences both ways", height: 250 });
   const maxEntropy = Math.log(n) / Math.log(base);
-  function draw() {
+  draw = () => {
     const pWeights = weights.p();
     const qWeights = weights.q();
     pWeights.forEach((w, i) => sliders.p[i].show(w));
@@ -326,42 +544,39 @@ function renderDistributions(model, el) {
     const p = normalise(pWeights);
     const q = normalise(qWeights);
     const values = [entropy(p, base), crossEntropy(p, q, base), klDivergence(p, q, base), klDivergence(q, p, base)];
-    QUANTITIES.forEach(([, label], i) => texts[i].show(`${label} = ${values[i].toFixed(3)} ${unit(base)}`, values[i]));
-    let { sx, sy } = axes(left, [-0.5, n - 0.5], [0, 1], "outcome", "probability");
-    bars(left.context, p, sx, sy, P_COLOR, 0.4, -0.2);
-    bars(left.context, q, sx, sy, Q_COLOR, 0.4, 0.2);
+    QUANTITIES.forEach((_, i) => texts[i].show(`${number(values[i])} ${unit(base)}`, values[i]));
+    let { sx, sy } = axes(left, [-0.5, n - 0.5], [0, 1], "outcome", "probability", { xTicks: false });
+    bars(left, p, sx, sy, "p", 0.4, -0.2);
+    bars(left, q, sx, sy, "q", 0.4, 0.2);
     tickLabels(left, outcomes, sx);
-    legend(left, [["p", P_COLOR], ["q", Q_COLOR]], left.width - 50, 10);
     const finite = values.filter(Number.isFinite);
-    const top = 1.15 * Math.max(...finite, maxEntropy);
-    ({ sx, sy } = axes(right, [-0.5, 3.5], [0, top], "", unit(base)));
-    bars(right.context, values, sx, sy, QUANTITY_COLORS, 0.7);
+    const top = 1.2 * Math.max(...finite, maxEntropy);
+    ({ sx, sy } = axes(right, [-0.5, 3.5], [0, top], "", unit(base), { xTicks: false }));
+    bars(right, values.map((v) => Number.isFinite(v) ? v : top), sx, sy, QUANTITIES.map(([, , color]) => color), 0.7);
     tickLabels(right, QUANTITIES.map(([, label]) => label), sx);
-    const r = right.context;
-    r.fillStyle = INK;
-    r.textAlign = "center";
-    r.textBaseline = "bottom";
-    values.forEach((value, i) => r.fillText(value.toFixed(3), sx(i), sy(value) - 2));
-  }
-  model.on("change:p_weights", draw);
-  model.on("change:q_weights", draw);
-  draw();
-  return () => {
-    model.off("change:p_weights", draw);
-    model.off("change:q_weights", draw);
+    values.forEach((value, i) => note(right, Number.isFinite(value) ? value.toFixed(3) : "\u221E", sx(i), sy(Math.min(value, top)) - 3));
   };
+  return follow(model, ["p_weights", "q_weights"], look, draw);
 }
 function renderGaussianKL(model, el) {
+  let draw = () => {
+  };
+  const look = themed(el, () => draw());
   const controls = row(el);
   const mu = slider(controls, model, { label: "\u03BC", trait: "mu", onInput: (value) => setTrait(model, "mu", value) });
   const sigma = slider(controls, model, { label: "\u03C3", trait: "sigma", onInput: (value) => setTrait(model, "sigma", value) });
-  const [closedText, estimateText] = ["kl_closed_form", "kl_estimate"].map((key) => readout(el, key));
-  const plots = row(el);
-  const left = makeCanvas(plots, 420, 250, "The densities of p = N(0, 1) and of q = N(\u03BC, \u03C3\xB2)");
-  const right = makeCanvas(plots, 280, 250, "The KL divergence of q from p: closed form and Monte Carlo estimate");
+  const closedText = readout(el, "kl_closed_form", "closed form, D_{KL}(q \u2016 p)");
+  const estimateText = readout(el, "kl_estimate", "Monte Carlo estimate");
+  const plots = row(el, "vae-panel__figures");
+  const left = figure(plots, look, {
+    label: "The densities of p = N(0, 1) and of q = N(\u03BC, \u03C3\xB2)",
+    height: 250,
+    legend: [["p = N(0, 1)", "p"], ["q = N(\u03BC, \u03C3\xB2)", "q"]]
+  });
+  const right = figure(plots, look, { label: "The KL divergence of q from p: closed form and Monte Carlo estimate", height: 250 });
   const xs = Array.from({ length: 601 }, (_, i) => -6 + 12 * i / 600);
   const pDensity = xs.map((x) => normalPdf(x, 0, 1));
-  function draw() {
+  draw = () => {
     const m = model.get("mu");
     const s = model.get("sigma");
     const draws = model.get("draws");
@@ -370,41 +585,25 @@ function renderGaussianKL(model, el) {
     const logVar = 2 * Math.log(s);
     const closed = klToStandardNormal([m], [logVar]) + 0;
     const { estimate, standardError } = klMonteCarlo(m, logVar, draws);
-    closedText.show(`closed form: D_KL(q \u2016 p) = ${closed.toFixed(3)} nats`, closed);
-    estimateText.show(
-      `Monte Carlo (${draws.length} draws): ${estimate.toFixed(3)} \xB1 ${standardError.toFixed(3)} nats`,
-      estimate
-    );
+    closedText.show(`${number(closed)} nats`, closed);
+    estimateText.show(`${number(estimate)} \xB1 ${standardError.toFixed(3)} nats (${draws.length} draws)`, estimate);
     estimateText.output.dataset.standardError = String(standardError);
     const qDensity = xs.map((x) => normalPdf(x, m, s));
     const top = 1.1 * Math.max(...qDensity, ...pDensity);
     let { sx, sy } = axes(left, [-6, 6], [0, top], "x", "density");
-    line(left.context, xs, pDensity, sx, sy, P_COLOR);
-    line(left.context, xs, qDensity, sx, sy, Q_COLOR);
-    legend(left, [["p = N(0, 1)", P_COLOR], ["q = N(\u03BC, \u03C3\xB2)", Q_COLOR]], left.width - 110, 3);
+    line(left, xs, pDensity, sx, sy, "p");
+    line(left, xs, qDensity, sx, sy, "q");
     const low = estimate - 2 * standardError;
     const high = estimate + 2 * standardError;
-    const yRange = [Math.min(0, low) * 1.2, 1.2 * Math.max(high, closed, 0.1)];
-    ({ sx, sy } = axes(right, [-0.5, 1.5], yRange, "", "D_KL(q \u2016 p), nats"));
-    bars(right.context, [closed, estimate], sx, sy, ["#d62728", "#7f7f7f"], 0.6);
+    const yRange = [Math.min(0, low) * 1.2, 1.25 * Math.max(high, closed, 0.1)];
+    ({ sx, sy } = axes(right, [-0.5, 1.5], yRange, "", "D_{KL}(q \u2016 p), nats", { xTicks: false }));
+    bars(right, [closed, estimate], sx, sy, ["kl", "evidence"], 0.6);
     tickLabels(right, ["closed form", "Monte Carlo"], sx);
-    const r = right.context;
-    line(r, [1, 1], [low, high], sx, sy, "#000", 2);
-    r.fillStyle = INK;
-    r.textAlign = "center";
-    r.textBaseline = "bottom";
-    r.fillText(closed.toFixed(3), sx(0), sy(Math.max(closed, 0)) - 2);
-    r.fillText(estimate.toFixed(3), sx(1), sy(Math.max(high, 0)) - 2);
-  }
-  model.on("change:mu", draw);
-  model.on("change:sigma", draw);
-  model.on("change:draws", draw);
-  draw();
-  return () => {
-    model.off("change:mu", draw);
-    model.off("change:sigma", draw);
-    model.off("change:draws", draw);
+    line(right, [1, 1], [low, high], sx, sy, "ink", 2);
+    note(right, number(closed), sx(0), sy(Math.max(closed, 0)) - 3);
+    note(right, number(estimate), sx(1), sy(Math.max(high, 0)) - 3);
   };
+  return follow(model, ["mu", "sigma", "draws"], look, draw);
 }
 var PANELS = { coin: renderCoin, distributions: renderDistributions, gaussian_kl: renderGaussianKL };
 function render({ model, el }) {
