@@ -337,7 +337,9 @@ def kl_per_dimension(encoder, x: ArrayLike) -> np.ndarray:
 
     The entries add up to the model's mean KL term. A dimension whose KL is near 0 has a
     posterior equal to the prior for every image: it carries no information about the
-    image, and the decoder ignores it (*posterior collapse*). Shape ``(latent_dim,)``.
+    image (*posterior collapse*). Whether the decoder has learned to ignore it is a separate
+    question: redraw that coordinate and measure how the decoded images change.
+    Shape ``(latent_dim,)``.
 
     Raises
     ------
