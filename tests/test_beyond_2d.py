@@ -24,7 +24,7 @@ from vae_helpers.data import load_mnist
 from vae_helpers.gaussian import kl_to_standard_normal
 from vae_helpers.model import build_decoder, build_encoder, decode, encode, negative_elbo
 from vae_helpers.model import load_pretrained
-from vae_helpers.train import EVALUATION_SEED, TrainingConfig, train_vae
+from vae_helpers.train import EVALUATION_SEED, N_VALIDATION, TrainingConfig, train_vae
 
 
 def test_active_units_count_the_dimensions_whose_posterior_means_vary_more_than_the_threshold():
@@ -142,7 +142,7 @@ def test_each_shipped_binarized_model_is_what_its_name_and_metadata_say(name):
     for key, value in _expected_settings(name).items():
         assert training[key] == value, (name, key)
     assert metadata["data"]["binarization"]["evaluation_seed"] == EVALUATION_SEED
-    assert metadata["data"]["n_test"] == 10000 and metadata["data"]["n_validation"] == 10000
+    assert metadata["data"]["n_test"] == 10000 and metadata["data"]["n_validation"] == N_VALIDATION
     assert len(metadata["validation_negative_elbo_by_epoch"]) == training["epochs"]
     likelihood = benchmark_result("binarized_likelihood")["models"][name]
     assert likelihood["subset"]["importance_samples"] == 500 and likelihood["subset"]["images"] == 1000
