@@ -193,6 +193,41 @@ def test_the_command_line_trains_on_the_training_images_less_a_stratified_valida
     assert 0 < data["validation_negative_elbo_nats"] < 784 * np.log(2)  # better than a coin flip per pixel
 
 
+def test_a_continued_run_starts_from_the_earlier_weights_and_records_them(tmp_path):
+    from vae_helpers.data import load_mnist
+    from vae_helpers.model import load_pretrained, negative_elbo
+    from vae_helpers.pretrained import pretrained_metadata
+    from vae_helpers.train import main
+
+    shape = ["--data", "bundled", "--binarize", "--latent-dim", "3", "--hidden", "16", "--validation", "500"]
+    main([*shape, "--epochs", "1", "--output", str(tmp_path / "first")])
+    main([*shape, "--epochs", "1", "--learning-rate", "1e-12", "--seed", "1",
+          "--continue-from", str(tmp_path / "first"), "--output", str(tmp_path / "second")])
+    first, second = (pretrained_metadata(tmp_path / name) for name in ("first", "second"))
+    assert second["continued_from"]["sha256"] == first["sha256"]
+    assert second["continued_from"]["training"] == first["training"]
+    # Its learning curve is the earlier run's, then its own epoch.
+    assert second["validation_negative_elbo_by_epoch"][:1] == first["validation_negative_elbo_by_epoch"]
+    assert len(second["validation_negative_elbo_by_epoch"]) == 2
+    # A learning rate of 1e-12 leaves the weights where the first run left them: they were loaded.
+    (x, _), _ = load_mnist("bundled")
+    models = [load_pretrained(tmp_path / name) for name in ("first", "second")]
+    before, after = (negative_elbo(encoder, decoder, x[:200], seed=0) for encoder, decoder in models)
+    assert after == pytest.approx(before, abs=1e-3)
+
+
+def test_a_run_cannot_continue_a_model_of_another_shape(tmp_path):
+    from vae_helpers.train import main
+
+    shape = ["--data", "bundled", "--binarize", "--hidden", "16", "--validation", "500", "--epochs", "1"]
+    main([*shape, "--latent-dim", "3", "--output", str(tmp_path / "first")])
+    run = run_command(*shape, "--latent-dim", "4", "--continue-from", str(tmp_path / "first"), "--output", str(tmp_path / "second"))
+    assert run.returncode == 2 and "'latent_dim': 3" in run.stderr and "'latent_dim': 4" in run.stderr, run.stderr
+    missing = run_command(*shape, "--continue-from", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "--continue-from" in missing.stderr and "Traceback" not in missing.stderr
+    assert not (tmp_path / "second").exists()
+
+
 # --- Bad settings refused before training, divergence stopped at once (issue 31) ---------------
 
 import subprocess

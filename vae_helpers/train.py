@@ -176,6 +176,7 @@ def train_vae(
     callbacks: list | None = None,
     y_train: np.ndarray | None = None,
     y_test: np.ndarray | None = None,
+    initial_weights: str | os.PathLike | None = None,
 ) -> tuple[VAE, keras.callbacks.History]:
     """Train a VAE on ``x_train`` with Adam and a cosine learning-rate decay.
 
@@ -184,7 +185,9 @@ def train_vae(
     late. ``x_test``, if given, is evaluated after every epoch (``val_`` metrics). The
     history also holds the ``learning_rate`` at the end of each epoch;
     ``callbacks`` are passed on to ``fit``. A ``config.conditional`` model also needs the
-    digits ``y_train`` (and ``y_test`` with ``x_test``).
+    digits ``y_train`` (and ``y_test`` with ``x_test``). ``initial_weights``, a weights file
+    of a model of ``config``'s shape, continues that model's training instead of starting
+    from fresh weights (the optimiser's state and the schedule start afresh).
 
     Raises
     ------
@@ -203,6 +206,8 @@ def train_vae(
         x_test = check_images(x_test, "x_test")
     keras.utils.set_random_seed(config.seed)  # also seeds the shuffling of each epoch
     vae = _build_vae(config, config.seed, beta=_beta_at(config, 0), free_bits=config.free_bits, binarize=config.binarize, seed=config.seed)
+    if initial_weights is not None:
+        vae.load_weights(initial_weights)
     if config.conditional:
         from vae_helpers.cvae import one_hot
 
@@ -495,6 +500,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--conditional", action="store_true", help="the conditional VAE of chapter 8: encoder and decoder also read the digit's label"
     )
+    parser.add_argument(
+        "--continue-from", type=Path, default=None, metavar="FOLDER",
+        help="start from the weights in FOLDER (a model of the same shape) instead of fresh ones; "
+        "the metadata records them and joins their validation curve to this run's",
+    )
     parser.add_argument("--data", choices=SOURCES, default="mnist", help="the data to train and measure on (default: mnist)")
     parser.add_argument(
         "--validation", type=_count, default=N_VALIDATION, metavar="N",
@@ -513,17 +523,20 @@ def main(argv: list[str] | None = None) -> None:
             raise ValueError("--importance-samples is for unconditional models (its bound reads no label): got it with --conditional")
     except ValueError as error:
         parser.error(str(error))
+    earlier = _earlier_run(parser, args.continue_from, config)
     if args.output is None:
         args.output = CONDITIONAL_DIR if config.conditional else PRETRAINED_DIR
     # The folder's lock is held from here to the end: a second run into it stops now, not after training.
     try:
         with writing_lock(args.output):
-            _train_and_write(parser, args, config)
+            _train_and_write(parser, args, config, *earlier)
     except PretrainedWeightsError as error:
         parser.exit(1, f"{parser.prog}: error: {error}\n")
 
 
-def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, config: TrainingConfig) -> None:
+def _train_and_write(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, config: TrainingConfig, initial_weights: Path | None, earlier: dict | None
+) -> None:
     (x_train, y_train), (x_test, y_test) = load_mnist(args.data)
     if args.validation >= len(x_train):
         parser.error(f"--validation must be smaller than the {len(x_train)} training images of {args.data!r}: got {args.validation}")
@@ -539,15 +552,23 @@ def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, 
         x_test = binarize(x_test, seed=EVALUATION_SEED)
         if x_validation is not None:
             x_validation = binarize(x_validation, seed=EVALUATION_SEED)
+    _check_same_data(parser, earlier, data)
     # A binarized model's learning curve is part of what it ships: the validation -ELBO per epoch.
     held_out = config.binarize or config.conditional
     vae, history = train_vae(
-        x_train, x_validation if held_out else None, config=config, verbose=2, y_train=y_train, y_test=y_validation if held_out else None
+        x_train, x_validation if held_out else None, config=config, verbose=2, y_train=y_train,
+        y_test=y_validation if held_out else None, initial_weights=initial_weights,
     )
     negative_elbo = _negative_elbo(vae, config)
     extra = {}
+    if earlier is not None:
+        extra["continued_from"] = {
+            "weights": initial_weights.name, "sha256": earlier["sha256"], "training": earlier["training"],
+            "held_out_negative_elbo_nats": earlier["held_out_negative_elbo_nats"],
+        }
     if held_out and x_validation is not None:
-        extra["validation_negative_elbo_by_epoch"] = [round(float(v), 3) for v in history.history["val_loss"]]
+        curve = [round(float(v), 3) for v in history.history["val_loss"]]
+        extra["validation_negative_elbo_by_epoch"] = (earlier or {}).get("validation_negative_elbo_by_epoch", []) + curve
     if x_validation is not None:
         data["validation_negative_elbo_nats"] = round(negative_elbo(x_validation, y_validation), 3)
     score = negative_elbo(x_test, y_test)
@@ -557,6 +578,35 @@ def _train_and_write(parser: argparse.ArgumentParser, args: argparse.Namespace, 
     print(f"held-out -ELBO: {score:.2f} nats; {weights.name} and its metadata written to {args.output}")
     if args.importance_samples:
         print(f"test -log p(x), {args.importance_samples} importance samples: {extra['negative_log_likelihood']['test_nats']:.2f} nats")
+
+
+#: What a continued run must share with the run it continues: the model's shape and its data.
+_SHAPE = ("latent_dim", "hidden", "depth", "activation", "binarize", "conditional")
+
+
+def _earlier_run(parser: argparse.ArgumentParser, folder: Path | None, config: TrainingConfig) -> tuple[Path | None, dict | None]:
+    """The weights file and metadata of ``--continue-from``'s run, checked against this one's shape."""
+    if folder is None:
+        return None, None
+    from vae_helpers.pretrained import verified_weights_path
+
+    try:
+        path, metadata = verified_weights_path(folder)
+    except PretrainedWeightsError as error:
+        parser.error(f"--continue-from: {error}")
+    # Settings older metadata lacks had their defaults (the conditional model came later).
+    earlier = {**asdict(TrainingConfig()), **metadata.get("training", {})}
+    differing = {name: earlier[name] for name in _SHAPE if earlier[name] != getattr(config, name)}
+    if differing:
+        parser.error(f"--continue-from {folder} holds a model with {differing}: this run's settings differ ({ {n: getattr(config, n) for n in differing} })")
+    return path, metadata
+
+
+def _check_same_data(parser: argparse.ArgumentParser, earlier: dict | None, data: dict) -> None:
+    """Refuse to continue a run that was trained on other images or another validation split."""
+    for name in ("source", "n_train", "validation_seed"):
+        if earlier is not None and earlier["data"].get(name) != data.get(name):
+            parser.error(f"--continue-from: that model was trained on other data ({name}: {earlier['data'].get(name)!r}, here {data.get(name)!r})")
 
 
 def _negative_elbo(vae: VAE, config: TrainingConfig):
