@@ -154,7 +154,7 @@ def test_the_unconditional_weights_are_refused_by_the_conditional_loader_and_bac
 
 def test_the_command_line_trains_the_conditional_model_into_its_folder(tmp_path):
     from vae_helpers.pretrained import pretrained_metadata
-    from vae_helpers.train import main
+    from vae_helpers.train_command import main
 
     main(["--conditional", "--data", "bundled", "--epochs", "1", "--validation", "500", "--batch-size", "1750", "--output", str(tmp_path)])
     metadata = pretrained_metadata(tmp_path)

@@ -184,7 +184,7 @@ def test_training_curves_plot_the_history_per_epoch(trained):
 
 def test_the_command_line_trains_on_the_training_images_less_a_stratified_validation_set(tmp_path):
     from vae_helpers.pretrained import pretrained_metadata
-    from vae_helpers.train import main
+    from vae_helpers.train_command import main
 
     main(["--data", "bundled", "--epochs", "1", "--validation", "500", "--output", str(tmp_path)])
     data = pretrained_metadata(tmp_path)["data"]
@@ -197,7 +197,7 @@ def test_a_continued_run_starts_from_the_earlier_weights_and_records_them(tmp_pa
     from vae_helpers.data import load_mnist
     from vae_helpers.model import load_pretrained, negative_elbo
     from vae_helpers.pretrained import pretrained_metadata
-    from vae_helpers.train import main
+    from vae_helpers.train_command import main
 
     shape = ["--data", "bundled", "--binarize", "--latent-dim", "3", "--hidden", "16", "--validation", "500"]
     main([*shape, "--epochs", "1", "--output", str(tmp_path / "first")])
@@ -217,7 +217,7 @@ def test_a_continued_run_starts_from_the_earlier_weights_and_records_them(tmp_pa
 
 
 def test_a_run_cannot_continue_a_model_of_another_shape(tmp_path):
-    from vae_helpers.train import main
+    from vae_helpers.train_command import main
 
     shape = ["--data", "bundled", "--binarize", "--hidden", "16", "--validation", "500", "--epochs", "1"]
     main([*shape, "--latent-dim", "3", "--output", str(tmp_path / "first")])
