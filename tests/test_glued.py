@@ -42,3 +42,12 @@ def test_bad_input_is_refused_by_name(glued, suffix, values, message):
     with pytest.raises(ValueError, match=message):
         glue_numbers(suffix, **values)
     assert glued == []
+
+
+def test_a_claim_glues_its_numbers_and_names_them_when_it_fails(glued):
+    from vae_helpers.claims import ClaimError, claim
+
+    claim(1.0 < 2.0, "one is less than two", **glue_numbers(smaller=1.0, larger=2.0))
+    assert glued == [("smaller", 1.0, False), ("larger", 2.0, False)]
+    with pytest.raises(ClaimError, match=r"'three is less than two'.*\(three=3, two=2\)"):
+        claim(3.0 < 2.0, "three is less than two", **glue_numbers(three=3.0, two=2.0))

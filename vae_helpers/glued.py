@@ -4,6 +4,11 @@ A notebook hands each number the prose states to myst-nb's ``glue`` under a key,
 showing it in the notebook. A cell that computes a row of a table glues several at once::
 
     glue_numbers("_beta1", negative_elbo=score, sigma=sigma, kl=kl)  # keys negative_elbo_beta1, ...
+
+It returns what it glued, so the numbers a claim is about are glued by the claim's own call,
+and the build's error names them if the sentence stops being true::
+
+    claim(kl_2 < kl_1, "doubling every sigma saves KL nats", **glue_numbers(disk_kl_saved=kl_1 - kl_2))
 """
 
 from __future__ import annotations
