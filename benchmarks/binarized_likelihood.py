@@ -7,7 +7,8 @@ time it took: every model with ``--k`` samples on the first ``--images`` images 
 the models are compared), and the anchor ``vae-50d`` also as Burda et al. (2015) scored theirs,
 with 5,000 samples on all 10,000 test images (``full``; ``--skip-full`` leaves it out). Each model's
 figures are written to ``benchmarks/results/binarized_likelihood.json`` as soon as they are done
-(with the date, the machine and the command), so an interrupted run keeps what it finished.
+(with the date, the machine, the command and the sha256 of the weights they measured: retrained
+weights start a fresh entry), so an interrupted run keeps what it finished.
 Run: ``.venv/bin/python benchmarks/binarized_likelihood.py [--models NAME ...]``.
 """
 
@@ -27,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from vae_helpers.beyond_2d import SHIPPED_BINARIZED, binarized_test_images, load_binarized  # noqa: E402
+from vae_helpers.beyond_2d import SHIPPED_BINARIZED, binarized_metadata, binarized_test_images, load_binarized  # noqa: E402
 from vae_helpers.iwae import importance_weighted_bound  # noqa: E402
 
 RESULT = Path(__file__).parent / "results" / "binarized_likelihood.json"
@@ -82,7 +83,7 @@ def main() -> None:
         for run, k, images in runs:
             figures = estimate(*model, images, k)
             with _locked_record() as record:
-                record["models"].setdefault(name, {})[run] = figures
+                _entry(record, name)[run] = figures
             print(f"{name:10s} {run:6s} -log p(x) {figures['test_nats']:8.3f} +- {figures['standard_error_nats']:.3f}  "
                   f"(K={k}, {len(images)} images, {figures['seconds']:.0f} s)", flush=True)
 
@@ -95,7 +96,7 @@ def _full_part(x: np.ndarray, part: int, parts: int) -> None:
     began = time.perf_counter()
     values = bounds(*load_binarized(ANCHOR), x[start:end], ANCHOR_K, seed=start)  # the seeds of an unsplit run
     with _locked_record() as record:
-        figures = record["models"].setdefault(ANCHOR, {})
+        figures = _entry(record, ANCHOR)
         done = figures.setdefault("full_parts", {})
         done[f"{part}/{parts}"] = {"sum": float(values.sum()), "sum_squares": float((values**2).sum()),
                                    "images": len(values), "seconds": time.perf_counter() - began}
@@ -106,6 +107,14 @@ def _full_part(x: np.ndarray, part: int, parts: int) -> None:
             del figures["full_parts"]
             print(f"{ANCHOR} full -log p(x) {figures['full']['test_nats']:.3f} +- {figures['full']['standard_error_nats']:.3f}", flush=True)
     print(f"{ANCHOR} full, part {part}/{parts}: {len(values)} images in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+def _entry(record: dict, name: str) -> dict:
+    """Model ``name``'s figures, restarted when its weights changed: figures always belong to the weights they name."""
+    sha256 = binarized_metadata(name)["sha256"]
+    if record["models"].get(name, {}).get("sha256") != sha256:
+        record["models"][name] = {"sha256": sha256}
+    return record["models"][name]
 
 
 class _locked_record:

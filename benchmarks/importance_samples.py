@@ -23,7 +23,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from vae_helpers.beyond_2d import SHIPPED_BINARIZED, binarized_test_images, load_binarized  # noqa: E402
+from vae_helpers.beyond_2d import SHIPPED_BINARIZED, binarized_metadata, binarized_test_images, load_binarized  # noqa: E402
 from vae_helpers.iwae import importance_weighted_bounds_by_k, log_importance_weights  # noqa: E402
 
 KS = (1, 2, 5, 10, 50, 100, 500, 1000, 5000)
@@ -60,6 +60,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "model": args.model,
+        "sha256": binarized_metadata(args.model)["sha256"],  # the weights measured: retrained ones make this record stale
         "images": len(x),
         "by_k": {str(k): {key: round(value, 4) for key, value in row.items()} for k, row in figures.items()},
     }

@@ -18,6 +18,7 @@ from vae_helpers.beyond_2d import (
     decoded_change_per_dimension,
     rate_and_distortion,
     slice_2d,
+    training_epochs,
 )
 from vae_helpers.benchmark_results import benchmark_result
 from vae_helpers.data import load_mnist
@@ -126,7 +127,7 @@ def test_the_command_line_trains_a_binarized_model_with_the_new_options(tmp_path
 
 def _expected_settings(name: str) -> dict:
     """What each shipped model's name promises: Burda et al.'s MLP and one change from latent-50."""
-    change = {"vae-50d": {"latent_dim": 50}, "warm-up": {"latent_dim": 50, "warm_up_epochs": 15},
+    change = {"vae-50d": {"latent_dim": 50}, "vae-50d-600": {"latent_dim": 50, "epochs": 600}, "warm-up": {"latent_dim": 50, "warm_up_epochs": 15},
               "free-bits": {"latent_dim": 50, "free_bits": 0.5}}.get(name, {})
     if name.startswith("latent-"):
         change = {"latent_dim": int(name.split("-")[1])}
@@ -139,14 +140,19 @@ def _expected_settings(name: str) -> dict:
 def test_each_shipped_binarized_model_is_what_its_name_and_metadata_say(name):
     metadata = binarized_metadata(name)
     training = metadata["training"]
+    first_run = metadata
+    while "continued_from" in first_run:  # a continued run: its shape is the first run's, its settings its own
+        first_run = first_run["continued_from"]
     for key, value in _expected_settings(name).items():
-        assert training[key] == value, (name, key)
+        assert first_run["training"][key] == value, (name, key)
+        assert key == "learning_rate" or key == "epochs" or training[key] == value, (name, key)
     assert metadata["data"]["binarization"]["evaluation_seed"] == EVALUATION_SEED
     assert metadata["data"]["n_test"] == 10000 and metadata["data"]["n_validation"] == N_VALIDATION
-    assert len(metadata["validation_negative_elbo_by_epoch"]) == training["epochs"]
+    assert len(metadata["validation_negative_elbo_by_epoch"]) == training_epochs(metadata)
     likelihood = benchmark_result("binarized_likelihood")["models"][name]
+    assert likelihood["sha256"] == metadata["sha256"]  # the figures were measured on these weights
     assert likelihood["subset"]["importance_samples"] == 500 and likelihood["subset"]["images"] == 1000
-    if name == "vae-50d":  # scored as Burda et al. scored theirs
+    if name.startswith("vae-50d"):  # scored as Burda et al. scored theirs
         assert likelihood["full"]["importance_samples"] == 5000 and likelihood["full"]["images"] == 10000
     encoder, decoder = load_pretrained(binarized_folder(name))  # checks the sha256 and the architecture
     assert encoder.output_shape[0][-1] == training["latent_dim"]
@@ -163,6 +169,25 @@ def test_the_anchor_scores_what_its_metadata_says_and_meets_the_issues_bar():
     # The importance-weighted estimate is tighter than the ELBO on the same images, and what chapter 7 says of it:
     # within 1.5 nats of Burda et al.'s VAE (the issue's bar of 88.0 nats is missed by a tenth of a nat).
     assert nll < score and 0 < nll + BURDA_2015_ONE_LAYER["VAE"][1] < 1.5
+
+
+def test_the_long_anchor_continues_the_shipped_600_epoch_run():
+    """vae-50d is vae-50d-600 trained further: its record names those weights, their settings and their curve."""
+    long, first = binarized_metadata("vae-50d"), binarized_metadata("vae-50d-600")
+    assert long["continued_from"]["sha256"] == first["sha256"]
+    assert long["continued_from"]["training"] == first["training"]
+    assert training_epochs(long) == first["training"]["epochs"] + long["training"]["epochs"]
+    assert long["validation_negative_elbo_by_epoch"][:600] == first["validation_negative_elbo_by_epoch"]
+
+
+def test_the_bound_against_k_was_measured_on_the_shipped_weights():
+    record = benchmark_result("importance_samples")
+    assert record["sha256"] == binarized_metadata(record["model"])["sha256"]
+
+
+def test_training_epochs_add_up_a_chain_of_continued_runs():
+    chain = {"training": {"epochs": 3}, "continued_from": {"training": {"epochs": 5}, "continued_from": {"training": {"epochs": 7}}}}
+    assert training_epochs(chain) == 15 and training_epochs({"training": {"epochs": 4}}) == 4
 
 
 @pytest.mark.parametrize("name", ["", "vae-51d", "../weights", None])

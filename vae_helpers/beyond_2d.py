@@ -35,6 +35,7 @@ __all__ = [
     "BINARIZED_DIR",
     "binarized_folder",
     "binarized_metadata",
+    "training_epochs",
     "load_binarized",
     "binarized_test_images",
     "active_units",
@@ -63,11 +64,12 @@ ACTIVITY_THRESHOLD = 1e-2
 #: :meta hide-value:
 BINARIZED_DIR = PRETRAINED_DIR / "binarized"
 #: The shipped models, each trained by ``python -m vae_helpers.train --binarize --hidden 200 --depth 2
-#: --activation tanh`` and one change: ``vae-50d`` is Burda et al.'s model trained for long; the others
-#: are 50-epoch runs that differ from ``latent-50`` in one setting each (the latent size, a KL warm-up,
+#: --activation tanh`` and one change: ``vae-50d`` is Burda et al.'s model trained for long
+#: (``vae-50d-600`` for 600 epochs, then ``--continue-from`` it for more); the others are
+#: 50-epoch runs that differ from ``latent-50`` in one setting each (the latent size, a KL warm-up,
 #: free bits, or beta). Their metadata holds the exact command's settings.
 SHIPPED_BINARIZED = (
-    "vae-50d", "latent-2", "latent-5", "latent-10", "latent-20", "latent-50",
+    "vae-50d", "vae-50d-600", "latent-2", "latent-5", "latent-10", "latent-20", "latent-50",
     "warm-up", "free-bits", "beta-0.5", "beta-2", "beta-4",
 )
 
@@ -88,6 +90,15 @@ def binarized_folder(name: str) -> Path:
 def binarized_metadata(name: str) -> dict:
     """The metadata of shipped model ``name``: data, binarization, settings, learning curve, likelihood, versions."""
     return pretrained_metadata(binarized_folder(name))
+
+
+def training_epochs(metadata: dict) -> int:
+    """Every epoch a model was trained for: its run's and those of the runs it continued (``--continue-from``)."""
+    epochs = 0
+    while metadata:
+        epochs += metadata["training"]["epochs"]
+        metadata = metadata.get("continued_from")
+    return epochs
 
 
 def load_binarized(name: str):
