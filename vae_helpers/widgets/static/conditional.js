@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 49c05553b1196a545cfe369c3e20b59df4f1096772def2039de5ae63c232904d): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 dadfe52296817812b5e860b45c91b91ee8fec157627dd37f96bc4f00e8602f1f): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
