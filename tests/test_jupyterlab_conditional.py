@@ -53,7 +53,7 @@ def test_notebook_08_shows_the_explorer_whose_keys_drag_and_pad_reach_the_kernel
     assert _probe(lab_page, "digit") == 7  # as the notebook built it
     cells_before = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell").count()
 
-    # A digit key: the widget's, not JupyterLab's (in command mode, 3 would make the cell a heading).
+    # A digit key: the widget's, not JupyterLab's (in a notebook's command mode, 3 makes the cell a heading).
     root.focus()
     lab_page.keyboard.press("3")
     assert _probe(lab_page, "digit") == 3

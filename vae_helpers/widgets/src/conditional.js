@@ -25,8 +25,9 @@ const MAP_SIDE = 300; // the map's canvas, in CSS pixels (it shrinks with the pa
 const KEY_STEPS = 40; // an arrow key moves the point by 1/40 of the map's half-width
 
 function build(el, colours) {
-  // data-lm-suppress-shortcuts: in JupyterLab the keys 0-9 and the arrows are the widget's, not the notebook's
-  // (a digit would turn the cell into Markdown).
+  // In JupyterLab, 0-9 in a notebook's command mode are shortcuts (3 makes the cell a heading): the handler
+  // below prevents their default, and data-lm-suppress-shortcuts keeps them from JupyterLab's shortcuts
+  // even where those see a key before the widget does.
   const root = element("div", "vae-panel vae-cvae", {
     tabindex: "0", "data-lm-suppress-shortcuts": "true",
     "aria-label": "Conditional VAE: choose a digit with the keys 0 to 9, move the style point with the arrow keys",

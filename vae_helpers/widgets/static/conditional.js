@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 dadfe52296817812b5e860b45c91b91ee8fec157627dd37f96bc4f00e8602f1f): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 4b4a126a4dd3910e7da3e80d3aa5f6d3c550137f9a1994739cf622c5753303dd): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
