@@ -1,5 +1,6 @@
 """Chapter 8's conditional explorer in the built book, driven as a reader would: press a digit, drag the
-style point, draw a stroke, and read the pixels back, which must be what Keras draws. Harness: tests/browser.py.
+style point, draw a stroke, and read the pixels back, which must be what Keras draws; its map, legend and frames
+in the theme's colours, light or dark, following a switch without a reload. Harness: tests/browser.py.
 """
 
 from __future__ import annotations
@@ -7,11 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import PHONE, browser, site, visit  # noqa: F401  (fixtures)
+from browser import PHONE, browser, run_axe, site, visit  # noqa: F401  (fixtures)
+from test_browser_panels import TEXT_CONTRAST, _contrast, _luminance, _switch_scheme
 
 pytestmark = pytest.mark.slow
 
 PAGE = "book/08_conditional_vae"
+# The same widget in its two static homes: the chapter ({widget} directive) and notebook 08's page (its saved state).
+PAGES = [PAGE, "notebooks/08_conditional_vae"]
 TOLERANCE = 1e-4  # pixel probabilities and style codes, the page's float64 sums of float32 weights against Keras
 READ = """(root, selector) => {
   const canvas = root.querySelector(selector);
@@ -31,8 +35,16 @@ def shipped():
     return load_pretrained()
 
 
-def _widget(visit, **options):
-    page_visit = visit(PAGE, **options)
+@pytest.fixture(scope="module")
+def book_explorer():
+    """The widget the page shows, built as the {widget} directive builds it: its codes, labels and colours."""
+    from vae_helpers.widgets.conditional import conditional_explorer
+
+    return conditional_explorer()
+
+
+def _widget(visit, page=PAGE, **options):
+    page_visit = visit(page, **options)
     page = page_visit.page
     root = page.locator(".vae-cvae").first
     root.scroll_into_view_if_needed()
@@ -48,10 +60,11 @@ def _greys(page, selector: str) -> np.ndarray:
     return np.array(page.locator(".vae-cvae").first.evaluate(READ, selector))
 
 
-def test_the_page_decodes_every_digit_as_keras_does(visit, shipped):
+@pytest.mark.parametrize("home", PAGES)
+def test_the_page_decodes_every_digit_as_keras_does(visit, shipped, home):
     from vae_helpers.cvae import decode_digits
 
-    page_visit, page, _ = _widget(visit)
+    page_visit, page, _ = _widget(visit, home)
     rng = np.random.default_rng(0)
     z, digits = rng.uniform(-3, 3, (40, 2)).astype(np.float32), rng.integers(0, 10, 40)
     decoded = np.array(page.evaluate(
@@ -62,14 +75,15 @@ def test_the_page_decodes_every_digit_as_keras_does(visit, shipped):
     assert not page_visit.problems, "\n".join(page_visit.problems)
 
 
-def test_a_key_chooses_the_digit_and_a_drag_moves_the_style_and_the_digit_drawn_is_keras(visit, shipped):
+@pytest.mark.parametrize("home", PAGES)
+def test_a_key_chooses_the_digit_and_a_drag_moves_the_style_and_the_digit_drawn_is_keras(visit, shipped, home):
     from vae_helpers.cvae import decode_digits
 
-    page_visit, page, root = _widget(visit)
+    page_visit, page, root = _widget(visit, home)
     root.focus()
-    page.keyboard.press("7")
-    assert _probe(page, "digit") == 7
-    assert page.locator(".vae-cvae__digits button[aria-pressed=true]").inner_text() == "7"
+    page.keyboard.press("5")
+    assert _probe(page, "digit") == 5
+    assert page.locator(".vae-cvae__digits button[aria-pressed=true]").inner_text() == "5"
     before = _greys(page, ".vae-cvae__decoded canvas")
     box = page.locator(".vae-cvae__map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -79,7 +93,7 @@ def test_a_key_chooses_the_digit_and_a_drag_moves_the_style_and_the_digit_drawn_
     z = np.array(_probe(page, "z"))
     assert z[0] < -1 and z[1] > 1, "the point did not follow the drag"
     greys = _greys(page, ".vae-cvae__decoded canvas")
-    expected = decode_digits(shipped[1], z.astype(np.float32), 7)
+    expected = decode_digits(shipped[1], z.astype(np.float32), 5)
     assert np.abs(np.array(_probe(page, "pixels")) - expected).max() <= TOLERANCE
     assert np.abs(greys - np.rint(255 * (1 - expected))).max() <= 1  # 8-bit greys: one level of rounding
     assert np.abs(greys - before).max() > 50, "the digit did not change"
@@ -90,7 +104,7 @@ def test_a_key_chooses_the_digit_and_a_drag_moves_the_style_and_the_digit_drawn_
     assert not page_visit.problems, "\n".join(page_visit.problems)
 
 
-def test_a_stroke_on_the_pad_is_read_as_the_chosen_digit_and_drawn_as_all_ten(visit, shipped):
+def test_a_stroke_on_the_pad_is_read_as_the_chosen_digit_and_drawn_as_all_ten(visit, shipped, book_explorer):
     from vae_helpers.cvae import decode_digits, encode_style
 
     page_visit, page, root = _widget(visit)
@@ -109,9 +123,17 @@ def test_a_stroke_on_the_pad_is_read_as_the_chosen_digit_and_drawn_as_all_ten(vi
     expected = decode_digits(shipped[1], style.astype(np.float32), np.arange(10))
     assert np.abs(ten - expected).max() <= TOLERANCE
     for digit in (0, 8):
-        greys = _greys(page, f".vae-cvae__yours canvas:nth-child({digit + 1})")
+        greys = _greys(page, f".vae-cvae__small:nth-child({digit + 1}) canvas")
         assert np.abs(greys - np.rint(255 * (1 - expected[digit]))).max() <= 1
     assert "style" in page.locator(".vae-cvae__status").inner_text()
+    # The style's cross on the map, at the style, in the theme's red.
+    limit = book_explorer.limit
+    column, row = (int(np.floor(300 * (limit + sign * value) / (2 * limit))) for sign, value in ((1, style[0]), (-1, style[1])))
+    at_cross = page.locator(".vae-cvae__map").first.evaluate(
+        "(canvas, [x, y]) => Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data).slice(0, 3)", [column, row])
+    red = root.evaluate("root => { const probe = document.createElement('span'); probe.style.color = 'var(--vae-gap)'; root.append(probe);"
+                        " const rgb = getComputedStyle(probe).color; probe.remove(); return rgb.match(/\\d+/g).slice(0, 3).map(Number); }")
+    assert at_cross == red, f"the map shows {at_cross} at the style {style}, not the cross's {red}"
     assert not page_visit.problems, "\n".join(page_visit.problems)
 
 
@@ -132,4 +154,110 @@ def test_on_a_phone_the_widget_fits_the_screen_and_a_finger_draws(visit):
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     page.wait_for_timeout(100)
     assert _probe(page, "style") is not None, "a finger's stroke drew nothing"
+    assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+# -- the map's colours, its legend, light and dark ---------------------------------------------------
+
+MAP_PIXELS = """canvas => Array.from(canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data)"""
+ALPHA = {"chosen": 0.9, "other": 0.25}  # conditional.js: the chosen digit's codes stronger than the others'
+
+
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)
+
+
+def _page_background(page) -> np.ndarray:
+    return np.array(page.evaluate("() => getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"), dtype=float)
+
+
+def _isolated_dots(explorer, side: int) -> list[tuple[int, int, int]]:
+    """Codes whose dot no other dot nor the style point's ring touches: (column, row, label) of the pixel at its centre.
+
+    Positions from the state Python sends (16-bit codes over [-limit, limit]), as the page maps them onto its canvas.
+    """
+    quantised = np.frombuffer(explorer.codes, "<u2").reshape(-1, 2) / 65535
+    labels = np.frombuffer(explorer.code_labels, np.uint8)
+    at = np.column_stack([quantised[:, 0] * side, (1 - quantised[:, 1]) * side])
+    distance = np.hypot(*(at[:, None, :] - at[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(distance, np.inf)
+    ring = np.hypot(*(at - side / 2).T)  # the style point starts at z = (0, 0), the map's centre
+    alone = (distance.min(axis=1) > 4) & (ring > 14)
+    return [(int(x), int(y), int(label)) for (x, y), label in zip(at[alone], labels[alone])]
+
+
+def _assert_map_draws_each_label_in_its_legend_colour(page, explorer, chosen: int) -> np.ndarray:
+    """Every isolated dot of the map is its label's colour (the legend's) over the page's background; returns the background."""
+    background = _page_background(page)
+    map_canvas = page.locator(".vae-cvae__map").first
+    side = map_canvas.evaluate("canvas => canvas.width")
+    assert side == 300, "the test reads the map at one canvas pixel per CSS pixel"
+    pixels = np.array(map_canvas.evaluate(MAP_PIXELS)).reshape(side, side, 4)[..., :3]
+    colours, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
+    assert np.abs(colours[counts.argmax()] - background).max() <= 1, "the map's empty space is not the page's background"
+    legend = page.locator(".vae-cvae .vae-panel__legend--labels li")
+    legend_colours = legend.evaluate_all(
+        "items => items.map(item => getComputedStyle(item.querySelector('span')).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number))")
+    assert legend.all_inner_texts() == [str(d) for d in range(10)]
+    np.testing.assert_array_equal(np.array(legend_colours), [_hex_rgb(c) for c in explorer.label_colours])
+    dots = _isolated_dots(explorer, side)
+    assert len({label for _, _, label in dots}) == 10, "too few isolated dots to see every label"
+    for x, y, label in dots:
+        alpha = ALPHA["chosen" if label == chosen else "other"]
+        expected = alpha * np.array(legend_colours[label]) + (1 - alpha) * background
+        assert np.abs(pixels[y, x] - expected).max() <= 2, f"the dot of a {label} at ({x}, {y}) is {pixels[y, x]}, not {expected}"
+    return background
+
+
+@pytest.mark.parametrize("home", PAGES)
+def test_the_map_draws_each_digit_in_its_legend_colour_on_the_themes_background_and_follows_a_switch(visit, book_explorer, home):
+    """On the notebook's page too, where the theme would set a widget on a light card in dark mode."""
+    page_visit, page, root = _widget(visit, home, color_scheme="dark")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    root.focus()
+    page.keyboard.press("4")
+    assert page.locator(".vae-cvae .vae-panel__legend--labels li[data-chosen]").all_inner_texts() == ["4"]
+    dark = _assert_map_draws_each_label_in_its_legend_colour(page, book_explorer, chosen=4)
+    assert _luminance(dark) < 0.05, f"the page is not dark: {dark}"
+    # The ring at the style point, in the theme's ink: as legible as text on the map.
+    ring = np.array(page.locator(".vae-cvae__map").first.evaluate(  # z = (0, 0), the centre; the ring's radius is 7 px
+        "canvas => Array.from(canvas.getContext('2d').getImageData(150 + 7, 150, 1, 1).data).slice(0, 3)"))
+    assert _contrast(ring, dark) >= TEXT_CONTRAST, f"the ring {ring} is hard to see on {dark}"
+    _switch_scheme(page_visit, "light")
+    light = _assert_map_draws_each_label_in_its_legend_colour(page, book_explorer, chosen=4)
+    assert _luminance(light) > 0.8, f"the map did not turn light: {light}"
+    assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("home", PAGES)
+def test_the_widget_passes_axes_contrast_and_target_size_rules_and_frames_its_digits(visit, scheme, home):
+    page_visit, page, root = _widget(visit, home, color_scheme=scheme)
+    pad = page.locator(".vae-cvae__pad").bounding_box()  # ink on the pad: the status and the ten digits show
+    page.mouse.move(pad["x"] + 0.5 * pad["width"], pad["y"] + 0.2 * pad["height"])
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 0.5 * pad["width"], pad["y"] + 0.8 * pad["height"], steps=5)
+    page.mouse.up()
+    assert run_axe(page, ".vae-cvae", ["color-contrast", "target-size"]) == []
+    background = _page_background(page)
+    frames = page.evaluate("""() => [".vae-cvae__map", ".vae-cvae__decoded canvas", ".vae-cvae__pad", ".vae-cvae__small canvas"]
+      .map(selector => getComputedStyle(document.querySelector(selector)).borderTopColor.match(/\\d+/g).slice(0, 3).map(Number))""")
+    for frame in frames:  # a frame is a graphic: 3:1 (WCAG 1.4.11)
+        assert _contrast(frame, background) >= 3, f"{scheme}: a frame {frame} on {background}"
+    # The digits themselves stay ink on white paper, as MNIST's images are.
+    paper = _greys(page, ".vae-cvae__small:nth-child(1) canvas")
+    assert paper.max() == 255
+    assert not page_visit.problems, "\n".join(page_visit.problems)
+
+
+def test_on_a_phone_the_legend_reads_in_two_rows_of_five_under_the_map(visit):
+    page_visit, page, root = _widget(visit, viewport=PHONE)
+    items = page.locator(".vae-cvae .vae-panel__legend--labels li")
+    boxes = [items.nth(k).bounding_box() for k in range(10)]
+    rows = sorted({round(box["y"]) for box in boxes})
+    assert len(rows) == 2 and [round(box["y"]) for box in boxes] == [rows[0]] * 5 + [rows[1]] * 5
+    assert all(0 <= box["x"] and box["x"] + box["width"] <= PHONE[0] for box in boxes)
+    map_box = page.locator(".vae-cvae__map").bounding_box()
+    assert rows[0] >= map_box["y"] + map_box["height"], "the legend is not under the map"
+    assert items.first.evaluate("item => parseFloat(getComputedStyle(item).fontSize)") >= 13
     assert not page_visit.problems, "\n".join(page_visit.problems)

@@ -5,11 +5,16 @@
 //
 // The conditional decoder reads [z, one_hot(digit)], the encoder [x, one_hot(digit)]: the one-hot
 // vector is joined to each chain's input (ConditionalExplorer in conditional.py sends the chains).
+//
+// The map, its marks and every text take the theme's colours (panel.css's custom properties, read
+// by plot.js's `themed`), light or dark, and follow a switch without a reload; the digits stay dark
+// ink on white paper, as MNIST's images and the notebooks' figures show them, framed in the theme's colours.
 
+import "./panel.css";
 import "./conditional.css";
 import { copyBytes, DenseChain } from "./dense.js";
 import { DrawingPad, PAD } from "./pad.js";
-import { blank, DIGIT, digitPainter, element, signed } from "./plot.js";
+import { blank, cross, DIGIT, digitPainter, element, labelLegend, signed, themed } from "./plot.js";
 import { setTrait } from "./send.js";
 
 const N_LABELS = 10;
@@ -19,8 +24,14 @@ const SMALL_SCALE = 3; // the ten digits in your handwriting
 const MAP_SIDE = 300; // the map's canvas, in CSS pixels (it shrinks with the page)
 const KEY_STEPS = 40; // an arrow key moves the point by 1/40 of the map's half-width
 
-function build(el) {
-  const root = element("div", "vae-cvae", { tabindex: "0", "aria-label": "Conditional VAE: choose a digit with the keys 0 to 9, move the style point with the arrow keys" });
+function build(el, colours) {
+  // In JupyterLab, 0-9 in a notebook's command mode are shortcuts (3 makes the cell a heading): the handler
+  // below prevents their default, and data-lm-suppress-shortcuts keeps them from JupyterLab's shortcuts
+  // even where those see a key before the widget does.
+  const root = element("div", "vae-panel vae-cvae", {
+    tabindex: "0", "data-lm-suppress-shortcuts": "true",
+    "aria-label": "Conditional VAE: choose a digit with the keys 0 to 9, move the style point with the arrow keys",
+  });
   const heading = element("p", "vae-cvae__heading");
   heading.innerHTML = "<b>Choose the digit</b> (buttons or keys 0\u20139) and <b>drag the style point</b> on the map (or use the arrow keys): " +
     "the decoder draws that digit in that style.";
@@ -33,7 +44,10 @@ function build(el) {
     digitButtons.push(button);
   }
   const top = element("div", "vae-cvae__top");
+  const mapFigure = element("figure", "vae-cvae__map-figure");
   const map = element("canvas", "vae-cvae__map", { role: "img", "aria-label": "Map of style codes, coloured by label, with the style point" });
+  mapFigure.append(map);
+  const legend = labelLegend(mapFigure, colours, "Colours of the digits on the map");
   const decoded = element("figure", "vae-cvae__decoded");
   const digitCanvas = element("canvas", "", { role: "img", "aria-label": "The digit the decoder draws" });
   digitCanvas.width = digitCanvas.height = DIGIT * DIGIT_SCALE;
@@ -41,7 +55,7 @@ function build(el) {
   const zOutput = element("output", "", { "data-quantity": "z", "data-value": "" });
   caption.append("z = ", zOutput);
   decoded.append(digitCanvas, caption);
-  top.append(map, decoded);
+  top.append(mapFigure, decoded);
 
   const writing = element("section", "vae-cvae__writing", { "aria-label": "Write with your own hand" });
   const writeHeading = element("p", "vae-cvae__heading");
@@ -54,9 +68,13 @@ function build(el) {
   const yours = element("div", "vae-cvae__yours");
   const small = [];
   for (let d = 0; d < N_LABELS; d++) {
+    const figure = element("figure", "vae-cvae__small");
     const canvas = element("canvas", "", { role: "img", "aria-label": `Your handwriting as a ${d}` });
     canvas.width = canvas.height = DIGIT * SMALL_SCALE;
-    yours.append(canvas);
+    const caption = element("figcaption", "", { "aria-hidden": "true" });
+    caption.textContent = String(d);
+    figure.append(canvas, caption);
+    yours.append(figure);
     small.push(canvas);
   }
   const styleOutput = element("output", "", { "data-quantity": "style", "data-value": "" });
@@ -68,14 +86,14 @@ function build(el) {
   writing.append(writeHeading, row);
   root.append(heading, buttons, top, writing);
   el.append(root);
-  return { root, digitButtons, map, digitCanvas, zOutput, writeHeading, pad, clear, small, styleOutput, status };
+  return { root, digitButtons, map, legend, digitCanvas, zOutput, writeHeading, pad, clear, small, styleOutput, status };
 }
 
 function render({ model, el }) {
-  const view = build(el);
+  const colours = model.get("label_colours");
+  const view = build(el, colours);
   const decoder = new DenseChain(model.get("decoder_layers"));
   const encoder = new DenseChain(model.get("encoder_layers"));
-  const colours = model.get("label_colours");
   const paint = digitPainter();
   const decoderInput = new Float64Array(LATENT + N_LABELS);
   const encoderInput = new Float64Array(encoder.inputSize);
@@ -108,7 +126,8 @@ function render({ model, el }) {
   /** The codes as dots, the chosen digit's stronger than the others'. */
   function drawDots() {
     dotContext.globalAlpha = 1;
-    blank(dots);
+    dotContext.fillStyle = look.colors.background;
+    dotContext.fillRect(0, 0, side, side);
     for (let k = 0; k < codeLabels.length; k++) {
       const [x, y] = toCanvas([(quantised[2 * k] / 65535) * 2 * limit - limit, (quantised[2 * k + 1] / 65535) * 2 * limit - limit]);
       dotContext.fillStyle = colours[codeLabels[k] % colours.length];
@@ -125,19 +144,9 @@ function render({ model, el }) {
     context.beginPath();
     context.arc(x, y, 7 * scale, 0, 2 * Math.PI);
     context.lineWidth = 3 * scale;
-    context.strokeStyle = "#000000";
+    context.strokeStyle = look.colors.ink;
     context.stroke();
-    if (style) {
-      const [sx, sy] = toCanvas(style), arm = 6 * scale;
-      context.beginPath();
-      context.moveTo(sx - arm, sy);
-      context.lineTo(sx + arm, sy);
-      context.moveTo(sx, sy - arm);
-      context.lineTo(sx, sy + arm);
-      context.lineWidth = 2 * scale;
-      context.strokeStyle = "#d62728";
-      context.stroke();
-    }
+    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.gap, 2 * scale);
   }
 
   function drawDigit() {
@@ -148,6 +157,7 @@ function render({ model, el }) {
       button.setAttribute("aria-pressed", String(d === digit));
       button.dataset.value = String(d);
     });
+    view.legend.show(digit);
     view.writeHeading.innerHTML = `<b>Write with your own hand</b>: draw a <b>${digit}</b> in the box; the encoder reads your style ` +
       "(the red cross on the map) and draws it as all ten digits.";
   }
@@ -249,6 +259,11 @@ function render({ model, el }) {
   const onDigit = () => setDigit(model.get("digit"));
   model.on("change:z", onZ);
   model.on("change:digit", onDigit);
+  // The theme's colours, read again (and the map redrawn) when the theme changes.
+  const look = themed(view.root, () => {
+    drawDots();
+    drawMap();
+  });
   drawDots();
   drawHandwriting();
   redraw();
@@ -268,6 +283,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:z", onZ);
     model.off("change:digit", onDigit);
+    look.stop();
   };
 }
 

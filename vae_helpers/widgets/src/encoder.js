@@ -17,7 +17,7 @@ import {
   gaussianPair, highestDensityLevels, klToStandardNormal, LOG_2PI, logMeanExp, logStandardNormal, posteriorGrid,
   reconstructionLoss, sigmoid,
 } from "./maths.js";
-import { blank, DIGIT, element, signed } from "./plot.js";
+import { blank, cross, DIGIT, element, signed } from "./plot.js";
 import { buildPad } from "./encoder_view.js";
 import { DrawingPad, PAD, prepareDigit } from "./pad.js";
 
@@ -308,15 +308,7 @@ export class EncoderPad {
       context.strokeStyle = "#000000";
       context.stroke();
     });
-    const [x, y] = geometry.toCanvas(this.posterior.mu), arm = 6 * scale;
-    context.beginPath();
-    context.moveTo(x - arm, y);
-    context.lineTo(x + arm, y);
-    context.moveTo(x, y - arm);
-    context.lineTo(x, y + arm);
-    context.lineWidth = 2 * scale;
-    context.strokeStyle = "#000000";
-    context.stroke();
+    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, "#000000", 2 * scale);
     context.restore();
   }
 

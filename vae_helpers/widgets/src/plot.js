@@ -72,8 +72,10 @@ export function themed(el, redraw) {
   dark.addEventListener("change", onScheme);
   const sizeObserver = new ResizeObserver(() => {
     if (el.clientWidth !== width) {
+      // A panel rendered before it was in the page (no width, no styles to read) reads them once it is.
+      const unread = width === 0;
       width = el.clientWidth;
-      again(false);
+      again(unread);
     }
   });
   sizeObserver.observe(el);
@@ -253,6 +255,40 @@ export function tickLabels(plot, labels, sx) {
 export function note(plot, label, x, y, align = "center") {
   plot.context.fillStyle = plot.look.colors.ink;
   mathText(plot, label, x, y, align);
+}
+
+/** A cross (+) of half-width `arm` at canvas point [x, y], stroked `width` wide in `colour`:
+ * the mean of q(z | x) on a map. */
+export function cross(context, [x, y], arm, colour, width) {
+  context.beginPath();
+  context.moveTo(x - arm, y);
+  context.lineTo(x + arm, y);
+  context.moveTo(x, y - arm);
+  context.lineTo(x, y + arm);
+  context.lineWidth = width;
+  context.strokeStyle = colour;
+  context.stroke();
+}
+
+/** A legend of the map's label colours: one item per digit, a swatch of `colours[d]` and the
+ * digit; `show(d)` marks digit d's item (data-chosen) as the map marks its codes. */
+export function labelLegend(parent, colours, label) {
+  const list = element("ul", "vae-panel__legend vae-panel__legend--labels", { "aria-label": label });
+  const items = colours.map((colour, digit) => {
+    const item = element("li", "", { "data-label": String(digit) });
+    const swatch = element("span", "vae-panel__swatch vae-panel__swatch--box", { "aria-hidden": "true" });
+    swatch.style.setProperty("--swatch", colour);
+    item.append(swatch, String(digit));
+    list.append(item);
+    return item;
+  });
+  parent.append(list);
+  return {
+    list,
+    show(chosen) {
+      items.forEach((item, digit) => item.toggleAttribute("data-chosen", digit === chosen));
+    },
+  };
 }
 
 /** A labelled range input for trait `trait` (entry `index` of a list trait), its range the

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/ticks.js (sha256 a88257b1e7e492abb8fea0701a36736c1a17f965825b4658c420c375dadd9c83): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 4b4a126a4dd3910e7da3e80d3aa5f6d3c550137f9a1994739cf622c5753303dd): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -65,6 +65,22 @@ var DenseChain = class {
 
 // src/plot.js
 var DIGIT = 28;
+var COLOR_NAMES = [
+  "ink",
+  "muted",
+  "grid",
+  "background",
+  "p",
+  "q",
+  "posterior",
+  "gap",
+  "evidence",
+  "entropy",
+  "cross-entropy",
+  "kl",
+  "reverse-kl",
+  "error"
+];
 function element(tag, className = "", attributes = {}) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -73,6 +89,75 @@ function element(tag, className = "", attributes = {}) {
 }
 function signed(value) {
   return (value < 0 ? "\u2212" : "+") + Math.abs(value).toFixed(2);
+}
+function themed(el, redraw) {
+  const look = { colors: {}, font: "sans-serif", generation: 0, stop: null };
+  const read = () => {
+    const style = getComputedStyle(el);
+    for (const name of COLOR_NAMES) look.colors[name] = style.getPropertyValue(`--vae-${name}`).trim();
+    look.font = style.fontFamily || "sans-serif";
+  };
+  read();
+  let width = el.clientWidth;
+  let pending = false;
+  const again = (reread) => {
+    if (reread) read();
+    look.generation++;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      redraw();
+    });
+  };
+  const themeObserver = new MutationObserver(() => again(true));
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-mode", "class", "style"] });
+  if (document.body) themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const onScheme = () => again(true);
+  dark.addEventListener("change", onScheme);
+  const sizeObserver = new ResizeObserver(() => {
+    if (el.clientWidth !== width) {
+      const unread = width === 0;
+      width = el.clientWidth;
+      again(unread);
+    }
+  });
+  sizeObserver.observe(el);
+  look.stop = () => {
+    themeObserver.disconnect();
+    sizeObserver.disconnect();
+    dark.removeEventListener("change", onScheme);
+  };
+  return look;
+}
+function cross(context, [x, y], arm, colour, width) {
+  context.beginPath();
+  context.moveTo(x - arm, y);
+  context.lineTo(x + arm, y);
+  context.moveTo(x, y - arm);
+  context.lineTo(x, y + arm);
+  context.lineWidth = width;
+  context.strokeStyle = colour;
+  context.stroke();
+}
+function labelLegend(parent, colours, label) {
+  const list = element("ul", "vae-panel__legend vae-panel__legend--labels", { "aria-label": label });
+  const items = colours.map((colour, digit) => {
+    const item = element("li", "", { "data-label": String(digit) });
+    const swatch = element("span", "vae-panel__swatch vae-panel__swatch--box", { "aria-hidden": "true" });
+    swatch.style.setProperty("--swatch", colour);
+    item.append(swatch, String(digit));
+    list.append(item);
+    return item;
+  });
+  parent.append(list);
+  return {
+    list,
+    show(chosen) {
+      items.forEach((item, digit) => item.toggleAttribute("data-chosen", digit === chosen));
+    }
+  };
 }
 function digitPainter() {
   const tile = element("canvas");
@@ -309,8 +394,12 @@ var DIGIT_SCALE = 6;
 var SMALL_SCALE = 3;
 var MAP_SIDE = 300;
 var KEY_STEPS = 40;
-function build(el) {
-  const root = element("div", "vae-cvae", { tabindex: "0", "aria-label": "Conditional VAE: choose a digit with the keys 0 to 9, move the style point with the arrow keys" });
+function build(el, colours) {
+  const root = element("div", "vae-panel vae-cvae", {
+    tabindex: "0",
+    "data-lm-suppress-shortcuts": "true",
+    "aria-label": "Conditional VAE: choose a digit with the keys 0 to 9, move the style point with the arrow keys"
+  });
   const heading = element("p", "vae-cvae__heading");
   heading.innerHTML = "<b>Choose the digit</b> (buttons or keys 0\u20139) and <b>drag the style point</b> on the map (or use the arrow keys): the decoder draws that digit in that style.";
   const buttons = element("div", "vae-cvae__digits", { role: "group", "aria-label": "The digit to draw" });
@@ -322,7 +411,10 @@ function build(el) {
     digitButtons.push(button);
   }
   const top = element("div", "vae-cvae__top");
+  const mapFigure = element("figure", "vae-cvae__map-figure");
   const map = element("canvas", "vae-cvae__map", { role: "img", "aria-label": "Map of style codes, coloured by label, with the style point" });
+  mapFigure.append(map);
+  const legend = labelLegend(mapFigure, colours, "Colours of the digits on the map");
   const decoded = element("figure", "vae-cvae__decoded");
   const digitCanvas = element("canvas", "", { role: "img", "aria-label": "The digit the decoder draws" });
   digitCanvas.width = digitCanvas.height = DIGIT * DIGIT_SCALE;
@@ -330,7 +422,7 @@ function build(el) {
   const zOutput = element("output", "", { "data-quantity": "z", "data-value": "" });
   caption.append("z = ", zOutput);
   decoded.append(digitCanvas, caption);
-  top.append(map, decoded);
+  top.append(mapFigure, decoded);
   const writing = element("section", "vae-cvae__writing", { "aria-label": "Write with your own hand" });
   const writeHeading = element("p", "vae-cvae__heading");
   const padBox = element("div", "vae-cvae__pad-box");
@@ -342,9 +434,13 @@ function build(el) {
   const yours = element("div", "vae-cvae__yours");
   const small = [];
   for (let d = 0; d < N_LABELS; d++) {
+    const figure = element("figure", "vae-cvae__small");
     const canvas = element("canvas", "", { role: "img", "aria-label": `Your handwriting as a ${d}` });
     canvas.width = canvas.height = DIGIT * SMALL_SCALE;
-    yours.append(canvas);
+    const caption2 = element("figcaption", "", { "aria-hidden": "true" });
+    caption2.textContent = String(d);
+    figure.append(canvas, caption2);
+    yours.append(figure);
     small.push(canvas);
   }
   const styleOutput = element("output", "", { "data-quantity": "style", "data-value": "" });
@@ -356,13 +452,13 @@ function build(el) {
   writing.append(writeHeading, row);
   root.append(heading, buttons, top, writing);
   el.append(root);
-  return { root, digitButtons, map, digitCanvas, zOutput, writeHeading, pad, clear, small, styleOutput, status };
+  return { root, digitButtons, map, legend, digitCanvas, zOutput, writeHeading, pad, clear, small, styleOutput, status };
 }
 function render({ model, el }) {
-  const view = build(el);
+  const colours = model.get("label_colours");
+  const view = build(el, colours);
   const decoder = new DenseChain(model.get("decoder_layers"));
   const encoder = new DenseChain(model.get("encoder_layers"));
-  const colours = model.get("label_colours");
   const paint = digitPainter();
   const decoderInput = new Float64Array(LATENT + N_LABELS);
   const encoderInput = new Float64Array(encoder.inputSize);
@@ -390,7 +486,8 @@ function render({ model, el }) {
   const dotContext = dots.getContext("2d");
   function drawDots() {
     dotContext.globalAlpha = 1;
-    blank(dots);
+    dotContext.fillStyle = look.colors.background;
+    dotContext.fillRect(0, 0, side, side);
     for (let k = 0; k < codeLabels.length; k++) {
       const [x, y] = toCanvas([quantised[2 * k] / 65535 * 2 * limit - limit, quantised[2 * k + 1] / 65535 * 2 * limit - limit]);
       dotContext.fillStyle = colours[codeLabels[k] % colours.length];
@@ -406,19 +503,9 @@ function render({ model, el }) {
     context.beginPath();
     context.arc(x, y, 7 * scale, 0, 2 * Math.PI);
     context.lineWidth = 3 * scale;
-    context.strokeStyle = "#000000";
+    context.strokeStyle = look.colors.ink;
     context.stroke();
-    if (style) {
-      const [sx, sy] = toCanvas(style), arm = 6 * scale;
-      context.beginPath();
-      context.moveTo(sx - arm, sy);
-      context.lineTo(sx + arm, sy);
-      context.moveTo(sx, sy - arm);
-      context.lineTo(sx, sy + arm);
-      context.lineWidth = 2 * scale;
-      context.strokeStyle = "#d62728";
-      context.stroke();
-    }
+    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.gap, 2 * scale);
   }
   function drawDigit() {
     paint(decodeDigit(z, digit, pixels), view.digitCanvas);
@@ -428,6 +515,7 @@ function render({ model, el }) {
       button.setAttribute("aria-pressed", String(d === digit));
       button.dataset.value = String(d);
     });
+    view.legend.show(digit);
     view.writeHeading.innerHTML = `<b>Write with your own hand</b>: draw a <b>${digit}</b> in the box; the encoder reads your style (the red cross on the map) and draws it as all ten digits.`;
   }
   function drawHandwriting() {
@@ -521,6 +609,10 @@ function render({ model, el }) {
   const onDigit = () => setDigit(model.get("digit"));
   model.on("change:z", onZ);
   model.on("change:digit", onDigit);
+  const look = themed(view.root, () => {
+    drawDots();
+    drawMap();
+  });
   drawDots();
   drawHandwriting();
   redraw();
@@ -552,6 +644,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:z", onZ);
     model.off("change:digit", onDigit);
+    look.stop();
   };
 }
 var conditional_default = { render };

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 9cc30b17032f4ff7b8877b857f44154392c4619fcb2c0ef7e4914b8e094d26d8): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 45bc23e0a4ade78c2f05de59d17621661ef37697715cfb80dbb16c28f7c0ffda): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -185,8 +185,9 @@ function themed(el, redraw) {
   dark.addEventListener("change", onScheme);
   const sizeObserver = new ResizeObserver(() => {
     if (el.clientWidth !== width) {
+      const unread = width === 0;
       width = el.clientWidth;
-      again(false);
+      again(unread);
     }
   });
   sizeObserver.observe(el);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/ticks.js (sha256 512eaceec8ece4564e4227e7952fe2265ff98ee74b4c5b6471b0e9de78f176ed): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/ticks.js (sha256 789727ea2876df90dd592aae5d3efc55c3442a7bc5d1b62fbc60d418f5d946b6): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -172,6 +172,16 @@ function element(tag, className = "", attributes = {}) {
 }
 function signed(value) {
   return (value < 0 ? "\u2212" : "+") + Math.abs(value).toFixed(2);
+}
+function cross(context, [x, y], arm, colour, width) {
+  context.beginPath();
+  context.moveTo(x - arm, y);
+  context.lineTo(x + arm, y);
+  context.moveTo(x, y - arm);
+  context.lineTo(x, y + arm);
+  context.lineWidth = width;
+  context.strokeStyle = colour;
+  context.stroke();
 }
 function digitPainter() {
   const tile = element("canvas");
@@ -819,9 +829,9 @@ var EncoderPad = class {
     const scale = geometry.scale;
     context.save();
     if (this.truePosterior) this.drawTrue(context, geometry);
-    for (const { k, x: x2, y: y2, rx, ry } of this.ellipses(geometry)) {
+    for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
-      context.ellipse(x2, y2, rx, ry, 0, 0, 2 * Math.PI);
+      context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
       context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
       context.fill();
       context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
@@ -832,24 +842,16 @@ var EncoderPad = class {
     context.setLineDash([]);
     const samples = this.samples();
     samples.forEach((z, i) => {
-      const [x2, y2] = geometry.toCanvas(z), latest = i === samples.length - 1;
+      const [x, y] = geometry.toCanvas(z), latest = i === samples.length - 1;
       context.beginPath();
-      context.arc(x2, y2, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
+      context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
       context.fillStyle = latest ? "#d62728" : "#ffffff";
       context.fill();
       context.lineWidth = scale;
       context.strokeStyle = "#000000";
       context.stroke();
     });
-    const [x, y] = geometry.toCanvas(this.posterior.mu), arm = 6 * scale;
-    context.beginPath();
-    context.moveTo(x - arm, y);
-    context.lineTo(x + arm, y);
-    context.moveTo(x, y - arm);
-    context.lineTo(x, y + arm);
-    context.lineWidth = 2 * scale;
-    context.strokeStyle = "#000000";
-    context.stroke();
+    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, "#000000", 2 * scale);
     context.restore();
   }
   /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 2530fd0a97265d9333c6711edcc85b7024dfd05ee43cc48caac42e1b37a7a403): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/ticks.js (sha256 b6bb64f29bb48a0515911b08fcdab64f337a15de5be32c2957498104279245ce): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -185,8 +185,9 @@ function themed(el, redraw) {
   dark.addEventListener("change", onScheme);
   const sizeObserver = new ResizeObserver(() => {
     if (el.clientWidth !== width) {
+      const unread = width === 0;
       width = el.clientWidth;
-      again(false);
+      again(unread);
     }
   });
   sizeObserver.observe(el);
