@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 9cc30b17032f4ff7b8877b857f44154392c4619fcb2c0ef7e4914b8e094d26d8): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 71afb275e9279c1bd25b9cd2b32d7fff7338b14f7ff31668020c8e8b6d5f4978): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
