@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 71afb275e9279c1bd25b9cd2b32d7fff7338b14f7ff31668020c8e8b6d5f4978): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 a6c165f73985cf94b5975c0f584fcb06843b1345311c5b8970ef8b9d22911be8): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 015a2640da18901f071f41b4497a36ef162f63633efd8edb12ef8a253afa58ae): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 e1cece8efadffbfdf41f2884855f4b3591176b1278de7c12704c4a159dbd1c15): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
