@@ -67,7 +67,7 @@ export function buildPad(names, choices) {
   };
   const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
   const atMu = small("decoded at \u03bc", "The digit decoded at the mean mu of q(z | x)");
-  const atZ = small("decoded at z = \u03bc + \u03c3 \u2299 \u03b5", "The digit decoded at the latest sample z");
+  const atZ = small("decoded at z", "The digit decoded at the latest sample z = mu + sigma * eps");
   const side = element("div", "vae-encoder__side");
   const terms = element("div", "vae-encoder__terms"); // mu, sigma, z and the loss terms, beside the pad on a phone
   const actions = element("div", "vae-encoder__actions");

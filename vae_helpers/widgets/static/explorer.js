@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 e9a0413339d7fde37cf763bc9506bba2936be716274ce622f623c9117219fcc0): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 782ec21814d8f5fc869f9d0c7fc4f1f9261e5ac3c1e6939e3b6f44fee7982b27): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -788,7 +788,7 @@ function buildPad(names, choices) {
   };
   const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
   const atMu = small("decoded at \u03BC", "The digit decoded at the mean mu of q(z | x)");
-  const atZ = small("decoded at z = \u03BC + \u03C3 \u2299 \u03B5", "The digit decoded at the latest sample z");
+  const atZ = small("decoded at z", "The digit decoded at the latest sample z = mu + sigma * eps");
   const side = element("div", "vae-encoder__side");
   const terms = element("div", "vae-encoder__terms");
   const actions = element("div", "vae-encoder__actions");
