@@ -131,7 +131,6 @@ def test_on_a_phone_the_map_the_pad_and_the_loss_terms_share_one_screen_while_a_
         box = page.locator({"map": ".vae-explorer__map", "pad": ".vae-encoder__pad", "kl": 'output[data-quantity="kl"]'}[name]).first.bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= height, name
     # Dragging the ring instead: the digit it decodes is on the screen with the map.
-    digit = page.locator(".vae-explorer__digit").first.bounding_box()
     page.locator(".vae-explorer__map").first.evaluate("map => map.scrollIntoView({block: 'end'})")
     digit, map_box = (page.locator(s).first.bounding_box() for s in (".vae-explorer__digit", ".vae-explorer__map"))
     assert map_box["y"] + map_box["height"] - digit["y"] <= height, "the digit and the map do not fit one screen"
