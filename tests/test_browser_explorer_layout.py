@@ -71,8 +71,10 @@ def _ring_contrast(page, reader) -> float:
     )
 
 
-def test_the_explorer_draws_with_the_themes_colours_and_follows_a_switch_without_a_reload(visit):
-    opened = visit(EXPLORER_PAGE, color_scheme="dark")
+@pytest.mark.parametrize("page", [EXPLORER_PAGE, "notebooks/06_latent_explorer"])
+def test_the_explorer_draws_with_the_themes_colours_and_follows_a_switch_without_a_reload(visit, page):
+    """On the chapter's page and on the notebook's, where the theme puts widgets on a light card unless told not to."""
+    opened = visit(page, color_scheme="dark")
     reader = Reader(opened.page)
     assert opened.page.evaluate("() => document.documentElement.dataset.theme") == "dark"
     for scheme, dark in (("dark", True), (None, False)):
