@@ -230,8 +230,8 @@ def test_chapter_7s_explorer_shows_the_slice_of_the_50d_model_it_names(visit):
     opened = visit("notebooks/07_beyond_2d")
     reader = Reader(opened.page)
     opened.page.locator(".vae-explorer__map").first.evaluate("map => map.scrollIntoView({block: 'center'})")
-    # The model's name travels in the widget's state embedded in the page.
-    dims = tuple(int(d) for d in re.search(r"vae-50d, dimensions (\d+) and (\d+)", opened.page.content()).groups())
+    # The explorer names the model it shows (its probe, as the page's model switch labels it).
+    dims = tuple(int(d) for d in re.fullmatch(r".*vae-50d, dimensions (\d+) and (\d+).*", reader.api("modelName")).groups())
     sliced_decoder = slice_2d(*load_binarized("vae-50d"), dims)[1]
     limit = reader.api("limit")
     opened.page.mouse.click(*reader.screen((0.3 * limit, -0.2 * limit)))

@@ -312,14 +312,16 @@ def test_the_button_draws_the_true_posterior_of_the_drawn_digit_where_quadrature
     x = np.array(pad(page, "x"), dtype=np.float64)[None]
     grid = posterior_grids(NumpyDecoder.from_keras(shipped[1.0][1]), x)[0]
     mode = grid.z[np.argmax(grid.log_joint)]
-    # The map's pixels around the mode (its diamond and the shading), and the zoomed view's orange pixels.
+    # The map's pixels around the mode (its diamond and the shading), and the inset's green pixels (the theme's
+    # posterior colour, light: #2a8a2a).
     around = f"(() => {{ const [x, y] = {root}.toCanvas({mode[0]}, {mode[1]});" \
              " return Array.from(document.querySelector('.vae-explorer__map').getContext('2d').getImageData(x - 6, y - 6, 13, 13).data); })()"
-    orange = f"(() => {{ const zoom = {root}.encoder.zoom; if (!zoom) return null;" \
-             " const d = zoom.getContext('2d').getImageData(0, 0, zoom.width, zoom.height).data; let n = 0;" \
-             " for (let k = 0; k < d.length; k += 4) if (d[k] - d[k + 2] > 60) n++; return n; })()"
+    green = f"(() => {{ const inset = {root}.encoder.inset; if (!inset) return null;" \
+            " const d = document.querySelector('.vae-explorer__map').getContext('2d')" \
+            ".getImageData(inset.x, inset.y, inset.side, inset.side).data; let n = 0;" \
+            " for (let k = 0; k < d.length; k += 4) if (d[k + 1] - d[k] > 20 && d[k + 1] - d[k + 2] > 20) n++; return n; })()"
     before = np.array(page.evaluate(around))
-    assert page.evaluate(orange) is None  # no zoomed view before the press
+    assert page.evaluate(green) in (None, 0)  # no inset, or q alone in it, before the press
     button.click()
     shown = page.locator('output[data-quantity="log_marginal_grid"]')
     page.wait_for_function("el => el.dataset.value !== ''", arg=shown.element_handle(), timeout=30_000)
@@ -330,7 +332,7 @@ def test_the_button_draws_the_true_posterior_of_the_drawn_digit_where_quadrature
     assert not true_posterior["reachesEdge"] and button.is_disabled()
     changed = (np.array(page.evaluate(around)) != before).reshape(-1, 4).any(axis=1).sum()
     assert changed > 10  # the diamond and the shading on the map, beneath q's cross
-    assert page.evaluate(orange) > 500  # the shaded regions, zoomed: hundreds of pixels, not a diamond's few dozen
+    assert page.evaluate(green) > 500  # the shaded regions, in the inset: hundreds of pixels, not a diamond's few dozen
     draw(page, ONE)  # another digit: the shading goes, the button comes back
     assert pad(page, "truePosterior") is None and button.is_enabled()
     assert no_nan_on_the_page(page)

@@ -19,6 +19,7 @@ import {
 } from "./maths.js";
 import { blank, cross, DIGIT, element, signed } from "./plot.js";
 import { buildPad } from "./encoder_view.js";
+import { drawInset, insetGeometry } from "./inset.js";
 import { DrawingPad, PAD, prepareDigit } from "./pad.js";
 
 const MAX_SAMPLES = 40; // points z = mu + sigma * eps kept on the map
@@ -26,7 +27,7 @@ const GRID_EXTENT = 6; // the true posterior's first grid covers at least [-6, 6
 // A diagonal Gaussian holds 1 - exp(-k²/2) of its mass inside its k sigma ellipse: the true
 // posterior is shaded where its highest-density regions hold as much (k = 1, 2).
 const ELLIPSE_MASSES = [1, 2].map((k) => 1 - Math.exp(-0.5 * k * k));
-const TRUE_COLOUR = [230, 85, 13]; // orange, apart from q's blue
+const SHADES = [150, 70]; // the true posterior's opacity (of 255) inside its 39 % and 86 % regions
 
 function numberText(value, digits = 1) {
   return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
@@ -179,7 +180,7 @@ export class EncoderPad {
       view.outputs.grid.dataset.value = "";
     }
     const n = this.epsilons.length;
-    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
+    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map (the newest filled).`;
   }
 
   /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
@@ -214,7 +215,7 @@ export class EncoderPad {
     grid.mass.forEach((mass, k) => {
       const i = Math.floor(k / n), j = k % n, pixel = 4 * ((n - 1 - j) * n + i); // z2 grows upwards
       if (mass < levels[1]) return;
-      image.data.set([...TRUE_COLOUR, mass >= levels[0] ? 150 : 70], pixel);
+      image.data.set([0, 0, 0, mass >= levels[0] ? SHADES[0] : SHADES[1]], pixel); // coloured when drawn (the theme's)
       const [z1, z2] = grid.z[k];
       shaded[0] = Math.min(shaded[0], z1 - half[0]); shaded[1] = Math.max(shaded[1], z1 + half[0]);
       shaded[2] = Math.min(shaded[2], z2 - half[1]); shaded[3] = Math.max(shaded[3], z2 + half[1]);
@@ -227,7 +228,7 @@ export class EncoderPad {
     output.textContent = `${numberText(grid.logMarginal)} nats`;
     output.dataset.value = JSON.stringify(grid.logMarginal);
     this.view.status.textContent =
-      "Orange: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25c6 its mode." +
+      "Green: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25c6 its mode." +
       (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\u00b2: log p(x) misses that part.` : "");
     this.explorer.redraw();
   }
@@ -256,28 +257,18 @@ export class EncoderPad {
 
   drawOverlay(context, geometry) {
     this.geometry = geometry;
-    this.drawZoom();
     this.drawScene(context, geometry);
-  }
-
-  /** The two posteriors, the samples and mu in a square around both (q's 2 sigma ellipse, p's shaded cells). */
-  drawZoom() {
-    const { zoomFigure, zoom, zoomCaption } = this.view;
-    zoomFigure.hidden = !this.truePosterior || !this.posterior;
-    if (zoomFigure.hidden) return;
-    const { mu, sigma } = this.posterior, box = this.truePosterior.shaded;
-    const from = [Math.min(box[0], mu[0] - 2 * sigma[0]), Math.min(box[2], mu[1] - 2 * sigma[1])];
-    const to = [Math.max(box[1], mu[0] + 2 * sigma[0]), Math.max(box[3], mu[1] + 2 * sigma[1])];
-    const side = 1.3 * Math.max(to[0] - from[0], to[1] - from[1]);
-    const centre = [(from[0] + to[0]) / 2, (from[1] + to[1]) / 2], perUnit = zoom.width / side;
-    const [left, top] = [centre[0] - side / 2, centre[1] + side / 2];
-    const geometry = { scale: 1, perUnit, toCanvas: (z) => [(z[0] - left) * perUnit, (top - z[1]) * perUnit] };
-    const context = zoom.getContext("2d");
-    context.fillStyle = "#ffffff";
-    context.fillRect(0, 0, zoom.width, zoom.height);
-    this.drawScene(context, geometry);
-    zoomCaption.textContent = `Zoomed: z\u2081 from ${numberText(left, 2)} to ${numberText(left + side, 2)}, ` +
-      `z\u2082 from ${numberText(top - side, 2)} to ${numberText(top, 2)}. Orange: p(z | x); blue: q(z | x).`;
+    if (!this.posterior) {
+      this.inset = null;
+      return;
+    }
+    // What the inset frames, as offsets from mu: q's 2 sigma box, the samples, and p(z | x)'s shaded cells once computed.
+    const { mu, sigma } = this.posterior, box = this.truePosterior && this.truePosterior.shaded;
+    const offsets = [...this.epsilons.map((eps) => [sigma[0] * eps[0], sigma[1] * eps[1]]),
+      [-2 * sigma[0], -2 * sigma[1]], [2 * sigma[0], 2 * sigma[1]]];
+    if (box) offsets.push([box[0] - mu[0], box[2] - mu[1]], [box[1] - mu[0], box[3] - mu[1]]);
+    this.inset = insetGeometry(geometry, mu, offsets, [mu, this.explorer.state().z]);
+    if (this.inset) drawInset(context, geometry, this.inset, (inner) => this.drawScene(context, inner));
   }
 
   /** q's ellipses, the samples and mu, over p(z | x) once computed, in `geometry`'s canvas pixels. */
@@ -286,38 +277,42 @@ export class EncoderPad {
     const scale = geometry.scale;
     context.save();
     if (this.truePosterior) this.drawTrue(context, geometry);
+    const { q, ink, background } = geometry.colors;
     for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
-      context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
+      context.globalAlpha = k === 1 ? 0.22 : 0.1;
+      context.fillStyle = q;
       context.fill();
+      context.globalAlpha = 1;
       context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
       context.lineWidth = 1.5 * scale;
-      context.strokeStyle = "#1f4e79";
+      context.strokeStyle = q;
       context.stroke();
     }
     context.setLineDash([]);
-    const samples = this.samples();
-    samples.forEach((z, i) => {
-      const [x, y] = geometry.toCanvas(z), latest = i === samples.length - 1;
+    // Each sample at mu's place plus sigma * eps: in the inset at beta = 0, mu + sigma * eps would round to mu.
+    const [muX, muY] = geometry.toCanvas(this.posterior.mu), sigma = this.posterior.sigma, n = this.epsilons.length;
+    this.epsilons.forEach((eps, i) => {
+      const x = muX + sigma[0] * eps[0] * geometry.perUnit, y = muY - sigma[1] * eps[1] * geometry.perUnit, latest = i === n - 1;
       context.beginPath();
       context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
-      context.fillStyle = latest ? "#d62728" : "#ffffff";
+      context.fillStyle = latest ? q : background;
       context.fill();
       context.lineWidth = scale;
-      context.strokeStyle = "#000000";
+      context.strokeStyle = ink;
       context.stroke();
     });
-    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, "#000000", 2 * scale);
+    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, ink, 2 * scale);
     context.restore();
   }
 
   /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */
   drawTrue(context, geometry) {
-    const { box, tile, mode } = this.truePosterior, scale = geometry.scale;
+    const { box, mode } = this.truePosterior, scale = geometry.scale, { posterior, ink } = geometry.colors;
     const [left, top] = geometry.toCanvas([box[0], box[3]]), [right, bottom] = geometry.toCanvas([box[1], box[2]]);
     context.imageSmoothingEnabled = false;
-    context.drawImage(tile, left, top, right - left, bottom - top);
+    context.drawImage(this.shadedTile(posterior), left, top, right - left, bottom - top);
     const [x, y] = geometry.toCanvas(mode), arm = 5 * scale;
     context.beginPath();
     context.moveTo(x, y - arm);
@@ -325,11 +320,26 @@ export class EncoderPad {
     context.lineTo(x, y + arm);
     context.lineTo(x - arm, y);
     context.closePath();
-    context.fillStyle = `rgb(${TRUE_COLOUR.join(", ")})`;
+    context.fillStyle = posterior;
     context.fill();
     context.lineWidth = scale;
-    context.strokeStyle = "#000000";
+    context.strokeStyle = ink;
     context.stroke();
+  }
+
+  /** The true posterior's cells in `colour` (the theme's), kept until the colour or the cells change. */
+  shadedTile(colour) {
+    const t = this.truePosterior;
+    if (t.coloured && t.coloured.colour === colour) return t.coloured.tile;
+    const tile = element("canvas");
+    tile.width = tile.height = t.cells;
+    const context = tile.getContext("2d");
+    context.drawImage(t.tile, 0, 0);
+    context.globalCompositeOperation = "source-in"; // the mask's opacity, the theme's colour
+    context.fillStyle = colour;
+    context.fillRect(0, 0, tile.width, tile.height);
+    t.coloured = { colour, tile };
+    return tile;
   }
 
   /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
@@ -339,7 +349,8 @@ export class EncoderPad {
       get x() { return self.x ? Array.from(self.x) : null; },
       get ink() { return Array.from(self.ink); },
       get posterior() { return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null; },
-      get zoom() { return self.view.zoomFigure.hidden ? null : self.view.zoom; },
+      /** The inset on the map (canvas pixels: x, y, side; its magnification zoom), or null when none is shown. */
+      get inset() { return self.inset ? { ...self.inset.rect, zoom: self.inset.zoom } : null; },
       get truePosterior() {
         const t = self.truePosterior;
         return t && { mode: t.mode, mean: t.mean, logMarginal: t.logMarginal, box: t.box, cells: t.cells,

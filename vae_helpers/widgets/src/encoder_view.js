@@ -6,16 +6,17 @@ import { PAD } from "./pad.js";
 import { DIGIT, element } from "./plot.js";
 const SMALL_SCALE = 4; // screen pixels per digit pixel for the pad's small digits
 const IW_CHOICES = [10, 100, 1000];
-const ZOOM = 224; // the zoomed view of the two posteriors, in canvas pixels
 
 /** The pad's elements, for models called `names` and held-out digits `choices` ({index, label}). */
 export function buildPad(names, choices) {
   const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
   const heading = element("p", "vae-explorer__heading");
-  heading.innerHTML =
-    "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. " +
-    "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc; " +
-    "a button shades beside it the true posterior p(z | x), computed from the decoder.";
+  heading.innerHTML = "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one.";
+  // The rest of the explanation comes after the pad: on a phone the map, the pad and the loss terms fit one screen.
+  const explanation = element("p", "vae-encoder__note");
+  explanation.textContent =
+    "The map shows where the encoder puts it: q(z | x), its 1\u03c3 and 2\u03c3 ellipses around \u03bc, " +
+    "magnified in an inset when they are small; a button shades beside it the true posterior p(z | x), computed from the decoder.";
   const switcher = element("fieldset", "vae-encoder__models");
   const legend = element("legend");
   legend.textContent = "Model (the map, the decoder and the encoder change together)";
@@ -66,26 +67,29 @@ export function buildPad(names, choices) {
   };
   const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
   const atMu = small("decoded at \u03bc", "The digit decoded at the mean mu of q(z | x)");
-  const atZ = small("decoded at z = \u03bc + \u03c3 \u2299 \u03b5", "The digit decoded at the latest sample z");
+  const atZ = small("decoded at z", "The digit decoded at the latest sample z = mu + sigma * eps");
   const side = element("div", "vae-encoder__side");
+  const terms = element("div", "vae-encoder__terms"); // mu, sigma, z and the loss terms, beside the pad on a phone
+  const actions = element("div", "vae-encoder__actions");
+  side.append(terms, actions);
   const resample = element("button", "", { type: "button" });
   resample.textContent = "Resample \u03b5";
-  const quantity = (name, label) => {
+  const quantity = (name, label, parent = actions) => {
     const line = element("div", "vae-encoder__quantity");
     const output = element("output", "", { "data-quantity": name, "data-value": "" });
     line.append(label, output);
-    side.append(line);
+    parent.append(line);
     return output;
   };
   const status = element("p", "vae-encoder__status", { "aria-live": "polite" });
-  side.append(status, resample);
+  actions.append(status, resample);
   const outputs = {
-    mu: quantity("mu", "\u03bc = "),
-    sigma: quantity("sigma", "\u03c3 = "),
-    z: quantity("sample_z", "z = "),
-    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = "),
-    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = "),
-    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = "),
+    mu: quantity("mu", "\u03bc = ", terms),
+    sigma: quantity("sigma", "\u03c3 = ", terms),
+    z: quantity("sample_z", "z = ", terms),
+    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = ", terms),
+    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = ", terms),
+    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = ", terms),
   };
   const iwRow = element("div", "vae-encoder__iw");
   const iwButton = element("button", "", { type: "button" });
@@ -100,25 +104,15 @@ export function buildPad(names, choices) {
   kSelect.value = "100";
   kLabel.append("K = ", kSelect);
   iwRow.append(iwButton, kLabel);
-  side.append(iwRow);
+  actions.append(iwRow);
   outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
   const trueRow = element("div", "vae-encoder__true"); // no rule of its own: a plain block
   const trueButton = element("button", "", { type: "button" });
   trueButton.textContent = "Draw the true p(z | x)";
   trueRow.append(trueButton);
-  side.append(trueRow);
+  actions.append(trueRow);
   outputs.grid = quantity("log_marginal_grid", "log p(x) by quadrature on the grid = ");
-  // Both posteriors are a few screen pixels wide on the map: the press also shows them zoomed.
-  const zoomFigure = element("figure", "vae-encoder__zoom");
-  const zoom = element("canvas", "", {
-    role: "img", "aria-label": "The true posterior p(z | x), shaded orange, and the encoder's q(z | x), blue ellipses, zoomed",
-  });
-  zoom.width = zoom.height = ZOOM;
-  const zoomCaption = element("figcaption");
-  zoomFigure.append(zoom, zoomCaption);
-  zoomFigure.hidden = true;
-  side.append(zoomFigure);
   row.append(padBox, digits, side);
-  panel.append(heading, switcher, row);
-  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, trueButton, zoomFigure, zoom, zoomCaption };
+  panel.append(heading, switcher, row, explanation);
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, trueButton };
 }

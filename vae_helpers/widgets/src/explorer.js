@@ -5,20 +5,20 @@
 // after the frame (send.js). The explorer offers the drawing pad (encoder.js), and any other
 // part added to it, a small API (`Explorer.api`, below): read its state, switch the model, draw
 // an overlay on the map. The root element's `latentExplorer` property is what the tests and
-// the benchmarks call (`Explorer.probe`).
+// the benchmarks call (`Explorer.probe`). Its parts: the markup (explorer_view.js), the map's
+// geometry and drawing in the theme's colours (latent_map.js), the pointer and keys on the map
+// (map_input.js), the drawing pad (encoder.js).
 
 import "./explorer.css";
 import { DenseChain, copyBytes } from "./dense.js";
 import { gaussianPair } from "./maths.js";
-import { blank, DIGIT, digitPainter, element, signed } from "./plot.js";
+import { blank, DIGIT, digitPainter, element, number, signed, themed } from "./plot.js";
 import { build, sliderStep, STRIP_SCALE } from "./explorer_view.js";
+import { LatentMap, RING } from "./latent_map.js";
+import { listenOnTheMap } from "./map_input.js";
 import { throttledSend } from "./send.js";
 import { EncoderPad } from "./encoder.js";
 
-const KEY_STEP = 0.1; // latent units per arrow key press; Shift multiplies by 10
-const MARGIN = 28; // CSS pixels left of and below the plot area, for the tick labels
-const RING = 7; // the ring's radius, CSS pixels
-const GRAB = 24; // a touch this close to the ring (CSS pixels) drags it; elsewhere it scrolls the page
 
 /** The held-out means of one model, back from uint16 on [-limit, limit] to latent units. */
 function readCodes(fields) {
@@ -48,11 +48,12 @@ class Explorer {
     this.clipped = false;
     this.frame = 0;
     this.pending = null; // what Python hears of after the frame
-    this.dragging = null; // the pointer that drags the point, if any
     this.sender = throttledSend(() => this.send());
     this.pixels = new Float32Array(DIGIT * DIGIT);
     this.drawDigit = digitPainter();
-    this.background = element("canvas");
+    this.look = { colors: {}, font: "sans-serif", stop() {} }; // the page's colours, once the explorer is on it
+    this.map = new LatentMap(this.view.map, this.look);
+    this.followTheme();
     this.overlays = []; // functions (context, geometry) that draw over the map, after the ring
     this.switchListeners = [];
     this.destroyListeners = [];
@@ -73,13 +74,13 @@ class Explorer {
     this.modelIndex = index;
     this.limit = fields.limit;
     Object.assign(this, readCodes(fields));
+    this.map.show({ limit: this.limit, means: this.means, labels: this.labels, colours: this.model.get("label_colours") });
     this.showCandidates(fields.candidates);
     for (const { input } of this.view.sliders) {
       Object.assign(input, { min: String(-this.limit), max: String(this.limit), step: sliderStep(this.limit) });
     }
-    this.area = null;
     this.stripDirty = true;
-    if (this.backgroundDrawn) {
+    if (this.map.drawn) {
       this.drawBackground();
       this.moveTo(this.z, null);
     }
@@ -108,39 +109,6 @@ class Explorer {
     if (this.modelIndex === 0) this.showCandidates(candidates);
   }
 
-  // -- geometry: the plot area in canvas pixels (the backing store follows CSS size and devicePixelRatio)
-  // Kept until the next resize: reading clientWidth in an input handler, after the page's text
-  // changed, would force the browser to lay the whole page out again there and then.
-  plotArea() {
-    const canvas = this.view.map;
-    if (this.area && this.area.width === canvas.width) return this.area;
-    const scale = canvas.width / (canvas.clientWidth || canvas.width);
-    const margin = MARGIN * scale;
-    const size = Math.min(canvas.width - 1.5 * margin, canvas.height - 1.5 * margin);
-    this.area = { left: margin, top: margin / 2, size, scale, width: canvas.width };
-    return this.area;
-  }
-
-  toCanvas(z) {
-    const area = this.plotArea(), limit = this.limit;
-    return [area.left + ((z[0] + limit) / (2 * limit)) * area.size, area.top + ((limit - z[1]) / (2 * limit)) * area.size];
-  }
-
-  fromClient(clientX, clientY) {
-    const canvas = this.view.map, rect = canvas.getBoundingClientRect(), area = this.plotArea(), limit = this.limit;
-    const x = ((clientX - rect.left) / rect.width) * canvas.width;
-    const y = ((clientY - rect.top) / rect.height) * canvas.height;
-    return [((x - area.left) / area.size) * 2 * limit - limit, limit - ((y - area.top) / area.size) * 2 * limit];
-  }
-
-  /** Distance in CSS pixels from a client point to the ring. */
-  distanceToRing(clientX, clientY) {
-    const canvas = this.view.map, rect = canvas.getBoundingClientRect();
-    const [x, y] = this.toCanvas(this.z);
-    const ratio = rect.width / canvas.width;
-    return Math.hypot(rect.left + x * ratio - clientX, rect.top + y * ratio - clientY);
-  }
-
   // -- the point
   moveTo(z, source, extra = {}) {
     const limit = this.limit;
@@ -164,7 +132,7 @@ class Explorer {
     this.endpoints = endpoints.slice();
     this.view.selects.forEach((s, k) => (s.select.value = String(endpoints[k])));
     this.stripDirty = true;
-    if (this.backgroundDrawn) this.drawBackground();
+    if (this.map.drawn) this.drawBackground();
     if (send) this.moveTo(this.along(this.t), null, { endpoints: this.endpoints.slice(), t: this.t });
   }
 
@@ -191,46 +159,7 @@ class Explorer {
     );
     prior.addEventListener("click", () => this.moveTo(gaussianPair(), null));
 
-    // Mouse and pen: press anywhere on the map and drag. Touch: a swipe scrolls the page,
-    // unless it starts on the ring (then it drags the ring); a tap moves the point there.
-    // (Chromium sends pointerdown before touchstart, and captures a touch pointer by itself:
-    // hence the explicit `dragging`.)
-    map.addEventListener("pointerdown", (event) => {
-      const touch = event.pointerType === "touch";
-      this.tapScroll = touch ? window.scrollY : null;
-      if (touch ? this.distanceToRing(event.clientX, event.clientY) > GRAB : event.button !== 0) return;
-      this.dragging = event.pointerId;
-      map.setPointerCapture(event.pointerId);
-      map.focus({ preventScroll: true }); // the arrow keys work after a click
-      if (!touch) this.follow(event); // a finger on the ring picks it up where it is
-      event.preventDefault();
-    });
-    map.addEventListener(
-      "touchstart",
-      (event) => {
-        if (this.dragging !== null) event.preventDefault(); // this touch drags the ring: the page does not scroll
-      },
-      { passive: false },
-    );
-    map.addEventListener("pointermove", (event) => {
-      if (this.dragging === event.pointerId) this.follow(event);
-    });
-    for (const type of ["pointerup", "pointercancel"]) {
-      map.addEventListener(type, (event) => {
-        if (this.dragging === event.pointerId) this.dragging = null;
-      });
-    }
-    // A tap off the ring moves the point there (a swipe that scrolled the page is no tap).
-    map.addEventListener("click", (event) => {
-      if (event.pointerType === "touch" && this.tapScroll === window.scrollY) this.follow(event);
-    });
-    map.addEventListener("keydown", (event) => {
-      const s = event.shiftKey ? 10 * KEY_STEP : KEY_STEP;
-      const move = { ArrowLeft: [-s, 0], ArrowRight: [s, 0], ArrowUp: [0, s], ArrowDown: [0, -s] }[event.key];
-      if (!move) return;
-      event.preventDefault(); // the arrows move the point, not the page
-      this.moveTo([this.z[0] + move[0], this.z[1] + move[1]], map);
-    });
+    listenOnTheMap(this, map);
 
     // From Python (set_z, sample_prior, interpolate, set_endpoints, a model_index set by code).
     this.onModel = {
@@ -262,10 +191,6 @@ class Explorer {
       },
     };
     for (const [name, handler] of Object.entries(this.onModel)) this.model.on(name, handler);
-  }
-
-  follow(event) {
-    this.moveTo(this.fromClient(event.clientX, event.clientY), this.view.map);
   }
 
   /** Draw now, at most once per display frame; `source` (a control being moved) is left alone.
@@ -308,10 +233,12 @@ class Explorer {
     if (this.stripDirty) this.drawStrip();
     this.drawMap();
     const source = this.source;
-    this.view.sliders.forEach(({ input }, axis) => {
+    this.view.sliders.forEach(({ input, value }, axis) => {
       if (input !== source) input.value = String(z[axis]);
+      value.textContent = signed(z[axis]);
     });
     if (this.view.tInput !== source) this.view.tInput.value = String(this.t);
+    this.view.tValue.textContent = number(this.t, 2);
     this.source = null;
     let text = `z = (${signed(z[0])}, ${signed(z[1])})${this.clipped ? " (clipped to the map)" : ""}`;
     text += `\nnearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
@@ -346,96 +273,34 @@ class Explorer {
     return order.slice(0, n).map((pair) => pair[1]);
   }
 
+  /** The map's colours are the page theme's (theme.css): a switch of theme redraws it, without a reload.
+   * They are read once the explorer is on the page (a widget may be drawn before it is placed). */
+  followTheme() {
+    if (this.themeFollowed || !this.view.root.isConnected) return false;
+    this.themeFollowed = true;
+    this.look = this.map.look = themed(this.view.root, () => this.restyle());
+    return true;
+  }
+
   resize() {
-    this.area = null;
-    const canvas = this.view.map, ratio = window.devicePixelRatio || 1;
-    const size = Math.round((canvas.clientWidth || 400) * ratio);
-    if (canvas.width !== size || !this.backgroundDrawn) {
-      canvas.width = canvas.height = size;
-      this.drawBackground();
-      this.backgroundDrawn = true;
-    }
+    const followed = this.followTheme();
+    if (this.map.fit() || followed) this.drawBackground();
     this.render();
   }
 
-  /** The held-out means, grid, ticks and interpolation path: drawn once, copied every frame. */
+  /** The theme or the width changed: everything drawn with the theme's colours, again. */
+  restyle() {
+    this.map.fit();
+    this.drawBackground();
+    this.render();
+  }
+
   drawBackground() {
-    const canvas = this.background, area = this.plotArea(), limit = this.limit;
-    canvas.width = this.view.map.width;
-    canvas.height = this.view.map.height;
-    const context = canvas.getContext("2d");
-    blank(canvas);
-    context.font = `${Math.round(11 * area.scale)}px sans-serif`;
-    context.fillStyle = "#444444";
-    context.lineWidth = area.scale;
-    const every = Math.max(1, Math.ceil(limit / 5));
-    for (let tick = -Math.floor(limit / every) * every; tick <= limit; tick += every) {
-      const x = this.toCanvas([tick, 0])[0], y = this.toCanvas([0, tick])[1];
-      context.strokeStyle = tick === 0 ? "#b0b0b0" : "#ececec";
-      context.beginPath();
-      context.moveTo(x, area.top);
-      context.lineTo(x, area.top + area.size);
-      context.moveTo(area.left, y);
-      context.lineTo(area.left + area.size, y);
-      context.stroke();
-      if ((tick / every) % 2 === 0) {
-        context.textAlign = "center";
-        context.textBaseline = "top";
-        context.fillText(String(tick), x, area.top + area.size + 3 * area.scale);
-        context.textAlign = "right";
-        context.textBaseline = "middle";
-        context.fillText(String(tick), area.left - 4 * area.scale, y);
-      }
-    }
-    context.strokeStyle = "#888888";
-    context.strokeRect(area.left, area.top, area.size, area.size);
-    const colours = this.model.get("label_colours"), radius = 2 * area.scale;
-    context.globalAlpha = 0.7;
-    for (let i = 0; i < this.labels.length; i++) {
-      const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
-      context.fillStyle = colours[this.labels[i] % colours.length];
-      context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
-    }
-    context.globalAlpha = 1;
-    // The interpolation path, dashed, with its ends A and B.
-    const [a, b] = this.endpointMeans().map((mu) => this.toCanvas(mu));
-    context.setLineDash([5 * area.scale, 4 * area.scale]);
-    context.strokeStyle = "#000000";
-    context.lineWidth = 1.2 * area.scale;
-    context.beginPath();
-    context.moveTo(a[0], a[1]);
-    context.lineTo(b[0], b[1]);
-    context.stroke();
-    context.setLineDash([]);
-    context.font = `bold ${Math.round(11 * area.scale)}px sans-serif`;
-    context.textAlign = "center";
-    context.textBaseline = "middle";
-    [a, b].forEach(([x, y], k) => {
-      context.fillStyle = "#ffffff";
-      context.beginPath();
-      context.arc(x, y, 7 * area.scale, 0, 2 * Math.PI);
-      context.fill();
-      context.lineWidth = 0.8 * area.scale;
-      context.stroke();
-      context.fillStyle = "#000000";
-      context.fillText(k ? "B" : "A", x, y + 0.5 * area.scale);
-    });
+    this.map.drawBackground(this.endpointMeans());
   }
 
   drawMap() {
-    const context = this.view.map.getContext("2d"), area = this.plotArea(), scale = area.scale;
-    const [x, y] = this.toCanvas(this.z);
-    context.drawImage(this.background, 0, 0);
-    context.beginPath();
-    context.arc(x, y, RING * scale, 0, 2 * Math.PI);
-    context.lineWidth = 4.5 * scale;
-    context.strokeStyle = "#ffffff";
-    context.stroke();
-    context.lineWidth = 2 * scale;
-    context.strokeStyle = "#000000";
-    context.stroke();
-    const geometry = { scale, perUnit: area.size / (2 * this.limit), toCanvas: (z) => this.toCanvas(z) };
-    for (const overlay of this.overlays) overlay(context, geometry);
+    this.map.draw(this.z, this.overlays);
   }
 
   /** What a part added to the explorer may use (the drawing pad): nothing else of it. */
@@ -447,7 +312,7 @@ class Explorer {
       /** Read-only: the point, the map's half side, the model shown, its decoder and encoder's layers, its map. */
       state() {
         const fields = self.fields[self.modelIndex];
-        return { z: self.z.slice(), limit: self.limit, modelIndex: self.modelIndex, decoder: self.decoder,
+        return { z: self.z.slice(), limit: self.limit, modelIndex: self.modelIndex, modelName: fields.name, decoder: self.decoder,
           encoderLayers: fields.encoder_layers, means: self.means, labels: self.labels };
       },
       /** The reader chose model `index`: show it (map, decoder, sliders) and tell Python. */
@@ -458,7 +323,7 @@ class Explorer {
       },
       /** `listener(index)` runs after every switch of model, by the reader or by Python. */
       onModelChange: (listener) => self.switchListeners.push(listener),
-      /** `draw(context, {scale, perUnit, toCanvas})` runs over the map every time it is drawn. */
+      /** `draw(context, {scale, perUnit, area, toCanvas, colors})` runs over the map every time it is drawn. */
       addOverlay: (draw) => self.overlays.push(draw),
       /** Draw the map again (an overlay's data changed). */
       redraw: () => self.drawMap(),
@@ -476,10 +341,15 @@ class Explorer {
       get z() { return self.z.slice(); },
       get pixels() { return Array.from(self.pixels); },
       get limit() { return self.limit; },
+      /** The name of the model shown (the switch's label). */
+      get modelName() { return self.fields[self.modelIndex].name; },
+      /** A's and B's labels on the map, in canvas pixels: [{ label, x, y, radius, at }]. */
+      get markers() { return self.map.markers(self.endpointMeans()); },
+      ringRadius: RING,
       decode: (z1, z2) => Array.from(self.decoder.decode([z1, z2], new Float32Array(self.decoder.size))),
       setLatent: (z1, z2) => self.moveTo([z1, z2], null),
       renderAt: (z1, z2) => { self.z = [z1, z2]; self.render(); return self.pixels; },
-      toCanvas: (z1, z2) => self.toCanvas([z1, z2]),
+      toCanvas: (z1, z2) => self.map.toCanvas([z1, z2]),
     };
   }
 
@@ -487,6 +357,7 @@ class Explorer {
     cancelAnimationFrame(this.frame);
     this.sender.cancel();
     this.resizeObserver.disconnect();
+    this.look.stop();
     for (const [name, handler] of Object.entries(this.onModel)) this.model.off(name, handler);
     for (const listener of this.destroyListeners) listener();
   }

@@ -44,8 +44,9 @@ export function build(el, model) {
       type: "range", min: String(-limit), max: String(limit), step: sliderStep(limit), "data-trait": "z",
       "data-index": String(axis), "aria-label": `z${axis + 1}, the ${axis ? "second" : "first"} latent coordinate`,
     });
-    label.append(axis ? "z\u2082" : "z\u2081", input);
-    return { label, input };
+    const value = element("span", "vae-explorer__value", { "aria-hidden": "true" }); // the input itself tells a screen reader
+    label.append(axis ? "z\u2082" : "z\u2081", input, value);
+    return { label, input, value };
   });
   const prior = element("button", "vae-explorer__prior", { type: "button" });
   prior.textContent = "Sample from the prior";
@@ -69,7 +70,8 @@ export function build(el, model) {
     type: "range", min: String(tMin), max: String(tMax), step: String(tStep), "data-trait": "t",
     "aria-label": "t, from A (0) to B (1)",
   });
-  tLabel.append("t", tInput);
+  const tValue = element("span", "vae-explorer__value", { "aria-hidden": "true" });
+  tLabel.append("t", tInput, tValue);
   const strip = element("canvas", "vae-explorer__strip", { role: "img", "aria-label": "Decodes along the line from A (left) to B (right)" });
   const stripLength = model.get("strip_length");
   strip.width = stripLength * (DIGIT + 2) * STRIP_SCALE - 2 * STRIP_SCALE;
@@ -79,5 +81,5 @@ export function build(el, model) {
   interpolation.append(heading, endpointRow, tLabel, strip);
   root.append(top, interpolation);
   el.append(root);
-  return { root, map, digit, readout, sliders, prior, selects, tInput, strip };
+  return { root, top, mapPanel, digitPanel, map, digit, readout, sliders, prior, selects, tInput, tValue, strip };
 }

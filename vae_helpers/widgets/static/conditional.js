@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/ticks.js (sha256 4b4a126a4dd3910e7da3e80d3aa5f6d3c550137f9a1994739cf622c5753303dd): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 9ab9b85c98cd64ba87afa5368e3ff30b1aa9e242a976ba064b456d5218ff9ed9): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/ticks.js (sha256 789727ea2876df90dd592aae5d3efc55c3442a7bc5d1b62fbc60d418f5d946b6): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 71d9821556df8d0ec7d42dddce8f9aae0afaea68c44f07e4fe0876645e2d433f): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -164,6 +164,22 @@ var DenseChain = class {
 
 // src/plot.js
 var DIGIT = 28;
+var COLOR_NAMES = [
+  "ink",
+  "muted",
+  "grid",
+  "background",
+  "p",
+  "q",
+  "posterior",
+  "gap",
+  "evidence",
+  "entropy",
+  "cross-entropy",
+  "kl",
+  "reverse-kl",
+  "error"
+];
 function element(tag, className = "", attributes = {}) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -172,6 +188,51 @@ function element(tag, className = "", attributes = {}) {
 }
 function signed(value) {
   return (value < 0 ? "\u2212" : "+") + Math.abs(value).toFixed(2);
+}
+function number(value, decimals = 3) {
+  const text = Math.abs(value).toFixed(decimals);
+  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
+}
+function themed(el, redraw) {
+  const look = { colors: {}, font: "sans-serif", generation: 0, stop: null };
+  const read = () => {
+    const style = getComputedStyle(el);
+    for (const name of COLOR_NAMES) look.colors[name] = style.getPropertyValue(`--vae-${name}`).trim();
+    look.font = style.fontFamily || "sans-serif";
+  };
+  read();
+  let width = el.clientWidth;
+  let pending = false;
+  const again = (reread) => {
+    if (reread) read();
+    look.generation++;
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      redraw();
+    });
+  };
+  const themeObserver = new MutationObserver(() => again(true));
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "data-mode", "class", "style"] });
+  if (document.body) themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name", "class"] });
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const onScheme = () => again(true);
+  dark.addEventListener("change", onScheme);
+  const sizeObserver = new ResizeObserver(() => {
+    if (el.clientWidth !== width) {
+      const unread = width === 0;
+      width = el.clientWidth;
+      again(unread);
+    }
+  });
+  sizeObserver.observe(el);
+  look.stop = () => {
+    themeObserver.disconnect();
+    sizeObserver.disconnect();
+    dark.removeEventListener("change", onScheme);
+  };
+  return look;
 }
 function cross(context, [x, y], arm, colour, width) {
   context.beginPath();
@@ -247,8 +308,9 @@ function build(el, model) {
       "data-index": String(axis),
       "aria-label": `z${axis + 1}, the ${axis ? "second" : "first"} latent coordinate`
     });
-    label.append(axis ? "z\u2082" : "z\u2081", input);
-    return { label, input };
+    const value = element("span", "vae-explorer__value", { "aria-hidden": "true" });
+    label.append(axis ? "z\u2082" : "z\u2081", input, value);
+    return { label, input, value };
   });
   const prior = element("button", "vae-explorer__prior", { type: "button" });
   prior.textContent = "Sample from the prior";
@@ -275,7 +337,8 @@ function build(el, model) {
     "data-trait": "t",
     "aria-label": "t, from A (0) to B (1)"
   });
-  tLabel.append("t", tInput);
+  const tValue = element("span", "vae-explorer__value", { "aria-hidden": "true" });
+  tLabel.append("t", tInput, tValue);
   const strip = element("canvas", "vae-explorer__strip", { role: "img", "aria-label": "Decodes along the line from A (left) to B (right)" });
   const stripLength = model.get("strip_length");
   strip.width = stripLength * (DIGIT + 2) * STRIP_SCALE - 2 * STRIP_SCALE;
@@ -285,7 +348,215 @@ function build(el, model) {
   interpolation.append(heading, endpointRow, tLabel, strip);
   root.append(top, interpolation);
   el.append(root);
-  return { root, map, digit, readout, sliders, prior, selects, tInput, strip };
+  return { root, top, mapPanel, digitPanel, map, digit, readout, sliders, prior, selects, tInput, tValue, strip };
+}
+
+// src/latent_map.js
+var MARGIN = 28;
+var RING = 7;
+var MARKER = 7;
+var MARKER_OFFSET = RING + 3 + MARKER + 2;
+var LatentMap = class {
+  /** The map on `canvas`, drawn in `look`'s colours (plot.js's `themed`). */
+  constructor(canvas, look) {
+    this.canvas = canvas;
+    this.look = look;
+    this.background = element("canvas");
+    this.area = null;
+    this.drawn = false;
+  }
+  /** The model shown: its map's half side `limit`, held-out `means` (x, y pairs) and `labels`, `colours` per label. */
+  show({ limit, means, labels, colours }) {
+    Object.assign(this, { limit, means, labels, colours });
+    this.area = null;
+  }
+  // -- geometry: the plot area in canvas pixels (the backing store follows CSS size and devicePixelRatio)
+  // Kept until the next resize: reading clientWidth in an input handler, after the page's text
+  // changed, would force the browser to lay the whole page out again there and then.
+  plotArea() {
+    const canvas = this.canvas;
+    if (this.area && this.area.width === canvas.width) return this.area;
+    const scale = canvas.width / (canvas.clientWidth || canvas.width);
+    const margin = MARGIN * scale;
+    const size = Math.min(canvas.width - 1.5 * margin, canvas.height - 1.5 * margin);
+    this.area = { left: margin, top: margin / 2, size, scale, width: canvas.width };
+    return this.area;
+  }
+  toCanvas(z) {
+    const area = this.plotArea(), limit = this.limit;
+    return [area.left + (z[0] + limit) / (2 * limit) * area.size, area.top + (limit - z[1]) / (2 * limit) * area.size];
+  }
+  fromClient(clientX, clientY) {
+    const canvas = this.canvas, rect = canvas.getBoundingClientRect(), area = this.plotArea(), limit = this.limit;
+    const x = (clientX - rect.left) / rect.width * canvas.width;
+    const y = (clientY - rect.top) / rect.height * canvas.height;
+    return [(x - area.left) / area.size * 2 * limit - limit, limit - (y - area.top) / area.size * 2 * limit];
+  }
+  /** Distance in CSS pixels from a client point to latent point `z` on the map. */
+  distance(clientX, clientY, z) {
+    const canvas = this.canvas, rect = canvas.getBoundingClientRect();
+    const [x, y] = this.toCanvas(z);
+    const ratio = rect.width / canvas.width;
+    return Math.hypot(rect.left + x * ratio - clientX, rect.top + y * ratio - clientY);
+  }
+  /** What overlays draw with: canvas pixels per CSS pixel, per latent unit, the plot area, the map, the colours. */
+  geometry() {
+    const area = this.plotArea();
+    return { scale: area.scale, perUnit: area.size / (2 * this.limit), area, toCanvas: (z) => this.toCanvas(z), colors: this.look.colors };
+  }
+  /** Size the backing store to the canvas's CSS width (sharp on dense screens); true if it changed. */
+  fit() {
+    const canvas = this.canvas, ratio = window.devicePixelRatio || 1;
+    const size = Math.round((canvas.clientWidth || 400) * ratio);
+    if (canvas.width === size && this.drawn) return false;
+    canvas.width = canvas.height = size;
+    this.area = null;
+    return true;
+  }
+  /** A's and B's labels beside their means `ends` (latent points), in canvas pixels:
+   * [{ label, x, y, radius, at: [x, y] of the mean }], each pushed away from the other end. */
+  markers(ends) {
+    const area = this.plotArea(), [a, b] = ends.map((mu) => this.toCanvas(mu));
+    return [a, b].map((at, k) => {
+      const other = k ? a : b;
+      let [dx, dy] = [at[0] - other[0], at[1] - other[1]];
+      const length = Math.hypot(dx, dy);
+      [dx, dy] = length > 1e-9 ? [dx / length, dy / length] : [0, k ? 1 : -1];
+      const offset = MARKER_OFFSET * area.scale, radius = MARKER * area.scale;
+      const clamp = (value, low, high) => Math.max(low + radius, Math.min(high - radius, value));
+      const x = clamp(at[0] + dx * offset, 0, this.canvas.width);
+      const y = clamp(at[1] + dy * offset, 0, this.canvas.height);
+      return { label: k ? "B" : "A", x, y, radius, at };
+    });
+  }
+  /** The held-out means, grid, ticks and the interpolation path between `ends`, into the background. */
+  drawBackground(ends) {
+    const canvas = this.background, area = this.plotArea(), limit = this.limit, { ink, muted, grid, background } = this.look.colors;
+    canvas.width = this.canvas.width;
+    canvas.height = this.canvas.height;
+    const context = canvas.getContext("2d");
+    context.fillStyle = background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.font = `${Math.round(11 * area.scale)}px ${this.look.font}`;
+    context.fillStyle = ink;
+    context.lineWidth = area.scale;
+    const every = Math.max(1, Math.ceil(limit / 5));
+    for (let tick = -Math.floor(limit / every) * every; tick <= limit; tick += every) {
+      const x = this.toCanvas([tick, 0])[0], y = this.toCanvas([0, tick])[1];
+      context.strokeStyle = tick === 0 ? muted : grid;
+      context.beginPath();
+      context.moveTo(x, area.top);
+      context.lineTo(x, area.top + area.size);
+      context.moveTo(area.left, y);
+      context.lineTo(area.left + area.size, y);
+      context.stroke();
+      if (tick / every % 2 === 0) {
+        context.textAlign = "center";
+        context.textBaseline = "top";
+        context.fillText(String(tick), x, area.top + area.size + 3 * area.scale);
+        context.textAlign = "right";
+        context.textBaseline = "middle";
+        context.fillText(String(tick), area.left - 4 * area.scale, y);
+      }
+    }
+    context.strokeStyle = muted;
+    context.strokeRect(area.left, area.top, area.size, area.size);
+    const radius = 2 * area.scale;
+    context.globalAlpha = 0.7;
+    for (let i = 0; i < this.labels.length; i++) {
+      const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
+      context.fillStyle = this.colours[this.labels[i] % this.colours.length];
+      context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
+    }
+    context.globalAlpha = 1;
+    const markers = this.markers(ends), [a, b] = markers.map((marker) => marker.at);
+    context.setLineDash([5 * area.scale, 4 * area.scale]);
+    context.strokeStyle = ink;
+    context.lineWidth = 1.2 * area.scale;
+    context.beginPath();
+    context.moveTo(a[0], a[1]);
+    context.lineTo(b[0], b[1]);
+    context.stroke();
+    context.setLineDash([]);
+    context.font = `bold ${Math.round(11 * area.scale)}px ${this.look.font}`;
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    for (const { label, x, y, radius: r, at } of markers) {
+      context.beginPath();
+      context.arc(at[0], at[1], 2.5 * area.scale, 0, 2 * Math.PI);
+      context.fillStyle = ink;
+      context.fill();
+      context.beginPath();
+      context.arc(x, y, r, 0, 2 * Math.PI);
+      context.fillStyle = background;
+      context.fill();
+      context.lineWidth = 0.8 * area.scale;
+      context.strokeStyle = ink;
+      context.stroke();
+      context.fillStyle = ink;
+      context.fillText(label, x, y + 0.5 * area.scale);
+    }
+    this.drawn = true;
+  }
+  /** The background, the ring at `z`, then each overlay `draw(context, geometry)`. */
+  draw(z, overlays) {
+    const context = this.canvas.getContext("2d"), geometry = this.geometry(), scale = geometry.scale;
+    const [x, y] = this.toCanvas(z);
+    context.drawImage(this.background, 0, 0);
+    context.beginPath();
+    context.arc(x, y, RING * scale, 0, 2 * Math.PI);
+    context.lineWidth = 4.5 * scale;
+    context.strokeStyle = this.look.colors.background;
+    context.stroke();
+    context.lineWidth = 2 * scale;
+    context.strokeStyle = this.look.colors.ink;
+    context.stroke();
+    for (const overlay of overlays) overlay(context, geometry);
+  }
+};
+
+// src/map_input.js
+var KEY_STEP = 0.1;
+var GRAB = 24;
+function listenOnTheMap(explorer, map) {
+  let dragging = null;
+  let tapScroll = null;
+  const follow = (event) => explorer.moveTo(explorer.map.fromClient(event.clientX, event.clientY), map);
+  map.addEventListener("pointerdown", (event) => {
+    const touch = event.pointerType === "touch";
+    tapScroll = touch ? window.scrollY : null;
+    if (touch ? explorer.map.distance(event.clientX, event.clientY, explorer.z) > GRAB : event.button !== 0) return;
+    dragging = event.pointerId;
+    map.setPointerCapture(event.pointerId);
+    map.focus({ preventScroll: true });
+    if (!touch) follow(event);
+    event.preventDefault();
+  });
+  map.addEventListener(
+    "touchstart",
+    (event) => {
+      if (dragging !== null) event.preventDefault();
+    },
+    { passive: false }
+  );
+  map.addEventListener("pointermove", (event) => {
+    if (dragging === event.pointerId) follow(event);
+  });
+  for (const type of ["pointerup", "pointercancel"]) {
+    map.addEventListener(type, (event) => {
+      if (dragging === event.pointerId) dragging = null;
+    });
+  }
+  map.addEventListener("click", (event) => {
+    if (event.pointerType === "touch" && tapScroll === window.scrollY) follow(event);
+  });
+  map.addEventListener("keydown", (event) => {
+    const s = event.shiftKey ? 10 * KEY_STEP : KEY_STEP;
+    const move = { ArrowLeft: [-s, 0], ArrowRight: [s, 0], ArrowUp: [0, s], ArrowDown: [0, -s] }[event.key];
+    if (!move) return;
+    event.preventDefault();
+    explorer.moveTo([explorer.z[0] + move[0], explorer.z[1] + move[1]], map);
+  });
 }
 
 // src/send.js
@@ -473,11 +744,12 @@ var DrawingPad = class {
 // src/encoder_view.js
 var SMALL_SCALE = 4;
 var IW_CHOICES = [10, 100, 1e3];
-var ZOOM = 224;
 function buildPad(names, choices) {
   const panel = element("section", "vae-encoder", { "aria-label": "Encode a digit" });
   const heading = element("p", "vae-explorer__heading");
-  heading.innerHTML = "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one. The map shows where the encoder puts it: q(z | x), its 1\u03C3 and 2\u03C3 ellipses around \u03BC; a button shades beside it the true posterior p(z | x), computed from the decoder.";
+  heading.innerHTML = "<b>Encode a digit</b>: draw one in the box (mouse, finger or pen), or pick a held-out one.";
+  const explanation = element("p", "vae-encoder__note");
+  explanation.textContent = "The map shows where the encoder puts it: q(z | x), its 1\u03C3 and 2\u03C3 ellipses around \u03BC, magnified in an inset when they are small; a button shades beside it the true posterior p(z | x), computed from the decoder.";
   const switcher = element("fieldset", "vae-encoder__models");
   const legend = element("legend");
   legend.textContent = "Model (the map, the decoder and the encoder change together)";
@@ -527,26 +799,29 @@ function buildPad(names, choices) {
   };
   const seen = small("what the encoder sees, x", "The drawing prepared as MNIST's digits were: 28 x 28 pixels");
   const atMu = small("decoded at \u03BC", "The digit decoded at the mean mu of q(z | x)");
-  const atZ = small("decoded at z = \u03BC + \u03C3 \u2299 \u03B5", "The digit decoded at the latest sample z");
+  const atZ = small("decoded at z", "The digit decoded at the latest sample z = mu + sigma * eps");
   const side = element("div", "vae-encoder__side");
+  const terms = element("div", "vae-encoder__terms");
+  const actions = element("div", "vae-encoder__actions");
+  side.append(terms, actions);
   const resample = element("button", "", { type: "button" });
   resample.textContent = "Resample \u03B5";
-  const quantity = (name, label) => {
+  const quantity = (name, label, parent = actions) => {
     const line = element("div", "vae-encoder__quantity");
     const output = element("output", "", { "data-quantity": name, "data-value": "" });
     line.append(label, output);
-    side.append(line);
+    parent.append(line);
     return output;
   };
   const status = element("p", "vae-encoder__status", { "aria-live": "polite" });
-  side.append(status, resample);
+  actions.append(status, resample);
   const outputs = {
-    mu: quantity("mu", "\u03BC = "),
-    sigma: quantity("sigma", "\u03C3 = "),
-    z: quantity("sample_z", "z = "),
-    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = "),
-    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = "),
-    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = ")
+    mu: quantity("mu", "\u03BC = ", terms),
+    sigma: quantity("sigma", "\u03C3 = ", terms),
+    z: quantity("sample_z", "z = ", terms),
+    reconstruction: quantity("reconstruction", "reconstruction \u2212log p(x | z) = ", terms),
+    kl: quantity("kl", "KL(q(z | x) \u2016 p(z)) = ", terms),
+    total: quantity("negative_elbo", "sum, \u2212ELBO at this z = ", terms)
   };
   const iwRow = element("div", "vae-encoder__iw");
   const iwButton = element("button", "", { type: "button" });
@@ -561,34 +836,77 @@ function buildPad(names, choices) {
   kSelect.value = "100";
   kLabel.append("K = ", kSelect);
   iwRow.append(iwButton, kLabel);
-  side.append(iwRow);
+  actions.append(iwRow);
   outputs.iw = quantity("log_marginal", "importance-weighted log p(x) \u2248 ");
   const trueRow = element("div", "vae-encoder__true");
   const trueButton = element("button", "", { type: "button" });
   trueButton.textContent = "Draw the true p(z | x)";
   trueRow.append(trueButton);
-  side.append(trueRow);
+  actions.append(trueRow);
   outputs.grid = quantity("log_marginal_grid", "log p(x) by quadrature on the grid = ");
-  const zoomFigure = element("figure", "vae-encoder__zoom");
-  const zoom = element("canvas", "", {
-    role: "img",
-    "aria-label": "The true posterior p(z | x), shaded orange, and the encoder's q(z | x), blue ellipses, zoomed"
-  });
-  zoom.width = zoom.height = ZOOM;
-  const zoomCaption = element("figcaption");
-  zoomFigure.append(zoom, zoomCaption);
-  zoomFigure.hidden = true;
-  side.append(zoomFigure);
   row.append(padBox, digits, side);
-  panel.append(heading, switcher, row);
-  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, trueButton, zoomFigure, zoom, zoomCaption };
+  panel.append(heading, switcher, row, explanation);
+  return { panel, radios, pad, clear, pick, seen, atMu, atZ, resample, status, outputs, iwButton, kSelect, trueButton };
+}
+
+// src/inset.js
+var INSET_SIDE = 0.4;
+var INSET_MIN_ZOOM = 2;
+function insetGeometry(geometry, origin, offsets, avoid) {
+  const from = [0, 1].map((i) => Math.min(...offsets.map((p) => p[i])));
+  const to = [0, 1].map((i) => Math.max(...offsets.map((p) => p[i])));
+  const { area, scale } = geometry, side = Math.round(INSET_SIDE * area.size), gap = 4 * scale;
+  const span = 1.3 * Math.max(to[0] - from[0], to[1] - from[1]), perUnit = side / span;
+  const zoom = perUnit / geometry.perUnit;
+  if (!(zoom >= INSET_MIN_ZOOM && Number.isFinite(zoom))) return null;
+  const centre = [(from[0] + to[0]) / 2, (from[1] + to[1]) / 2], [left, top] = [centre[0] - span / 2, centre[1] + span / 2];
+  const away = avoid.map((z) => geometry.toCanvas(z)), far = area.size - side - gap;
+  const corners = [[gap, gap], [far, gap], [gap, far], [far, far]].map(([dx, dy]) => [area.left + dx, area.top + dy]);
+  const clearance = ([cx, cy]) => Math.min(...away.map(([px, py]) => Math.hypot(cx + side / 2 - px, cy + side / 2 - py)));
+  const [x, y] = corners.reduce((best, corner) => clearance(corner) > clearance(best) ? corner : best);
+  return {
+    scale,
+    perUnit,
+    zoom,
+    colors: geometry.colors,
+    rect: { x, y, side },
+    region: { centre: [origin[0] + centre[0], origin[1] + centre[1]], span },
+    toCanvas: (z) => [x + (z[0] - origin[0] - left) * perUnit, y + (top - (z[1] - origin[1])) * perUnit]
+  };
+}
+function drawInset(context, geometry, inset, drawScene) {
+  const { x, y, side } = inset.rect, { region } = inset, { ink, muted, background } = inset.colors, scale = inset.scale;
+  const [regionX, regionY] = geometry.toCanvas(region.centre);
+  const regionSide = Math.max(region.span * geometry.perUnit, 6 * scale);
+  context.save();
+  context.lineWidth = scale;
+  context.strokeStyle = muted;
+  context.strokeRect(regionX - regionSide / 2, regionY - regionSide / 2, regionSide, regionSide);
+  context.fillStyle = background;
+  context.fillRect(x, y, side, side);
+  context.beginPath();
+  context.rect(x, y, side, side);
+  context.clip();
+  drawScene(inset);
+  context.restore();
+  context.save();
+  context.lineWidth = scale;
+  context.strokeStyle = muted;
+  context.strokeRect(x, y, side, side);
+  context.font = `${Math.round(11 * scale)}px sans-serif`;
+  context.textAlign = "left";
+  context.textBaseline = "bottom";
+  context.fillStyle = ink;
+  const zoom = inset.zoom < 100 ? inset.zoom.toPrecision(2) : inset.zoom < 1e4 ? String(Math.round(inset.zoom)) : inset.zoom.toExponential(1);
+  context.fillText(`\xD7${zoom}`, x + 3 * scale, y + side - 2 * scale);
+  context.restore();
 }
 
 // src/encoder.js
 var MAX_SAMPLES = 40;
 var GRID_EXTENT = 6;
 var ELLIPSE_MASSES = [1, 2].map((k) => 1 - Math.exp(-0.5 * k * k));
-var TRUE_COLOUR = [230, 85, 13];
+var SHADES = [150, 70];
 function numberText(value, digits = 1) {
   return Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") : "\u2014";
 }
@@ -732,7 +1050,7 @@ var EncoderPad = class {
       view.outputs.grid.dataset.value = "";
     }
     const n = this.epsilons.length;
-    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map; click one to decode it above.`;
+    view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map (the newest filled).`;
   }
   /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
    * log (1/K) sum_k p(x | z_k) p(z_k) / q(z_k | x), z_k = mu + sigma * eps_k. */
@@ -764,7 +1082,7 @@ var EncoderPad = class {
     grid.mass.forEach((mass, k) => {
       const i = Math.floor(k / n), j = k % n, pixel = 4 * ((n - 1 - j) * n + i);
       if (mass < levels[1]) return;
-      image.data.set([...TRUE_COLOUR, mass >= levels[0] ? 150 : 70], pixel);
+      image.data.set([0, 0, 0, mass >= levels[0] ? SHADES[0] : SHADES[1]], pixel);
       const [z1, z2] = grid.z[k];
       shaded[0] = Math.min(shaded[0], z1 - half[0]);
       shaded[1] = Math.max(shaded[1], z1 + half[0]);
@@ -778,7 +1096,7 @@ var EncoderPad = class {
     const output = this.view.outputs.grid;
     output.textContent = `${numberText(grid.logMarginal)} nats`;
     output.dataset.value = JSON.stringify(grid.logMarginal);
-    this.view.status.textContent = "Orange: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25C6 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
+    this.view.status.textContent = "Green: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25C6 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
     this.explorer.redraw();
   }
   estimate() {
@@ -802,26 +1120,20 @@ var EncoderPad = class {
   }
   drawOverlay(context, geometry) {
     this.geometry = geometry;
-    this.drawZoom();
     this.drawScene(context, geometry);
-  }
-  /** The two posteriors, the samples and mu in a square around both (q's 2 sigma ellipse, p's shaded cells). */
-  drawZoom() {
-    const { zoomFigure, zoom, zoomCaption } = this.view;
-    zoomFigure.hidden = !this.truePosterior || !this.posterior;
-    if (zoomFigure.hidden) return;
-    const { mu, sigma } = this.posterior, box = this.truePosterior.shaded;
-    const from = [Math.min(box[0], mu[0] - 2 * sigma[0]), Math.min(box[2], mu[1] - 2 * sigma[1])];
-    const to = [Math.max(box[1], mu[0] + 2 * sigma[0]), Math.max(box[3], mu[1] + 2 * sigma[1])];
-    const side = 1.3 * Math.max(to[0] - from[0], to[1] - from[1]);
-    const centre = [(from[0] + to[0]) / 2, (from[1] + to[1]) / 2], perUnit = zoom.width / side;
-    const [left, top] = [centre[0] - side / 2, centre[1] + side / 2];
-    const geometry = { scale: 1, perUnit, toCanvas: (z) => [(z[0] - left) * perUnit, (top - z[1]) * perUnit] };
-    const context = zoom.getContext("2d");
-    context.fillStyle = "#ffffff";
-    context.fillRect(0, 0, zoom.width, zoom.height);
-    this.drawScene(context, geometry);
-    zoomCaption.textContent = `Zoomed: z\u2081 from ${numberText(left, 2)} to ${numberText(left + side, 2)}, z\u2082 from ${numberText(top - side, 2)} to ${numberText(top, 2)}. Orange: p(z | x); blue: q(z | x).`;
+    if (!this.posterior) {
+      this.inset = null;
+      return;
+    }
+    const { mu, sigma } = this.posterior, box = this.truePosterior && this.truePosterior.shaded;
+    const offsets = [
+      ...this.epsilons.map((eps) => [sigma[0] * eps[0], sigma[1] * eps[1]]),
+      [-2 * sigma[0], -2 * sigma[1]],
+      [2 * sigma[0], 2 * sigma[1]]
+    ];
+    if (box) offsets.push([box[0] - mu[0], box[2] - mu[1]], [box[1] - mu[0], box[3] - mu[1]]);
+    this.inset = insetGeometry(geometry, mu, offsets, [mu, this.explorer.state().z]);
+    if (this.inset) drawInset(context, geometry, this.inset, (inner) => this.drawScene(context, inner));
   }
   /** q's ellipses, the samples and mu, over p(z | x) once computed, in `geometry`'s canvas pixels. */
   drawScene(context, geometry) {
@@ -829,37 +1141,40 @@ var EncoderPad = class {
     const scale = geometry.scale;
     context.save();
     if (this.truePosterior) this.drawTrue(context, geometry);
+    const { q, ink, background } = geometry.colors;
     for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
-      context.fillStyle = k === 1 ? "rgba(31, 78, 121, 0.22)" : "rgba(31, 78, 121, 0.10)";
+      context.globalAlpha = k === 1 ? 0.22 : 0.1;
+      context.fillStyle = q;
       context.fill();
+      context.globalAlpha = 1;
       context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
       context.lineWidth = 1.5 * scale;
-      context.strokeStyle = "#1f4e79";
+      context.strokeStyle = q;
       context.stroke();
     }
     context.setLineDash([]);
-    const samples = this.samples();
-    samples.forEach((z, i) => {
-      const [x, y] = geometry.toCanvas(z), latest = i === samples.length - 1;
+    const [muX, muY] = geometry.toCanvas(this.posterior.mu), sigma = this.posterior.sigma, n = this.epsilons.length;
+    this.epsilons.forEach((eps, i) => {
+      const x = muX + sigma[0] * eps[0] * geometry.perUnit, y = muY - sigma[1] * eps[1] * geometry.perUnit, latest = i === n - 1;
       context.beginPath();
       context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
-      context.fillStyle = latest ? "#d62728" : "#ffffff";
+      context.fillStyle = latest ? q : background;
       context.fill();
       context.lineWidth = scale;
-      context.strokeStyle = "#000000";
+      context.strokeStyle = ink;
       context.stroke();
     });
-    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, "#000000", 2 * scale);
+    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, ink, 2 * scale);
     context.restore();
   }
   /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */
   drawTrue(context, geometry) {
-    const { box, tile, mode } = this.truePosterior, scale = geometry.scale;
+    const { box, mode } = this.truePosterior, scale = geometry.scale, { posterior, ink } = geometry.colors;
     const [left, top] = geometry.toCanvas([box[0], box[3]]), [right, bottom] = geometry.toCanvas([box[1], box[2]]);
     context.imageSmoothingEnabled = false;
-    context.drawImage(tile, left, top, right - left, bottom - top);
+    context.drawImage(this.shadedTile(posterior), left, top, right - left, bottom - top);
     const [x, y] = geometry.toCanvas(mode), arm = 5 * scale;
     context.beginPath();
     context.moveTo(x, y - arm);
@@ -867,11 +1182,25 @@ var EncoderPad = class {
     context.lineTo(x, y + arm);
     context.lineTo(x - arm, y);
     context.closePath();
-    context.fillStyle = `rgb(${TRUE_COLOUR.join(", ")})`;
+    context.fillStyle = posterior;
     context.fill();
     context.lineWidth = scale;
-    context.strokeStyle = "#000000";
+    context.strokeStyle = ink;
     context.stroke();
+  }
+  /** The true posterior's cells in `colour` (the theme's), kept until the colour or the cells change. */
+  shadedTile(colour) {
+    const t = this.truePosterior;
+    if (t.coloured && t.coloured.colour === colour) return t.coloured.tile;
+    const tile = element("canvas");
+    tile.width = tile.height = t.cells;
+    const context = tile.getContext("2d");
+    context.drawImage(t.tile, 0, 0);
+    context.globalCompositeOperation = "source-in";
+    context.fillStyle = colour;
+    context.fillRect(0, 0, tile.width, tile.height);
+    t.coloured = { colour, tile };
+    return tile;
   }
   /** What the tests and the benchmarks call (root.latentExplorer.encoder). */
   probe() {
@@ -886,8 +1215,9 @@ var EncoderPad = class {
       get posterior() {
         return self.posterior ? JSON.parse(JSON.stringify(self.posterior)) : null;
       },
-      get zoom() {
-        return self.view.zoomFigure.hidden ? null : self.view.zoom;
+      /** The inset on the map (canvas pixels: x, y, side; its magnification zoom), or null when none is shown. */
+      get inset() {
+        return self.inset ? { ...self.inset.rect, zoom: self.inset.zoom } : null;
       },
       get truePosterior() {
         const t = self.truePosterior;
@@ -940,10 +1270,6 @@ var EncoderPad = class {
 };
 
 // src/explorer.js
-var KEY_STEP = 0.1;
-var MARGIN = 28;
-var RING = 7;
-var GRAB = 24;
 function readCodes(fields) {
   const limit = fields.limit;
   const codes = new Uint16Array(copyBytes(fields.codes));
@@ -973,11 +1299,13 @@ var Explorer = class {
     this.clipped = false;
     this.frame = 0;
     this.pending = null;
-    this.dragging = null;
     this.sender = throttledSend(() => this.send());
     this.pixels = new Float32Array(DIGIT * DIGIT);
     this.drawDigit = digitPainter();
-    this.background = element("canvas");
+    this.look = { colors: {}, font: "sans-serif", stop() {
+    } };
+    this.map = new LatentMap(this.view.map, this.look);
+    this.followTheme();
     this.overlays = [];
     this.switchListeners = [];
     this.destroyListeners = [];
@@ -997,13 +1325,13 @@ var Explorer = class {
     this.modelIndex = index;
     this.limit = fields.limit;
     Object.assign(this, readCodes(fields));
+    this.map.show({ limit: this.limit, means: this.means, labels: this.labels, colours: this.model.get("label_colours") });
     this.showCandidates(fields.candidates);
     for (const { input } of this.view.sliders) {
       Object.assign(input, { min: String(-this.limit), max: String(this.limit), step: sliderStep(this.limit) });
     }
-    this.area = null;
     this.stripDirty = true;
-    if (this.backgroundDrawn) {
+    if (this.map.drawn) {
       this.drawBackground();
       this.moveTo(this.z, null);
     }
@@ -1029,35 +1357,6 @@ var Explorer = class {
     this.fields[0].candidates = candidates;
     if (this.modelIndex === 0) this.showCandidates(candidates);
   }
-  // -- geometry: the plot area in canvas pixels (the backing store follows CSS size and devicePixelRatio)
-  // Kept until the next resize: reading clientWidth in an input handler, after the page's text
-  // changed, would force the browser to lay the whole page out again there and then.
-  plotArea() {
-    const canvas = this.view.map;
-    if (this.area && this.area.width === canvas.width) return this.area;
-    const scale = canvas.width / (canvas.clientWidth || canvas.width);
-    const margin = MARGIN * scale;
-    const size = Math.min(canvas.width - 1.5 * margin, canvas.height - 1.5 * margin);
-    this.area = { left: margin, top: margin / 2, size, scale, width: canvas.width };
-    return this.area;
-  }
-  toCanvas(z) {
-    const area = this.plotArea(), limit = this.limit;
-    return [area.left + (z[0] + limit) / (2 * limit) * area.size, area.top + (limit - z[1]) / (2 * limit) * area.size];
-  }
-  fromClient(clientX, clientY) {
-    const canvas = this.view.map, rect = canvas.getBoundingClientRect(), area = this.plotArea(), limit = this.limit;
-    const x = (clientX - rect.left) / rect.width * canvas.width;
-    const y = (clientY - rect.top) / rect.height * canvas.height;
-    return [(x - area.left) / area.size * 2 * limit - limit, limit - (y - area.top) / area.size * 2 * limit];
-  }
-  /** Distance in CSS pixels from a client point to the ring. */
-  distanceToRing(clientX, clientY) {
-    const canvas = this.view.map, rect = canvas.getBoundingClientRect();
-    const [x, y] = this.toCanvas(this.z);
-    const ratio = rect.width / canvas.width;
-    return Math.hypot(rect.left + x * ratio - clientX, rect.top + y * ratio - clientY);
-  }
   // -- the point
   moveTo(z, source, extra = {}) {
     const limit = this.limit;
@@ -1078,7 +1377,7 @@ var Explorer = class {
     this.endpoints = endpoints.slice();
     this.view.selects.forEach((s, k) => s.select.value = String(endpoints[k]));
     this.stripDirty = true;
-    if (this.backgroundDrawn) this.drawBackground();
+    if (this.map.drawn) this.drawBackground();
     if (send) this.moveTo(this.along(this.t), null, { endpoints: this.endpoints.slice(), t: this.t });
   }
   // -- events
@@ -1103,41 +1402,7 @@ var Explorer = class {
       })
     );
     prior.addEventListener("click", () => this.moveTo(gaussianPair(), null));
-    map.addEventListener("pointerdown", (event) => {
-      const touch = event.pointerType === "touch";
-      this.tapScroll = touch ? window.scrollY : null;
-      if (touch ? this.distanceToRing(event.clientX, event.clientY) > GRAB : event.button !== 0) return;
-      this.dragging = event.pointerId;
-      map.setPointerCapture(event.pointerId);
-      map.focus({ preventScroll: true });
-      if (!touch) this.follow(event);
-      event.preventDefault();
-    });
-    map.addEventListener(
-      "touchstart",
-      (event) => {
-        if (this.dragging !== null) event.preventDefault();
-      },
-      { passive: false }
-    );
-    map.addEventListener("pointermove", (event) => {
-      if (this.dragging === event.pointerId) this.follow(event);
-    });
-    for (const type of ["pointerup", "pointercancel"]) {
-      map.addEventListener(type, (event) => {
-        if (this.dragging === event.pointerId) this.dragging = null;
-      });
-    }
-    map.addEventListener("click", (event) => {
-      if (event.pointerType === "touch" && this.tapScroll === window.scrollY) this.follow(event);
-    });
-    map.addEventListener("keydown", (event) => {
-      const s = event.shiftKey ? 10 * KEY_STEP : KEY_STEP;
-      const move = { ArrowLeft: [-s, 0], ArrowRight: [s, 0], ArrowUp: [0, s], ArrowDown: [0, -s] }[event.key];
-      if (!move) return;
-      event.preventDefault();
-      this.moveTo([this.z[0] + move[0], this.z[1] + move[1]], map);
-    });
+    listenOnTheMap(this, map);
     this.onModel = {
       "change:z": () => {
         if (this.pending) return;
@@ -1167,9 +1432,6 @@ var Explorer = class {
       }
     };
     for (const [name, handler] of Object.entries(this.onModel)) this.model.on(name, handler);
-  }
-  follow(event) {
-    this.moveTo(this.fromClient(event.clientX, event.clientY), this.view.map);
   }
   /** Draw now, at most once per display frame; `source` (a control being moved) is left alone.
    * Chromium hands pointer moves to the page at the start of a frame, so what the handler draws
@@ -1209,10 +1471,12 @@ var Explorer = class {
     if (this.stripDirty) this.drawStrip();
     this.drawMap();
     const source = this.source;
-    this.view.sliders.forEach(({ input }, axis) => {
+    this.view.sliders.forEach(({ input, value }, axis) => {
       if (input !== source) input.value = String(z[axis]);
+      value.textContent = signed(z[axis]);
     });
     if (this.view.tInput !== source) this.view.tInput.value = String(this.t);
+    this.view.tValue.textContent = number(this.t, 2);
     this.source = null;
     let text = `z = (${signed(z[0])}, ${signed(z[1])})${this.clipped ? " (clipped to the map)" : ""}`;
     text += `
@@ -1245,93 +1509,30 @@ nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
     order.sort((a, b) => a[0] - b[0]);
     return order.slice(0, n).map((pair) => pair[1]);
   }
+  /** The map's colours are the page theme's (theme.css): a switch of theme redraws it, without a reload.
+   * They are read once the explorer is on the page (a widget may be drawn before it is placed). */
+  followTheme() {
+    if (this.themeFollowed || !this.view.root.isConnected) return false;
+    this.themeFollowed = true;
+    this.look = this.map.look = themed(this.view.root, () => this.restyle());
+    return true;
+  }
   resize() {
-    this.area = null;
-    const canvas = this.view.map, ratio = window.devicePixelRatio || 1;
-    const size = Math.round((canvas.clientWidth || 400) * ratio);
-    if (canvas.width !== size || !this.backgroundDrawn) {
-      canvas.width = canvas.height = size;
-      this.drawBackground();
-      this.backgroundDrawn = true;
-    }
+    const followed = this.followTheme();
+    if (this.map.fit() || followed) this.drawBackground();
     this.render();
   }
-  /** The held-out means, grid, ticks and interpolation path: drawn once, copied every frame. */
+  /** The theme or the width changed: everything drawn with the theme's colours, again. */
+  restyle() {
+    this.map.fit();
+    this.drawBackground();
+    this.render();
+  }
   drawBackground() {
-    const canvas = this.background, area = this.plotArea(), limit = this.limit;
-    canvas.width = this.view.map.width;
-    canvas.height = this.view.map.height;
-    const context = canvas.getContext("2d");
-    blank(canvas);
-    context.font = `${Math.round(11 * area.scale)}px sans-serif`;
-    context.fillStyle = "#444444";
-    context.lineWidth = area.scale;
-    const every = Math.max(1, Math.ceil(limit / 5));
-    for (let tick = -Math.floor(limit / every) * every; tick <= limit; tick += every) {
-      const x = this.toCanvas([tick, 0])[0], y = this.toCanvas([0, tick])[1];
-      context.strokeStyle = tick === 0 ? "#b0b0b0" : "#ececec";
-      context.beginPath();
-      context.moveTo(x, area.top);
-      context.lineTo(x, area.top + area.size);
-      context.moveTo(area.left, y);
-      context.lineTo(area.left + area.size, y);
-      context.stroke();
-      if (tick / every % 2 === 0) {
-        context.textAlign = "center";
-        context.textBaseline = "top";
-        context.fillText(String(tick), x, area.top + area.size + 3 * area.scale);
-        context.textAlign = "right";
-        context.textBaseline = "middle";
-        context.fillText(String(tick), area.left - 4 * area.scale, y);
-      }
-    }
-    context.strokeStyle = "#888888";
-    context.strokeRect(area.left, area.top, area.size, area.size);
-    const colours = this.model.get("label_colours"), radius = 2 * area.scale;
-    context.globalAlpha = 0.7;
-    for (let i = 0; i < this.labels.length; i++) {
-      const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
-      context.fillStyle = colours[this.labels[i] % colours.length];
-      context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
-    }
-    context.globalAlpha = 1;
-    const [a, b] = this.endpointMeans().map((mu) => this.toCanvas(mu));
-    context.setLineDash([5 * area.scale, 4 * area.scale]);
-    context.strokeStyle = "#000000";
-    context.lineWidth = 1.2 * area.scale;
-    context.beginPath();
-    context.moveTo(a[0], a[1]);
-    context.lineTo(b[0], b[1]);
-    context.stroke();
-    context.setLineDash([]);
-    context.font = `bold ${Math.round(11 * area.scale)}px sans-serif`;
-    context.textAlign = "center";
-    context.textBaseline = "middle";
-    [a, b].forEach(([x, y], k) => {
-      context.fillStyle = "#ffffff";
-      context.beginPath();
-      context.arc(x, y, 7 * area.scale, 0, 2 * Math.PI);
-      context.fill();
-      context.lineWidth = 0.8 * area.scale;
-      context.stroke();
-      context.fillStyle = "#000000";
-      context.fillText(k ? "B" : "A", x, y + 0.5 * area.scale);
-    });
+    this.map.drawBackground(this.endpointMeans());
   }
   drawMap() {
-    const context = this.view.map.getContext("2d"), area = this.plotArea(), scale = area.scale;
-    const [x, y] = this.toCanvas(this.z);
-    context.drawImage(this.background, 0, 0);
-    context.beginPath();
-    context.arc(x, y, RING * scale, 0, 2 * Math.PI);
-    context.lineWidth = 4.5 * scale;
-    context.strokeStyle = "#ffffff";
-    context.stroke();
-    context.lineWidth = 2 * scale;
-    context.strokeStyle = "#000000";
-    context.stroke();
-    const geometry = { scale, perUnit: area.size / (2 * this.limit), toCanvas: (z) => this.toCanvas(z) };
-    for (const overlay of this.overlays) overlay(context, geometry);
+    this.map.draw(this.z, this.overlays);
   }
   /** What a part added to the explorer may use (the drawing pad): nothing else of it. */
   api() {
@@ -1346,6 +1547,7 @@ nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
           z: self.z.slice(),
           limit: self.limit,
           modelIndex: self.modelIndex,
+          modelName: fields.name,
           decoder: self.decoder,
           encoderLayers: fields.encoder_layers,
           means: self.means,
@@ -1360,7 +1562,7 @@ nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
       },
       /** `listener(index)` runs after every switch of model, by the reader or by Python. */
       onModelChange: (listener) => self.switchListeners.push(listener),
-      /** `draw(context, {scale, perUnit, toCanvas})` runs over the map every time it is drawn. */
+      /** `draw(context, {scale, perUnit, area, toCanvas, colors})` runs over the map every time it is drawn. */
       addOverlay: (draw) => self.overlays.push(draw),
       /** Draw the map again (an overlay's data changed). */
       redraw: () => self.drawMap(),
@@ -1383,6 +1585,15 @@ nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
       get limit() {
         return self.limit;
       },
+      /** The name of the model shown (the switch's label). */
+      get modelName() {
+        return self.fields[self.modelIndex].name;
+      },
+      /** A's and B's labels on the map, in canvas pixels: [{ label, x, y, radius, at }]. */
+      get markers() {
+        return self.map.markers(self.endpointMeans());
+      },
+      ringRadius: RING,
       decode: (z1, z2) => Array.from(self.decoder.decode([z1, z2], new Float32Array(self.decoder.size))),
       setLatent: (z1, z2) => self.moveTo([z1, z2], null),
       renderAt: (z1, z2) => {
@@ -1390,13 +1601,14 @@ nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
         self.render();
         return self.pixels;
       },
-      toCanvas: (z1, z2) => self.toCanvas([z1, z2])
+      toCanvas: (z1, z2) => self.map.toCanvas([z1, z2])
     };
   }
   destroy() {
     cancelAnimationFrame(this.frame);
     this.sender.cancel();
     this.resizeObserver.disconnect();
+    this.look.stop();
     for (const [name, handler] of Object.entries(this.onModel)) this.model.off(name, handler);
     for (const listener of this.destroyListeners) listener();
   }
