@@ -167,8 +167,8 @@ def test_the_anchor_scores_what_its_metadata_says_and_meets_the_issues_bar():
     assert score == pytest.approx(metadata["held_out_negative_elbo_nats"], abs=0.05)
     nll = benchmark_result("binarized_likelihood")["models"]["vae-50d"]["full"]["test_nats"]
     # The importance-weighted estimate is tighter than the ELBO on the same images, and what chapter 7 says of it:
-    # within 1.5 nats of Burda et al.'s VAE (the issue's bar of 88.0 nats is missed by a tenth of a nat).
-    assert nll < score and 0 < nll + BURDA_2015_ONE_LAYER["VAE"][1] < 1.5
+    # within 1.5 nats of Burda et al.'s VAE, above it; and at or below the 88.0 nats issue 27 asks of the anchor.
+    assert nll < score and 0 < nll + BURDA_2015_ONE_LAYER["VAE"][1] < 1.5 and nll <= 88.0
 
 
 def test_the_long_anchor_continues_the_shipped_600_epoch_run():
