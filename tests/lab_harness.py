@@ -62,9 +62,7 @@ class JupyterLab:
         root.mkdir()
         for notebook in notebooks:
             shutil.copy(notebook, root / notebook.name)
-        # What the notebooks read beside themselves: the benchmarks' figures they quote.
-        results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
-        shutil.copytree(results, folder / "benchmarks" / "results")
+        # Nothing else: a notebook reads its data and figures through the package, as a downloaded one does.
         environment = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(folder / "config"),
