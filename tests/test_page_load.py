@@ -13,18 +13,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 
 import pytest
 
-from conftest import REPO_ROOT
-from browser import CHROMIUM_ARGS, _unavailable
-
-sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-
-import page_load  # noqa: E402
-import site_assets  # noqa: E402
+import page_load  # benchmarks/ and book/_ext/ are on pytest's pythonpath (pyproject.toml)
+import site_assets
+from browser import _unavailable
+from browser_harness import serve
 
 # Pages a reader opens first or that carried the most: the introduction, chapter 1 (its panels
 # near the top), chapter 6 and notebook 06 (the explorer and its models).
@@ -206,10 +201,9 @@ def site_browser():
         _unavailable("no chromium on the PATH: install Debian's browser with `apt-get install chromium`")
     from playwright.sync_api import sync_playwright
 
-    # test_browser's arguments, and every host but 127.0.0.1 unreachable.
-    args = [*CHROMIUM_ARGS, *(arg for arg in page_load.CHROMIUM_ARGS if arg not in CHROMIUM_ARGS)]
+    # The browser tests' arguments, and every host but 127.0.0.1 unreachable.
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=page_load.CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -321,8 +315,6 @@ SCROLL_LAYOUT_SHIFT = """async () => {
 @pytest.mark.slow
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)])
 def test_lazy_figures_keep_their_place_so_the_text_does_not_move_as_they_arrive(site_browser, built_book, viewport):
-    from browser import serve
-
     assert built_book.returncode == 0, built_book.log[-3000:]
     server = serve(built_book.html)
     try:
