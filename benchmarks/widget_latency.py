@@ -16,7 +16,7 @@ first not recorded):
   6ae8a33:vae_helpers/explorer.py``) and the naive explorer (``interact`` + ``decoder.predict``
   + a new figure), each moved by a slider;
 
-in two homes: JupyterLab (tests/lab_harness.py: a real server on 127.0.0.1 and a kernel, one
+in two homes: JupyterLab (benchmarks/lab_harness.py: a real server on 127.0.0.1 and a kernel, one
 notebook showing all of them) and a static page built as the book builds a prose page (the
 widget state written by ``book/_ext/widget_directive.py``, the book's vendored widget manager,
 anywidget's front end and ``widgets-offline.js``), where the old widgets have no kernel.
