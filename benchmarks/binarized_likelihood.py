@@ -6,9 +6,9 @@ images (``binarized_test_images``: one fixed draw), its standard error over the 
 time it took: every model with ``--k`` samples on the first ``--images`` images (``subset``, where
 the models are compared), and the anchor ``vae-50d`` also as Burda et al. (2015) scored theirs,
 with 5,000 samples on all 10,000 test images (``full``; ``--skip-full`` leaves it out). Each model's
-figures are written to ``benchmarks/results/binarized_likelihood.json`` as soon as they are done
-(with the date, the machine, the command and the sha256 of the weights they measured: retrained
-weights start a fresh entry), so an interrupted run keeps what it finished.
+figures are written to ``vae_helpers/results/binarized_likelihood.json`` (package data: chapter 7 reads it) as soon
+as they are done (with the date, the machine, the command and the sha256 of the weights they measured:
+retrained weights start a fresh entry), so an interrupted run keeps what it finished.
 Run: ``.venv/bin/python benchmarks/binarized_likelihood.py [--models NAME ...]``.
 """
 
@@ -28,10 +28,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from vae_helpers.benchmark_results import RESULTS_DIR  # noqa: E402
 from vae_helpers.beyond_2d import SHIPPED_BINARIZED, binarized_metadata, binarized_test_images, load_binarized  # noqa: E402
 from vae_helpers.iwae import importance_weighted_bound  # noqa: E402
 
-RESULT = Path(__file__).parent / "results" / "binarized_likelihood.json"
+RESULT = RESULTS_DIR / "binarized_likelihood.json"
 ANCHOR, ANCHOR_K = "vae-50d", 5000
 CHUNK = 250  # images per call: 250 x 5,000 log-weights is 10 MB
 

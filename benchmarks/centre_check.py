@@ -10,7 +10,7 @@ asks an independent judge (a classifier trained on the same 55,000 images, as
 (``python -m vae_helpers.train``) is this script's ``TrainingConfig`` run, chosen here.
 
     .venv/bin/python benchmarks/centre_check.py          # print (about 4 minutes a row on 2 quiet cores)
-    .venv/bin/python benchmarks/centre_check.py --save   # also write results/centre_check.json
+    .venv/bin/python benchmarks/centre_check.py --save   # also write vae_helpers/results/centre_check.json
 """
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ import json
 import os
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
 import vae_helpers  # noqa: F401  (first: it keeps TensorFlow's start-up lines quiet)
+from vae_helpers.benchmark_results import RESULTS_DIR
 from vae_helpers.data import load_mnist, split_validation
 from vae_helpers.model import decode, encode, negative_elbo
 from vae_helpers.train import N_VALIDATION, VALIDATION_SEED, TrainingConfig, train_vae
 
-RESULTS = Path(__file__).with_name("results") / "centre_check.json"
+RESULTS = RESULTS_DIR / "centre_check.json"
 # Each run changes TrainingConfig's defaults; the first is TrainingConfig itself.
 RUNS = {
     "TrainingConfig": {},

@@ -29,10 +29,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from browser_harness import CHROMIUM_ARGS, serve, write_shim_page  # noqa: E402  (beside this script)
+from widget_latency import summary  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-sys.path.insert(0, str(REPO / "tests"))
-from widget_latency import CHROMIUM_ARGS, serve, summary  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "encoder_latency.json"
 PAGE = "book/06_latent_explorer.html"
@@ -63,16 +63,9 @@ def digit_strokes(rng: np.random.Generator) -> list[list[tuple[float, float]]]:
 
 def shim_folder(folder: Path) -> str:
     """The chapter's widget (pretrained_explorer) on a bare page, as tests/browser.py mounts it."""
-    from browser import SHIM_PAGE, _explorer_state
-
     from vae_helpers.widgets.explorer import pretrained_explorer
 
-    explorer = pretrained_explorer()
-    (folder / "explorer.js").write_text(explorer._esm)
-    (folder / "explorer.css").write_text(explorer._css)
-    (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
-    (folder / "index.html").write_text(SHIM_PAGE)
-    return "index.html"
+    return write_shim_page(pretrained_explorer(), folder)
 
 
 def main() -> None:
@@ -116,7 +109,8 @@ def main() -> None:
         server.shutdown()
     if not times:
         sys.exit("no stroke event reached the pad")
-    row = summary(f"drawing pad, {where}: prepare + encode + decode + draw, per pointer event", times, "browser")
+    row = {"label": f"drawing pad, {where}: prepare + encode + decode + draw, per pointer event", "what": "browser",
+           **summary(times)}
     result = {
         "about": __doc__.splitlines()[0],
         "how": "headless Chromium (Playwright), software rendering; the pad's pointermove handlers, from a capturing "

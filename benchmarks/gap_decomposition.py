@@ -8,7 +8,7 @@ For each image of chapter 3's subset (the same seeded draw of 200 test images, f
 - ``iw_encoder[K]``, ``iw_best[K]``: importance-weighted estimates L_K with either q as proposal.
 
 approximation gap = log_p - elbo_best (the Gaussian family); amortization gap = elbo_best - elbo_encoder
-(one encoder for all images). Writes ``benchmarks/results/gap_decomposition.json`` with the date, the
+(one encoder for all images). Writes ``vae_helpers/results/gap_decomposition.json`` (package data) with the date, the
 machine and the command. Run: ``nice -n 5 .venv/bin/python benchmarks/gap_decomposition.py --images 200``.
 """
 
@@ -27,6 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from vae_helpers.benchmark_results import RESULTS_DIR  # noqa: E402
 from vae_helpers.data import load_mnist  # noqa: E402
 from vae_helpers.elbo import best_diagonal_gaussian, gaussian_elbo, posterior_grids  # noqa: E402
 from vae_helpers.iwae import importance_weighted_bounds_by_k, log_importance_weights_gaussian  # noqa: E402
@@ -36,7 +37,7 @@ from vae_helpers.numpy_decoder import NumpyDecoder  # noqa: E402
 SUBSET_SEED, SUBSET_SIZE = 0, 200  # notebooks/03_elbo.ipynb's subset of the test images
 NODES = 24
 KS = (1, 10, 100, 1000)
-RESULT = Path(__file__).parent / "results" / "gap_decomposition.json"
+RESULT = RESULTS_DIR / "gap_decomposition.json"
 
 
 def decompose(encoder, decoder, x: np.ndarray, seed: int = 0) -> dict[str, list]:

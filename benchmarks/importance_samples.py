@@ -4,7 +4,7 @@ For the first ``--images`` binarized test images (``vae_helpers.beyond_2d.binari
 one set of ``max(KS)`` importance weights per image is drawn with the model's own q(z|x) as proposal
 and cut into groups of K (``importance_weighted_bounds_by_k``): for each K the mean of -L_K over the
 images, its standard error over the images, and the time K samples per image cost. Writes
-``benchmarks/results/importance_samples.json`` with the date, the machine and the command; chapter 7
+``vae_helpers/results/importance_samples.json`` (package data) with the date, the machine and the command; chapter 7
 glues from it. Run: ``.venv/bin/python benchmarks/importance_samples.py --model vae-50d --images 1000``.
 """
 
@@ -23,11 +23,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from vae_helpers.benchmark_results import RESULTS_DIR  # noqa: E402
 from vae_helpers.beyond_2d import SHIPPED_BINARIZED, binarized_metadata, binarized_test_images, load_binarized  # noqa: E402
 from vae_helpers.iwae import importance_weighted_bounds_by_k, log_importance_weights  # noqa: E402
 
 KS = (1, 2, 5, 10, 50, 100, 500, 1000, 5000)
-RESULT = Path(__file__).parent / "results" / "importance_samples.json"
+RESULT = RESULTS_DIR / "importance_samples.json"
 
 
 def bounds_against_k(encoder, decoder, x: np.ndarray, seed: int = 0) -> dict:

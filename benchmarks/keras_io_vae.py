@@ -18,7 +18,7 @@ per image, seed 0); the Gaussian runs report their codes, their bound and a few 
 CPU time is the process's (all threads), wall time the clock's, both for ``fit`` alone.
 
 Usage: ``nice -n 5 python benchmarks/keras_io_vae.py [--epochs 30] [--book-epochs 30]
-[--backend-epochs 30] [--gaussian-epochs 10]``; writes ``benchmarks/results/keras_io_vae.json``.
+[--backend-epochs 30] [--gaussian-epochs 10]``; writes ``vae_helpers/results/keras_io_vae.json`` (package data).
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).with_name("results") / "keras_io_vae.json"
+from vae_helpers.benchmark_results import RESULTS_DIR
+
+RESULTS = RESULTS_DIR / "keras_io_vae.json"
 #: keras.io's published settings and figure (examples/generative/vae.py, Keras 3 version).
 KERAS_IO = {"epochs": 30, "batch_size": 128, "latent_dim": 2, "published_training_loss": 146.95,
             "published_data": "MNIST train + test concatenated (70,000 images)"}

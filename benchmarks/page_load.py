@@ -45,10 +45,12 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+import browser_harness
+from browser_harness import toc_files  # the pages of the book, from _toc.yml
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-from conftest import toc_files  # noqa: E402  (the pages of the book, from _toc.yml)
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 BEFORE_COMMIT = "599fa0f"
 SLOW_PAGES = ["book/intro", "book/01_information_theory", "book/03_elbo", "book/06_latent_explorer"]
@@ -60,9 +62,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
 QUIET_MS = 2_000  # the network counts as settled after this long without a request in flight
 GOALS = {"bytes": 500_000, "bytes_chapter_6": 1_500_000, "fcp_ms": 3_000, "answer_ms": 8_000}
 # Every host but 127.0.0.1 resolves to nothing: a request elsewhere fails, and is counted.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+CHROMIUM_ARGS = [*browser_harness.CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map", ".xml", ".md", ".ttf", ".otf", ".eot"}
 
 

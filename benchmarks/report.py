@@ -1,4 +1,7 @@
-"""Rewrite the figures' tables in benchmarks/README.md and README.md from benchmarks/results/*.json.
+"""Rewrite the figures' tables in benchmarks/README.md and README.md from the benchmarks' JSON.
+
+The JSON lives in ``benchmarks/results/`` (engineering figures) and in the package,
+``vae_helpers/results/`` (the figures the chapters glue, shipped as package data).
 
 Each generated table sits between two markers, ``<!-- report:NAME -->`` and
 ``<!-- /report:NAME -->``; this script replaces what is between them and leaves the rest of
@@ -18,14 +21,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from vae_helpers.benchmark_results import RESULTS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+RESULTS = (ROOT / "benchmarks" / "results", RESULTS_DIR)
 FILES = (ROOT / "benchmarks" / "README.md", ROOT / "README.md")
 
 
 def _load(name: str) -> dict | None:
-    path = RESULTS / f"{name}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    found = [folder / f"{name}.json" for folder in RESULTS if (folder / f"{name}.json").exists()]
+    return json.loads(found[0].read_text()) if found else None
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -163,7 +168,7 @@ def rewrite(text: str) -> str:
         sources, render = TABLES[name]
         results = [_load(source) for source in sources]
         if any(result is None for result in results):
-            print(f"{name}: no benchmarks/results/{'.json, '.join(sources)}.json, table left as it is", file=sys.stderr)
+            print(f"{name}: no {'.json, '.join(sources)}.json in {' or '.join(map(str, RESULTS))}, table left as it is", file=sys.stderr)
             return match[0]
         return f"{match[1]}{render(*results)}\n{match[4]}"
 

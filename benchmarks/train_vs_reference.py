@@ -30,18 +30,18 @@ import os
 import platform
 import time
 from dataclasses import asdict, replace
-from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from vae_helpers.article import logits_decoder, train_article_vae  # noqa: E402
+from vae_helpers.benchmark_results import RESULTS_DIR  # noqa: E402
 from vae_helpers.data import load_mnist, split_validation  # noqa: E402
 from vae_helpers.model import negative_elbo  # noqa: E402
 from vae_helpers.train import N_VALIDATION, VALIDATION_SEED, TrainingConfig, train_vae  # noqa: E402
 
-RESULTS = Path(__file__).with_name("results") / "train_vs_reference.json"
+RESULTS = RESULTS_DIR / "train_vs_reference.json"
 EPOCHS = (40, 150)
 ARTICLE_EPOCHS = 40
 # The helpers' changes, added to the article's settings one at a time (40 epochs each).

@@ -17,15 +17,15 @@ import json
 import os
 import time
 from dataclasses import asdict, replace
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from vae_helpers.benchmark_results import RESULTS_DIR  # noqa: E402
 from vae_helpers.data import load_mnist, split_validation  # noqa: E402
 from vae_helpers.model import negative_elbo  # noqa: E402
 from vae_helpers.train import TrainingConfig, train_vae  # noqa: E402
 
-RESULTS = Path(__file__).with_name("results") / "tune_pretrained.json"
+RESULTS = RESULTS_DIR / "tune_pretrained.json"
 N_VALIDATION = 5000
 EPOCHS = 10
 # Each candidate changes TrainingConfig's defaults (the last one is the shipped setting).

@@ -16,7 +16,7 @@ first not recorded):
   6ae8a33:vae_helpers/explorer.py``) and the naive explorer (``interact`` + ``decoder.predict``
   + a new figure), each moved by a slider;
 
-in two homes: JupyterLab (tests/lab_harness.py: a real server on 127.0.0.1 and a kernel, one
+in two homes: JupyterLab (benchmarks/lab_harness.py: a real server on 127.0.0.1 and a kernel, one
 notebook showing all of them) and a static page built as the book builds a prose page (the
 widget state written by ``book/_ext/widget_directive.py``, the book's vendored widget manager,
 anywidget's front end and ``widgets-offline.js``), where the old widgets have no kernel.
@@ -56,8 +56,6 @@ goes into the JSON): ``.venv/bin/python benchmarks/widget_latency.py`` (about 13
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import importlib.util
 import json
 import os
@@ -77,19 +75,20 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "tests"), str(REPO / "book" / "_ext"), str(REPO / "benchmarks")]
+import browser_harness  # noqa: E402  (this and the next two: beside this script)
 import lab_harness  # noqa: E402
 from floor_widget import FloorWidget  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "book" / "_ext"))  # the book's Sphinx extensions: the static page as the book renders it
 from widget_directive import widget_html  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "widget_latency.json"
 VENDOR = REPO / "book" / "_vendor"
 OLD_PANELS = "vae_helpers/panels.py"  # the ipywidgets + matplotlib panels, as they were before their removal
 OLD_EXPLORER_COMMIT = "6ae8a33"  # the last commit with the ipywidgets explorer
-DEVTOOLS_PORT = lab_harness.free_port()  # on 127.0.0.1: RawMouse's way in
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--remote-debugging-port={DEVTOOLS_PORT}"]
+DEVTOOLS_PORT = browser_harness.free_port()  # on 127.0.0.1: RawMouse's way in
+CHROMIUM_ARGS = [*browser_harness.CHROMIUM_ARGS, f"--remote-debugging-port={DEVTOOLS_PORT}"]
 STEP_PIXELS = 6  # per slider move: at least one step of every slider
 FRAME_MS = 1000 / 60  # Chromium's frame clock in the traces (benchmarks/widget_frames.py)
 REPORT_RATE_HZ = 125  # a steady drag's pointer moves per second: a USB mouse's default report rate
@@ -360,18 +359,6 @@ def in_turn(every: list[Series]) -> Iterator[Series]:
         yield series
 
 
-def serve(folder: Path) -> http.server.ThreadingHTTPServer:
-    """``folder`` served on a free port of 127.0.0.1 by a quiet threaded server (``server.server_port``)."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def summary(milliseconds: list[float]) -> dict:
     values = np.asarray(milliseconds)
     return {"median_ms": round(float(np.median(values)), 2), "p95_ms": round(float(np.percentile(values, 95)), 2),
@@ -575,7 +562,7 @@ def main() -> None:
     (_, _), (x_test, y_test) = load_mnist()
     data = (*load_pretrained(), x_test, y_test)  # as the notebook loads them
     static_page(site, old_panels, data)
-    server = serve(site)
+    server = browser_harness.serve(site)
 
     notebook = work / "widget_latency.ipynb"
     lab_notebook(notebook)

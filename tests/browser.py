@@ -2,8 +2,9 @@
 
 Imported by the browser tests (tests/test_browser*.py, test_encoder.py, test_jupyterlab.py), whose
 fixtures it defines (``browser``, ``site``, ``visit``, ``pretrained``, ``shim_site``: import them by
-name), and by the benchmarks that drive the same pages. Everything is served on 127.0.0.1; a
-request to any other host is refused and reported.
+name). What the benchmarks drive the same pages with (Chromium's arguments, the local server, the
+book's pages, the explorer's shim page) is ``benchmarks/browser_harness.py``, imported here.
+Everything is served on 127.0.0.1; a request to any other host is refused and reported.
 
 Needs ``chromium`` on the PATH (``apt-get install chromium``): skipped without it, except in
 CI (``CI`` set), where a missing browser fails.
@@ -11,33 +12,20 @@ CI (``CI`` set), where a missing browser fails.
 
 from __future__ import annotations
 
-import functools
 import http.server
-import json
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
 
-from conftest import REPO_ROOT
+from browser_harness import CHROMIUM_ARGS, REPO_ROOT, serve, write_shim_page
 
 EXPLORER_PAGE = "book/06_latent_explorer"
 EXTRA_PAGES = ["search", "genindex"]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-# As the machine notes advise for headless Chromium as root on a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PHONE, DESKTOP = (390, 844), (1280, 900)  # CSS pixels: a phone held upright, a laptop
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 PIXEL_TOLERANCE = 1e-5
@@ -73,11 +61,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -170,59 +153,6 @@ def run_axe(page, selector: str, rules: list[str]) -> list[dict]:
     )
 
 
-def serve(folder: Path) -> http.server.ThreadingHTTPServer:
-    """``folder`` served on 127.0.0.1 by a threaded http.server (``server.server_port``); ``server.shutdown()`` stops it."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-# -- the latent explorer's JavaScript on the state Python sends (no book build needed) -------------
-
-# A page that mounts the explorer's bundle (vae_helpers/widgets/static/explorer.js) on a widget's state through a minimal
-# model (get, set, on, off, save_changes), as anywidget does, with tall blocks above and below
-# so that the page can scroll. Buffers come back as DataViews at their paths, as the
-# widget managers give them.
-SHIM_PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="explorer.css"></head>
-<body style="margin: 0 16px"><div style="height: 600px">text above</div><div id="root"></div>
-<div style="height: 1500px">text below</div>
-<script type="module">
-import widget from "./explorer.js";
-const saved = await (await fetch("state.json")).json();
-const state = saved.state;
-for (const { path, data } of saved.buffers) {
-  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-  let target = state;
-  for (const key of path.slice(0, -1)) target = target[key];
-  target[path[path.length - 1]] = new DataView(bytes.buffer);
-}
-const listeners = {};
-window.sent = [];
-const model = {
-  get: (name) => state[name],
-  set: (name, value) => { state[name] = value; },
-  on: (name, callback) => { (listeners[name] = listeners[name] || []).push(callback); },
-  off: () => {},
-  save_changes: () => { window.sent.push(JSON.parse(JSON.stringify(
-    { z: state.z, t: state.t, endpoints: state.endpoints, model_index: state.model_index }))); },
-};
-widget.render({ model, el: document.getElementById("root") });
-</script></body></html>"""
-
-
-def _explorer_state(explorer) -> dict:
-    import base64
-
-    from ipywidgets.widgets.widget import _remove_buffers
-
-    state, paths, buffers = _remove_buffers(explorer.get_state())
-    state = {key: value for key, value in state.items() if key not in ("_esm", "_css")}
-    encoded = [{"path": path, "data": base64.b64encode(bytes(buffer)).decode()} for path, buffer in zip(paths, buffers)]
-    return {"state": state, "buffers": encoded}
-
-
 @pytest.fixture(scope="module")
 def pretrained():
     from vae_helpers.model import load_pretrained
@@ -245,12 +175,8 @@ def shim_site(tmp_path_factory, pretrained):
 
 
 def serve_shim_page(explorer, folder: Path) -> http.server.ThreadingHTTPServer:
-    """SHIM_PAGE on ``explorer``'s state, served from ``folder`` on 127.0.0.1 (``server.server_port``)."""
-    # The widget's module and style as the page gets them: the bundle anywidget sends as _esm and _css.
-    (folder / "explorer.js").write_text(explorer._esm)
-    (folder / "explorer.css").write_text(explorer._css)
-    (folder / "state.json").write_text(json.dumps(_explorer_state(explorer)))
-    (folder / "index.html").write_text(SHIM_PAGE)
+    """The shim page (browser_harness.SHIM_PAGE) on ``explorer``'s state, served from ``folder`` on 127.0.0.1."""
+    write_shim_page(explorer, folder)
     return serve(folder)
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 from scipy import integrate, stats
+
+from browser_harness import toc_files  # noqa: F401  (the tests import the book's pages from here)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
@@ -38,23 +39,6 @@ def build_book(source: Path, output: Path, *extra: str) -> BookBuild:
     environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
     result = subprocess.run(command, capture_output=True, text=True, timeout=3600, env=environment)
     return BookBuild(result.returncode, result.stdout + result.stderr, output / "_build" / "html")
-
-
-def toc_files() -> list[str]:
-    """Every document the table of contents lists, as paths without suffix."""
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-            walk(entry.get("chapters", []))
-
-    walk(toc.get("parts", []))
-    walk(toc.get("chapters", []))
-    return files
 
 
 def kl_by_integration(mu1: float, var1: float, mu2: float, var2: float) -> float:
@@ -112,7 +96,7 @@ def run_es_module(module: Path | str, body: str, prelude: str = ""):
 
 @pytest.fixture(scope="session")
 def jupyterlab():
-    """A JupyterLab on 127.0.0.1 serving copies of the notebooks (tests/lab_harness.py); stopped at the end."""
+    """A JupyterLab on 127.0.0.1 serving copies of the notebooks (benchmarks/lab_harness.py); stopped at the end."""
     from lab_harness import JupyterLab
 
     lab = JupyterLab.start(NOTEBOOKS)

@@ -1,6 +1,6 @@
 """The notebooks' widgets in a real JupyterLab, driven as a reader: run the notebook, move a slider, read it back.
 
-JupyterLab runs on 127.0.0.1 from a temporary folder (tests/lab_harness.py); Debian's headless
+JupyterLab runs on 127.0.0.1 from a temporary folder (benchmarks/lab_harness.py); Debian's headless
 Chromium (Playwright) is the reader. The page may request nothing from any other host.
 """
 

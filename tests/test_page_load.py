@@ -3,9 +3,10 @@
 The parts (``book/_ext/site_assets.py``) are checked against an independent reading: MathJax's
 own markup for a formula, Font Awesome's own SVG file for an icon, the HTML parser for blocking
 scripts. The built book is then opened in Debian's Chromium, served gzipped from 127.0.0.1 as a
-web host serves it (``benchmarks/page_load.py``, whose measures these are), on a few pages: the
-bytes Chromium counts before the reader touches anything, no request to another host, no console
-error. The timings on the slow profile are the benchmark's (a timed test would be flaky here).
+web host serves it (``benchmarks/page_load.py``, whose measures these are), on every page of the
+table of contents: the bytes Chromium counts before the reader touches anything, no request to
+another host, no console error. The timings on the slow profile are the benchmark's (a timed
+test would be flaky here).
 """
 
 from __future__ import annotations
@@ -13,23 +14,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 
 import pytest
 
-from conftest import REPO_ROOT
-from browser import CHROMIUM_ARGS, _unavailable
+import page_load  # benchmarks/ and book/_ext/ are on pytest's pythonpath (pyproject.toml)
+import site_assets
+from browser import _unavailable
+from browser_harness import serve, toc_files
 
-sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
-sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-
-import page_load  # noqa: E402
-import site_assets  # noqa: E402
-
-# Pages a reader opens first or that carried the most: the introduction, chapter 1 (its panels
-# near the top), chapter 6 and notebook 06 (the explorer and its models).
+# Every page of the book: each within 500 kB on first load, chapter 6 and notebook 06 (the explorer
+# and its models) within 1.5 MB.
 CHAPTER_6 = ["book/06_latent_explorer", "notebooks/06_latent_explorer"]
-LOADED_PAGES = ["book/intro", "book/01_information_theory", "book/03_elbo", *CHAPTER_6]
+LOADED_PAGES = toc_files()
 # What a page used to load at once, and must not now before the reader comes near a widget.
 HEAVY = ["fontawesome.js", "tex-mml-chtml.js", "embed-amd.js"]
 
@@ -206,10 +202,9 @@ def site_browser():
         _unavailable("no chromium on the PATH: install Debian's browser with `apt-get install chromium`")
     from playwright.sync_api import sync_playwright
 
-    # test_browser's arguments, and every host but 127.0.0.1 unreachable.
-    args = [*CHROMIUM_ARGS, *(arg for arg in page_load.CHROMIUM_ARGS if arg not in CHROMIUM_ARGS)]
+    # The browser tests' arguments, and every host but 127.0.0.1 unreachable.
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=page_load.CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -227,10 +222,14 @@ def test_a_first_load_is_local_and_quiet(first_loads, page):
     assert first_loads[page]["console_errors"] == []
 
 
-# Notebook 06 opens on the explorer, which loads at once with its three models (4.4 MB, the
-# book's at float32): under 1.5 MB needs the widget's side (the book's model at float16, the
-# beta = 0 and 10 models fetched when the reader switches to them). Its page itself is checked.
-WITHIN_BUDGET = [page for page in LOADED_PAGES if page != "notebooks/06_latent_explorer"]
+# Notebook 06 opens on the explorer, which loads at once with the widget manager and its three
+# models: 5.72 MB on 2026-12-07 (4.41 MB of models fetched, the book's at float32; 1.05 MB of
+# scripts). Under 1.5 MB needs the widget's side (the book's model at float16, the beta = 0 and
+# 10 models fetched when the reader switches to them): an expected failure until then, which
+# fails once the page is within its budget, so that the mark is removed. Its page itself is checked.
+OVER_BUDGET = {"notebooks/06_latent_explorer": "the explorer's three models load at once (issue 29)"}
+WITHIN_BUDGET = [pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[page]))
+                 if page in OVER_BUDGET else page for page in LOADED_PAGES]
 
 
 @pytest.mark.slow
@@ -321,8 +320,6 @@ SCROLL_LAYOUT_SHIFT = """async () => {
 @pytest.mark.slow
 @pytest.mark.parametrize("viewport", [(390, 844), (1280, 900)])
 def test_lazy_figures_keep_their_place_so_the_text_does_not_move_as_they_arrive(site_browser, built_book, viewport):
-    from browser import serve
-
     assert built_book.returncode == 0, built_book.log[-3000:]
     server = serve(built_book.html)
     try:

@@ -1,8 +1,10 @@
-"""The figures the benchmarks measured, as the notebooks read them (``benchmarks/results/*.json``).
+"""The figures the benchmarks measured that the notebooks glue, shipped in the package (``vae_helpers/results/``).
 
-The notebooks ask the package, not a ``../benchmarks`` path, so a notebook opened from any
-folder finds them while ``vae_helpers`` is installed from the repository (``make`` installs it
-in place, ``pip install -e .``).
+The benchmarks that a chapter quotes (``benchmarks/gap_decomposition.py``, ``train_vs_reference.py``, ...)
+write their JSON here, into the package, and the package ships it as package data: a notebook
+downloaded from the book's page and run in any folder reads the same figures as the book, with
+``vae_helpers`` installed from a wheel or in place. The engineering figures (page weight, widget
+latency) stay in ``benchmarks/results/``: no chapter reads them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from pathlib import Path
 
 __all__ = ["RESULTS_DIR", "benchmark_result"]
 
-#: Where ``benchmarks/*.py`` write their JSON, beside the package in the repository.
+#: The folder of the figures that the benchmarks write and the notebooks read, inside the package.
 #:
 #: :meta hide-value:
-RESULTS_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def benchmark_result(name: str) -> dict:
@@ -30,9 +32,6 @@ def benchmark_result(name: str) -> dict:
         raise ValueError(f"name must be a benchmark's name without .json, such as 'keras_io_vae': got {name!r}")
     path = RESULTS_DIR / f"{name}.json"
     if not path.is_file():
-        found = sorted(p.stem for p in RESULTS_DIR.glob("*.json")) if RESULTS_DIR.is_dir() else []
-        raise ValueError(
-            f"name must be one of the measured benchmarks {found} in {RESULTS_DIR} (install vae_helpers from the "
-            f"repository with pip install -e .): got {name!r}"
-        )
+        found = sorted(p.stem for p in RESULTS_DIR.glob("*.json"))
+        raise ValueError(f"name must be one of the benchmarks whose figures the package ships, {found}: got {name!r}")
     return json.loads(path.read_text())

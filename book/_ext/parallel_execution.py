@@ -21,7 +21,9 @@ import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import nbformat
 from jupyter_cache import get_cache
@@ -80,6 +82,16 @@ def stderr_writes(notebook: nbformat.NotebookNode) -> list[tuple[int, str]]:
     return writes
 
 
+def execute_notebook(notebook: nbformat.NotebookNode, path: Path, config):
+    """Execute ``notebook`` (read from ``path``) as myst-nb's cache mode does: in a temporary folder when
+    ``execute.run_in_temp`` is set (the book's setting: a notebook runs without the repository around it,
+    as one downloaded from its page does), else beside its file."""
+    # The kernel is a process of its own; the calling thread only waits on it.
+    with TemporaryDirectory() if config.execution_in_temp else nullcontext(str(path.parent)) as cwd:
+        return single_nb_execution(notebook, cwd=os.path.abspath(cwd), timeout=config.execution_timeout,
+                                   allow_errors=config.execution_allow_errors, meta_override=True)
+
+
 def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
     notebooks = notebooks_to_execute(app, docnames)
     if len(notebooks) < 2 or WORKERS < 2:
@@ -87,9 +99,7 @@ def execute_into_cache(app: Sphinx, env, docnames: list[str]) -> None:
     config = app.env.mystnb_config
 
     def execute(path: Path):
-        # The kernel is a process of its own; the thread only waits on it.
-        return single_nb_execution(notebooks[path], cwd=str(path.parent), timeout=config.execution_timeout,
-                                   allow_errors=config.execution_allow_errors, meta_override=True)
+        return execute_notebook(notebooks[path], path, config)
 
     # Longest first, so that the short ones fill in: by the last build's times, else by size.
     seconds_file = Path(config.execution_cache_path).parent / SECONDS_FILE

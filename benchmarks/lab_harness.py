@@ -14,7 +14,7 @@ news, and starts ``jupyter lab`` with a random token. Then, with a Playwright pa
 ``kernel_eval`` and ``kernel_execute`` talk to the notebook's kernel through its connection file (a second client,
 as a console would): the test reads back what Python holds after a drag in the page.
 In tests, use the session-wide ``jupyterlab`` fixture (tests/conftest.py); tests/test_jupyterlab.py
-shows a whole round trip.
+shows a whole round trip. It lives beside the benchmarks so that both import it as it is (browser_harness.py).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from browser_harness import free_port
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SERVER_TIMEOUT = 90  # seconds for jupyter lab to answer (2 busy cores)
@@ -38,13 +39,6 @@ SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     "@jupyterlab/apputils-extension/notification": {"checkForUpdates": False, "fetchNews": "false"},
 }
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class JupyterLab:
@@ -62,9 +56,7 @@ class JupyterLab:
         root.mkdir()
         for notebook in notebooks:
             shutil.copy(notebook, root / notebook.name)
-        # What the notebooks read beside themselves: the benchmarks' figures they quote.
-        results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
-        shutil.copytree(results, folder / "benchmarks" / "results")
+        # Nothing else: a notebook reads its data and figures through the package, as a downloaded one does.
         environment = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(folder / "config"),
