@@ -436,7 +436,8 @@ EVALUATION_SEED = 2015
 
 
 if __name__ == "__main__":
-    # `python -m vae_helpers.train` is the command of train_command.py, under the name the book has always used.
-    from vae_helpers.train_command import main
+    # `python -m vae_helpers.train`, the name the book has always used, runs the command module
+    # as the main program: this file, run as __main__, is not the vae_helpers.train it imports.
+    import runpy
 
-    main()
+    runpy.run_module("vae_helpers.train_command", run_name="__main__", alter_sys=True)

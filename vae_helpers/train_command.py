@@ -222,3 +222,7 @@ def _count(text: str) -> int:
         return as_integer_at_least(int(text), "--validation", 0)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0: got {text!r}") from error
+
+
+if __name__ == "__main__":
+    main()
