@@ -173,7 +173,7 @@ def test_large_widget_buffers_move_beside_the_page_and_small_ones_stay(tmp_path)
     page = tmp_path / "06_latent_explorer.html"
     page.write_text('<p>text</p><script type="application/vnd.jupyter.widget-state+json">'
                     f'{json.dumps(state)}</script><script type="application/vnd.jupyter.widget-view+json">{{}}</script>')
-    binary = site_assets.move_buffers_beside(page)
+    binary, = site_assets.move_buffers_beside(page)
     content = binary.read_bytes()
     assert content == weights + codes
     saved = json.loads(re.search(r'widget-state\+json">(.*?)</script>', page.read_text(), re.S).group(1))
@@ -183,7 +183,43 @@ def test_large_widget_buffers_move_beside_the_page_and_small_ones_stay(tmp_path)
     assert content[moved_codes["offset"]:][:moved_codes["length"]] == codes
     assert base64.b64decode(tiny["data"]) == small and "offset" not in tiny
     # A page whose buffers are already beside it (an unchanged page of an incremental build) is left alone.
-    assert site_assets.move_buffers_beside(page) is None and binary.read_bytes() == content
+    assert site_assets.move_buffers_beside(page) == [] and binary.read_bytes() == content
+
+
+def _anymodel(refs: list[str], kernel: bytes | None = None) -> dict:
+    import base64
+
+    buffers = [] if kernel is None else [{"path": ["kernel"], "encoding": "base64", "data": base64.b64encode(kernel).decode()}]
+    return {"model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*",
+            "state": {"layout": f"IPY_MODEL_{refs[0]}" if refs else None, "children": [f"IPY_MODEL_{r}" for r in refs[1:]]},
+            "buffers": buffers}
+
+
+def test_each_widget_of_a_page_gets_its_own_state_and_buffers_file(tmp_path):
+    import hashlib
+
+    # Two explorers as myst-nb saves them, in one state: each with its layout; a third view
+    # shares a model ("c0") with the second, so the two render together; "orphan" is no view's.
+    first, second = bytes(range(256)) * 20, bytes(reversed(range(256))) * 30
+    models = {"a": _anymodel(["a0"], first), "a0": _anymodel([]), "b": _anymodel(["b0", "c0"], second), "b0": _anymodel([]),
+              "c": _anymodel(["c0"]), "c0": _anymodel([]), "orphan": _anymodel([])}
+    state = {"version_major": 2, "version_minor": 0, "state": models}
+    views = "".join(f'<div><script type="application/vnd.jupyter.widget-view+json">{{"model_id": "{m}"}}</script></div>'
+                    for m in ("a", "b", "c"))
+    page = tmp_path / "06_latent_explorer.html"
+    page.write_text(f'<head><script type="application/vnd.jupyter.widget-state+json">{json.dumps(state)}</script></head>'
+                    f"<body>{views}</body>")
+    binaries = site_assets.move_buffers_beside(page)
+    states = [json.loads(text) for text in re.findall(r'widget-state\+json">(.*?)</script>', page.read_text(), re.S)]
+    assert [sorted(saved["state"]) for saved in states] == [["a", "a0", "orphan"], ["b", "b0", "c", "c0"]]
+    # Each state's large buffers in a file of its own, named and checked by its own sha256.
+    assert [binary.read_bytes() for binary in binaries] == [first, second]
+    for saved, binary in zip(states, binaries):
+        assert saved["buffers_file"] == {"url": binary.name, "sha256": hashlib.sha256(binary.read_bytes()).hexdigest()}
+        assert all(model == {**models[key], "buffers": model["buffers"]} for key, model in saved["state"].items())
+    # Done once: a second pass changes nothing.
+    before = page.read_text()
+    assert site_assets.move_buffers_beside(page) == [] and page.read_text() == before
 
 
 def test_blocking_scripts_are_those_without_async_defer_or_module():
@@ -222,12 +258,16 @@ def test_a_first_load_is_local_and_quiet(first_loads, page):
     assert first_loads[page]["console_errors"] == []
 
 
-# Notebook 06 opens on the explorer, which loads at once with the widget manager and its three
-# models: 5.72 MB on 2026-12-07 (4.41 MB of models fetched, the book's at float32; 1.05 MB of
-# scripts). Under 1.5 MB needs the widget's side (the book's model at float16, the beta = 0 and
-# 10 models fetched when the reader switches to them): an expected failure until then, which
-# fails once the page is within its budget, so that the mark is removed. Its page itself is checked.
-OVER_BUDGET = {"notebooks/06_latent_explorer": "the explorer's three models load at once (issue 29)"}
+# Notebook 06 displays two explorers, the book's VAE (near the top: on a phone its place is 1,670 px
+# down, within the screen's height of margin at which the widget manager loads) and the
+# autoencoder (far down), each with its own model at float32 (2.2 MB). Each widget's models now
+# load only when the reader comes near that widget: 3.52 MB on 2026-12-07 (5.72 MB when myst-nb's
+# one saved state fetched both at once), of which 2.20 MB the first explorer's buffers, 1.05 MB
+# scripts (embed-amd.js alone 0.92 MB gzipped) and 0.27 MB the rest. The widget manager and the
+# page alone are 1.32 MB: under 1.5 MB needs a lighter front end for anywidget on static pages, or
+# the page's model in 0.18 MB: an expected failure until then, which fails once the page is within
+# its budget, so that the mark is removed. Its page itself is checked.
+OVER_BUDGET = {"notebooks/06_latent_explorer": "the widget manager (0.92 MB) and the first explorer's float32 model (2.2 MB) load with the page (issue 29)"}
 WITHIN_BUDGET = [pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[page]))
                  if page in OVER_BUDGET else page for page in LOADED_PAGES]
 
@@ -246,6 +286,19 @@ def test_the_explorers_page_carries_no_model_itself(first_loads, built_book, pag
     html = (built_book.html / f"{page}.html").read_text(encoding="utf-8")
     assert not re.search(r'"data": "[A-Za-z0-9+/=]{4097,}"', html), "a large base64 buffer is still in the page"
     assert first_loads[page]["bytes_by_type"]["Document"] <= 100_000
+
+
+@pytest.mark.slow
+def test_notebook_06_loads_the_models_of_the_explorer_near_the_reader_only(first_loads, built_book):
+    """Each explorer's models in a file of their own; the first load fetches the first explorer's, not the second's."""
+    page = built_book.html / "notebooks" / "06_latent_explorer.html"
+    states = [json.loads(state) for state in re.findall(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
+                                                        page.read_text(encoding="utf-8"), re.S)]
+    sizes = [(page.parent / state["buffers_file"]["url"]).stat().st_size for state in states]
+    assert len(sizes) == 2, f"one state per explorer (the book's VAE, the autoencoder): got files of {sizes} bytes"
+    # float32 weights hardly compress: the gzipped bytes fetched are close to the file's.
+    fetched = first_loads["notebooks/06_latent_explorer"]["bytes_by_type"].get("Fetch", 0)
+    assert 0.5 * sizes[0] < fetched < sizes[0] + 0.5 * sizes[1], f"fetched {fetched:,} bytes for files of {sizes} bytes"
 
 
 @pytest.mark.slow

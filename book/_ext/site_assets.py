@@ -25,11 +25,15 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   is parsed).
 - **The widget manager on demand.** Pages with widgets get one small deferred script,
   ``static/widgets-offline.js``, which loads require.js and the widget manager
-  (``embed-amd.js``, 3.6 MB) only when a widget comes within a screen of the viewport.
-- **Widget buffers beside the page.** A widget's large binary traits (the explorer's weights)
-  leave the page's saved state, where they were base64 text (a third larger, and read before
-  any text could show), for one binary file beside the page, which the loader fetches with the
-  widget manager and checks against its sha256.
+  (``embed-amd.js``, 3.6 MB) only when a widget comes within a screen of the viewport, and
+  renders each widget as it comes there.
+- **Widget buffers beside the page, each widget's apart.** A widget's large binary traits (the
+  explorer's weights) leave the page's saved state, where they were base64 text (a third
+  larger, and read before any text could show), for a binary file beside the page, which the
+  loader fetches and checks against its sha256. A page's saved state is split, one per widget
+  (myst-nb saves one for the whole notebook), each with its own file, so a widget's models load
+  only when the reader comes near that widget: notebook 06's second explorer (the autoencoder's
+  models) no longer loads with its first.
 
 anywidget's front end, which runs the ES module of every widget in ``vae_helpers.widgets``,
 comes from npm like the rest (pinned and checked by hash in ``web_packages.json``, served as
@@ -449,25 +453,89 @@ def palette_figures(outdir: Path) -> None:
 # Widget buffers beside the page
 
 WIDGET_STATE = re.compile(r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.DOTALL)
+WIDGET_VIEW = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.DOTALL)
+MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]+)")
 BESIDE = 4096  # base64 characters: a buffer longer than this travels in the page's binary file
 
 
-def move_buffers_beside(page: Path) -> Path | None:
-    """Move the page's large widget buffers (base64 in its saved state) into one binary file beside it.
+def _state_script(state: dict) -> str:
+    # "</" inside a script element would end it; "<\/" is the same JSON string.
+    return ('<script type="application/vnd.jupyter.widget-state+json">'
+            + json.dumps(state).replace("</", "<\\/") + "</script>")
+
+
+def widget_groups(state: dict, view_ids: list[str]) -> list[set[str]]:
+    """The models of ``state`` in groups that render apart: each view's model with every model it refers to.
+
+    Views that share a model are one group. Models no view reaches go with the first group.
+    """
+    models = state.get("state", {})
+
+    def closure(model_id: str) -> set[str]:
+        seen, todo = set(), [model_id]
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in models:
+                continue
+            seen.add(current)
+            todo.extend(MODEL_REFERENCE.findall(json.dumps(models[current].get("state", {}))))
+        return seen
+
+    groups: list[set[str]] = []
+    for view_id in dict.fromkeys(view_ids):  # in page order, once each
+        group = closure(view_id)
+        if not group:
+            continue
+        for other in [other for other in groups if other & group]:
+            groups.remove(other)
+            group |= other
+        groups.append(group)
+    if groups:
+        groups[0] |= set(models) - set().union(*groups)
+    return groups
+
+
+def split_widget_state(page_html: str) -> str:
+    """``page_html`` with each saved widget state split into one state per :func:`widget_groups` group.
+
+    myst-nb saves one state for every widget of a notebook; split, each widget's models (and so
+    its buffers, in a file of their own) load only when that widget comes near the reader
+    (``static/widgets-offline.js``). A state that is one group already is left as it is.
+    """
+    view_ids = [json.loads(view).get("model_id", "") for view in WIDGET_VIEW.findall(page_html)]
+
+    def replace(match: re.Match) -> str:
+        state = json.loads(match.group(2))
+        groups = widget_groups(state, view_ids)
+        if len(groups) < 2:
+            return match.group(0)
+        models = state["state"]
+        return "".join(
+            _state_script({**state, "state": {model_id: models[model_id] for model_id in models if model_id in group}})
+            for group in groups
+        )
+
+    return WIDGET_STATE.sub(replace, page_html)
+
+
+def move_buffers_beside(page: Path) -> list[Path]:
+    """Move each saved widget state's large buffers (base64) into a binary file of its own beside the page.
 
     Each buffer keeps its place in the state with ``data`` empty and its ``offset`` and ``length``
     in the file; the state gets ``buffers_file``: the file's name (relative to the page, named by
-    its content's sha256) and that sha256. ``static/widgets-offline.js`` fetches the file and puts
-    the buffers back before the widget manager reads the state. Returns the file, or None.
+    its content's sha256) and that sha256. ``static/widgets-offline.js`` fetches a state's file
+    when one of its widgets comes near the reader and puts the buffers back before the widget
+    manager reads the state. The page's states are first split, one per widget
+    (:func:`split_widget_state`). Returns the files written: none for a page already done.
     """
-    text = page.read_text(encoding="utf-8")
-    chunks: list[bytes] = []
-    size = 0
+    original = page.read_text(encoding="utf-8")
+    text = split_widget_state(original)
+    binaries: list[Path] = []
 
     def replace(match: re.Match) -> str:
-        nonlocal size
         state = json.loads(match.group(2))
-        moved = False
+        chunks: list[bytes] = []
+        size = 0
         for model in state.get("state", {}).values():
             for buffer in model.get("buffers", []):
                 if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
@@ -475,33 +543,31 @@ def move_buffers_beside(page: Path) -> Path | None:
                     buffer.update(data="", offset=size, length=len(data))
                     chunks.append(data)
                     size += len(data)
-                    moved = True
-        if not moved:
+        if not chunks:
             return match.group(0)
-        state["buffers_file"] = {}  # named below, once every buffer of the page is in
-        return match.group(1) + json.dumps(state).replace("</", "<\\/") + match.group(3)
+        content = b"".join(chunks)
+        digest = hashlib.sha256(content).hexdigest()
+        binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")
+        binary.write_bytes(content)
+        binaries.append(binary)
+        state["buffers_file"] = {"url": binary.name, "sha256": digest}
+        return _state_script(state)
 
     new = WIDGET_STATE.sub(replace, text)
-    if not chunks:
-        return None
-    content = b"".join(chunks)
-    digest = hashlib.sha256(content).hexdigest()
-    binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")
-    binary.write_bytes(content)
-    new = new.replace('"buffers_file": {}', json.dumps({"buffers_file": {"url": binary.name, "sha256": digest}})[1:-1])
-    page.write_text(new, encoding="utf-8")
-    return binary
+    if new != original:
+        page.write_text(new, encoding="utf-8")
+    return binaries
 
 
 def move_widget_buffers_in_site(outdir: Path) -> None:
     for page in outdir.rglob("*.html"):
         if "application/vnd.jupyter.widget-state+json" not in page.read_text(encoding="utf-8"):
             continue
-        # None for a page an earlier build wrote and this one did not: its file is still right.
-        binary = move_buffers_beside(page)
-        if binary is not None:
+        # No file for a page an earlier build wrote and this one did not: its files are still right.
+        binaries = move_buffers_beside(page)
+        if binaries:
             for old in page.parent.glob(f"{page.stem}.*.bin"):
-                if old != binary:
+                if old not in binaries:
                     old.unlink()  # an earlier build's
 
 

@@ -1,7 +1,9 @@
 // On pages with embedded widgets: loads the Jupyter widget manager (@jupyter-widgets/html-manager
 // 1.x, embed-amd.js, 3.6 MB, and require.js before it) from the book's own files, and only when
 // a widget comes within a screen's height of the viewport: a reader who never scrolls to one
-// never downloads it, and the page's text shows without waiting for it. Deferred, so it runs
+// never downloads it, and the page's text shows without waiting for it. Each widget's models
+// (its saved state and its buffers) load and render as that widget comes near, not the page's
+// all at once. Deferred, so it runs
 // once the page is parsed; site_assets.py adds it to every page with widgets.
 (function () {
   "use strict";
@@ -48,9 +50,13 @@
     });
   }
 
-  // The saved states whose large buffers site_assets.py moved into a binary file beside the
-  // page: fetch it, check its sha256, and put each buffer back (base64, where the manager reads
-  // it) before the manager reads the state.
+  // Each saved state (site_assets.py splits a page's into one per widget) renders when one of
+  // its widgets comes near: its large buffers, which site_assets.py moved into a binary file
+  // beside the page, are fetched, checked against their sha256 and put back (base64, where the
+  // manager reads them) first. Until then its script has another type, so that the manager's
+  // own render of the page (when embed-amd.js loads) leaves it alone; this file renders it.
+  var STATE_TYPE = "application/vnd.jupyter.widget-state+json";
+  var LATER_TYPE = STATE_TYPE + ";rendered-by=widgets-offline";
   function toBase64(bytes) {
     var text = "";
     for (var i = 0; i < bytes.length; i += 0x8000) {
@@ -75,30 +81,26 @@
         });
       });
   }
-  function restoreBuffers() {
-    var scripts = document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]');
-    return Promise.all(Array.prototype.map.call(scripts, function (script) {
-      var state = JSON.parse(script.textContent);
-      var file = state.buffers_file;
-      if (!file) return null;
-      return fetchBuffers(file).then(function (content) {
-        Object.keys(state.state).forEach(function (id) {
-          (state.state[id].buffers || []).forEach(function (buffer) {
-            if (buffer.length === undefined) return;
-            buffer.data = toBase64(new Uint8Array(content, buffer.offset, buffer.length));
-            delete buffer.offset;
-            delete buffer.length;
-          });
+  function restoreBuffers(state) {
+    var file = state.buffers_file;
+    if (!file) return Promise.resolve(state);
+    return fetchBuffers(file).then(function (content) {
+      Object.keys(state.state).forEach(function (id) {
+        (state.state[id].buffers || []).forEach(function (buffer) {
+          if (buffer.length === undefined) return;
+          buffer.data = toBase64(new Uint8Array(content, buffer.offset, buffer.length));
+          delete buffer.offset;
+          delete buffer.length;
         });
-        delete state.buffers_file;
-        script.textContent = JSON.stringify(state);
       });
-    }));
+      delete state.buffers_file;
+      return state;
+    });
   }
   // Where a widget will not render, say why and what to do, in its place.
-  function explain(error) {
+  function explain(error, where) {
     var local = location.protocol === "file:";
-    views.forEach(function (view) {
+    where.forEach(function (view) {
       var note = document.createElement("p");
       note.className = "widget-load-error";
       note.setAttribute("role", "status");
@@ -111,42 +113,82 @@
     });
   }
 
-  var started = false;
-  function start() {
-    if (started) return;
-    started = true;
+  var manager = null;
+  function loadManager() {
+    if (manager) return manager;
     // For tests and benchmarks: when the page asked for the manager.
     document.documentElement.dataset.widgetManager = "loading";
-    Promise.all([restoreBuffers(), load(root + "vendor/requirejs/require.js")])
+    // A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a relative
+    // URL, so a 404 on this site) instead of jsDelivr: no call to another host.
+    manager = load(root + "vendor/requirejs/require.js")
       .then(function () {
         configure();
-        // A widget module missing from vendor/widgets/ would be fetched from this "CDN" (a
-        // relative URL, so a 404 on this site) instead of jsDelivr: no call to another host.
-        // The manager renders every widget of the page once loaded (at once if the page has
-        // loaded, else at its load event).
         return load(root + "vendor/html-manager/embed-amd.js", { "data-jupyter-widgets-cdn": "vendor/widgets/" });
       })
+      .then(function () {
+        return new Promise(function (resolve, reject) {
+          window.require(["@jupyter-widgets/html-manager", "@jupyter-widgets/html-manager/dist/libembed-amd"],
+            function (html, embed) { resolve({ html: html, embed: embed }); }, reject);
+        });
+      });
+    return manager;
+  }
+  // What the manager's renderWidgets does for one state (html-manager 1.x, libembed.ts): a
+  // manager of its own, its models, and each of its views in a widget-subarea before the view's
+  // script.
+  function render(modules, state, views) {
+    var widgets = new modules.html.HTMLManager({ loader: modules.embed.requireLoader });
+    return widgets.set_state(state).then(function (models) {
+      return Promise.all(views.map(function (view) {
+        var id = JSON.parse(view.textContent).model_id;
+        var model = models.find(function (m) { return m.model_id === id; });
+        if (!model) return null;
+        var area = document.createElement("div");
+        area.className = "widget-subarea";
+        view.parentElement.insertBefore(area, view);
+        return widgets.create_view(model).then(function (created) { return widgets.display_view(created, area); });
+      }));
+    });
+  }
+
+  // Each state and the views of its models.
+  var groups = Array.prototype.map.call(document.querySelectorAll('script[type="' + STATE_TYPE + '"]'), function (script) {
+    var state = JSON.parse(script.textContent);
+    script.type = LATER_TYPE;
+    var mine = Array.prototype.filter.call(views, function (view) {
+      return Object.prototype.hasOwnProperty.call(state.state, JSON.parse(view.textContent).model_id);
+    });
+    return { state: state, views: mine, started: false };
+  });
+  function start(group) {
+    if (group.started) return;
+    group.started = true;
+    Promise.all([restoreBuffers(group.state), loadManager()])
+      .then(function (ready) { return render(ready[1], ready[0], group.views); })
       .catch(function (error) {
         console.error(error);
-        explain(error);
+        explain(error, group.views);
       });
   }
 
   if (!("IntersectionObserver" in window)) {
-    start();
+    groups.forEach(start);
     return;
   }
   var observer = new IntersectionObserver(
     function (entries) {
-      if (entries.some(function (entry) { return entry.isIntersecting; })) {
-        observer.disconnect();
-        start();
-      }
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        groups.forEach(function (group) {
+          if (group.views.some(function (view) { return view.parentElement === entry.target; })) start(group);
+        });
+        observer.unobserve(entry.target);
+      });
     },
     { rootMargin: NEAR }
   );
   // The view's <script> is not rendered; the element that holds it is where the widget will be.
-  views.forEach(function (view) {
-    observer.observe(view.parentElement);
+  groups.forEach(function (group) {
+    group.views.forEach(function (view) { observer.observe(view.parentElement); });
   });
 })();
