@@ -30,6 +30,7 @@ from vae_helpers.pretrained import PRETRAINED_DIR, pretrained_metadata
 
 __all__ = [
     "BURDA_2015_ONE_LAYER",
+    "BURDA_2015_TRAINING",
     "ACTIVITY_THRESHOLD",
     "SHIPPED_BINARIZED",
     "BINARIZED_DIR",
@@ -54,6 +55,10 @@ BURDA_2015_ONE_LAYER = {
     "VAE": {1: -86.76, 5: -86.47, 50: -86.35},
     "IWAE": {1: -86.76, 5: -85.54, 50: -84.78},
 }
+#: Burda et al. (2015) trained those models for 3,280 passes (3^i epochs at each of 8 stepwise learning
+#: rates) in batches of 20, on 59,600 of MNIST's 60,000 training images and the other 400 kept for
+#: validation (their code, yburda/iwae, and its README).
+BURDA_2015_TRAINING = {"passes": 3280, "batch_size": 20, "training_images": 59600}
 #: The activity threshold of Burda et al. (2015), the value in their code. A latent dimension is
 #: active when the variance over the data of its posterior mean,
 #: :math:`\mathrm{Cov}_x(\mathbb E_{q(z\mid x)}[z_u])`, exceeds it.
