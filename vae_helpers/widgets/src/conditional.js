@@ -159,7 +159,7 @@ function render({ model, el }) {
     });
     view.legend.show(digit);
     view.writeHeading.innerHTML = `<b>Write with your own hand</b>: draw a <b>${digit}</b> in the box; the encoder reads your style ` +
-      "(the red cross on the map) and draws it as all ten digits.";
+      "(the cross on the map) and draws it as all ten digits.";
   }
 
   /** Encode the pad's drawing as `digit`, and draw its style as all ten digits. */

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 9ab9b85c98cd64ba87afa5368e3ff30b1aa9e242a976ba064b456d5218ff9ed9): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 14bff9e22469407bbe9b2087907b36da97a81337a17cce014b9e87de8ab92935): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -516,7 +516,7 @@ function render({ model, el }) {
       button.dataset.value = String(d);
     });
     view.legend.show(digit);
-    view.writeHeading.innerHTML = `<b>Write with your own hand</b>: draw a <b>${digit}</b> in the box; the encoder reads your style (the red cross on the map) and draws it as all ten digits.`;
+    view.writeHeading.innerHTML = `<b>Write with your own hand</b>: draw a <b>${digit}</b> in the box; the encoder reads your style (the cross on the map) and draws it as all ten digits.`;
   }
   function drawHandwriting() {
     const x = drawingPad.prepared();
