@@ -169,6 +169,11 @@
         console.error(error);
         explain(error, group.views);
       });
+    // The states without a file of their own (the panels: a few kB each, nothing to fetch) render
+    // with the first one, as the page's single state did: only the models wait until they come near.
+    groups.forEach(function (other) {
+      if (!other.state.buffers_file) start(other);
+    });
   }
 
   if (!("IntersectionObserver" in window)) {
