@@ -52,9 +52,11 @@ book: $(STAMP) $(WEB_STAMP) data widgets
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html"
 
-## test: run the whole test suite (it builds the book from a cold cache in a temporary folder)
+## test: run the whole test suite (it builds the book from a cold cache in a temporary folder) on
+## TEST_WORKERS processes, each taking whole test files (so a file's fixtures are made once)
+TEST_WORKERS ?= 2
 test: $(STAMP) $(WEB_STAMP) data widgets
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## lab: open the notebooks in JupyterLab
 lab: $(STAMP)

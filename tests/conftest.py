@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,7 +60,20 @@ def built_book(tmp_path_factory) -> BookBuild:
     prebuilt = os.environ.get("VAE_BOOK_PREBUILT_HTML")
     if prebuilt:
         return BookBuild(0, f"not built: VAE_BOOK_PREBUILT_HTML={prebuilt}", Path(prebuilt).resolve())
-    return build_book(REPO_ROOT, tmp_path_factory.mktemp("book"))
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return build_book(REPO_ROOT, tmp_path_factory.mktemp("book"))
+    # Under pytest-xdist (make test: each test file on one of two workers) the first worker to need
+    # the book builds it (two notebooks at a time, both cores) and the other waits for that build.
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "book"
+    record = shared / "build.json"
+    with FileLock(f"{shared}.lock"):
+        if not record.is_file():
+            build = build_book(REPO_ROOT, shared)
+            record.write_text(json.dumps({"returncode": build.returncode, "log": build.log}))
+    built = json.loads(record.read_text())
+    return BookBuild(built["returncode"], built["log"], shared / "_build" / "html")
 
 
 def run_es_module(module: Path | str, body: str, prelude: str = ""):
