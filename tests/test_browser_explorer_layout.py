@@ -19,6 +19,7 @@ import pytest
 from browser import (  # noqa: F401  (browser, site, visit, shim_site, pretrained: fixtures)
     EXPLORER_PAGE, PHONE, Reader, _open, browser, pretrained, run_axe, serve_shim_page, shim_site, site, visit,
 )
+from browser_harness import draw_stroke, pad_points
 from test_browser_panels import TEXT_CONTRAST, _contrast, _luminance, _switch_scheme
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_the_explorer_passes_axes_color_contrast_rule(visit, scheme):
 
 def _touch_stroke(opened, box, stroke) -> None:
     cdp = opened.context.new_cdp_session(opened.page)
-    points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
+    points = pad_points(box, stroke)
     for kind, point in [("touchStart", points[0])] + [("touchMove", p) for p in points[1:]] + [("touchEnd", None)]:
         touches = [] if point is None else [{"x": point[0], "y": point[1], "id": 1}]
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touches})
@@ -161,25 +162,13 @@ def test_the_digit_is_square_and_every_slider_shows_its_value(browser, shim_site
     opened.close()
 
 
-def _draw(page, stroke) -> None:
-    page.evaluate("document.querySelector('.vae-explorer').latentExplorer.encoder.clear()")
-    pad = page.locator(".vae-encoder__pad")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for point in points[1:]:
-        page.mouse.move(*point, steps=3)
-    page.mouse.up()
-
-
 @pytest.mark.parametrize("index", [0, 1, 2], ids=["beta=1", "beta=0", "beta=10"])
 def test_q_s_ellipses_are_wider_than_the_cross_at_every_beta_on_the_map_or_in_its_inset(browser, three_models, index):
     opened, reader = _open(browser, three_models)
     page = opened.page
     page.locator(".vae-encoder__models input").nth(index).check()
-    _draw(page, ONE)
+    page.evaluate("document.querySelector('.vae-explorer').latentExplorer.encoder.clear()")
+    draw_stroke(page, ONE)
     reader.next_frame()
     encoder = "document.querySelector('.vae-explorer').latentExplorer.encoder"
     ellipses = {e["k"]: e for e in page.evaluate(f"{encoder}.ellipses")}

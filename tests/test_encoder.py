@@ -23,6 +23,7 @@ from vae_helpers.pretrained import beta_folder
 from vae_helpers.widgets.explorer import HALF_PRECISION_TOLERANCE, beta_name, half_precision, pretrained_explorer
 
 from browser import CHROMIUM_ARGS, serve_shim_page
+from browser_harness import draw_stroke
 
 ENCODER_TOLERANCE = 1e-4  # float32 weights; the page sums in float64, Keras in float32
 
@@ -154,15 +155,8 @@ def pad(page, expression: str):
 def draw(page, strokes) -> None:
     """Strokes as lists of (x, y) in [0, 1] of the pad's box, drawn with the mouse."""
     pad(page, "clear()")
-    page.locator(".vae-encoder__pad").scroll_into_view_if_needed()
-    box = page.locator(".vae-encoder__pad").bounding_box()
     for stroke in strokes:
-        points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for point in points[1:]:
-            page.mouse.move(*point, steps=3)
-        page.mouse.up()
+        draw_stroke(page, stroke)
 
 
 def switch(page, index: int) -> None:
