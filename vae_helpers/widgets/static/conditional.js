@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 14bff9e22469407bbe9b2087907b36da97a81337a17cce014b9e87de8ab92935): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 2dda6eaa70c7441ee04f267963385d554f9f22a2179162d6e98e070393bab672): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

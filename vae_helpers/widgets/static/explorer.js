@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 71d9821556df8d0ec7d42dddce8f9aae0afaea68c44f07e4fe0876645e2d433f): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 0ff045966b88acdace5b67577d1ccc5601ff00d23e584f889cec369a6a14d2ff): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
