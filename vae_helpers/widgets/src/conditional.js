@@ -146,7 +146,8 @@ function render({ model, el }) {
     context.lineWidth = 3 * scale;
     context.strokeStyle = look.colors.ink;
     context.stroke();
-    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.gap, 2 * scale);
+    // The style in the theme's ink with a halo: no digit's label colour (vae_helpers/palette.py).
+    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.ink, 2 * scale, look.colors.background);
   }
 
   function drawDigit() {

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 2dda6eaa70c7441ee04f267963385d554f9f22a2179162d6e98e070393bab672): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 154a1872b7729a234f186382e310dd746317e03f2ca9c0822166c568cc839063): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -131,15 +131,24 @@ function themed(el, redraw) {
   };
   return look;
 }
-function cross(context, [x, y], arm, colour, width) {
+function cross(context, [x, y], arm, colour, width, halo = null) {
   context.beginPath();
   context.moveTo(x - arm, y);
   context.lineTo(x + arm, y);
   context.moveTo(x, y - arm);
   context.lineTo(x, y + arm);
+  if (halo) haloStroke(context, halo, 2 * width);
   context.lineWidth = width;
   context.strokeStyle = colour;
   context.stroke();
+}
+function haloStroke(context, halo, width) {
+  context.save();
+  context.setLineDash([]);
+  context.lineWidth = width;
+  context.strokeStyle = halo;
+  context.stroke();
+  context.restore();
 }
 function labelLegend(parent, colours, label) {
   const list = element("ul", "vae-panel__legend vae-panel__legend--labels", { "aria-label": label });
@@ -505,7 +514,7 @@ function render({ model, el }) {
     context.lineWidth = 3 * scale;
     context.strokeStyle = look.colors.ink;
     context.stroke();
-    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.gap, 2 * scale);
+    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.ink, 2 * scale, look.colors.background);
   }
   function drawDigit() {
     paint(decodeDigit(z, digit, pixels), view.digitCanvas);

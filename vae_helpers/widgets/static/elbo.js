@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 b21dc5a91b4db75009ac4bb3f7a8674aba5f5672ab8408cc297ca1e3d7c0090e): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 1e98e1d3b3991c94a37a23736d4952dbb39c15e9251e23c5c47fd30a54f9f5de): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 a83cb26cbd356ed649841dabdafd12fe3fcd5770d257936139f9890ea6b730da): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 e0b73c1980f99f0dd7ff789f94a11fef45b343b0bebdbf6c6919fc609611b36c): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
