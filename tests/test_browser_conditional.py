@@ -160,7 +160,7 @@ def test_on_a_phone_the_widget_fits_the_screen_and_a_finger_draws(visit):
 # -- the map's colours, its legend, light and dark ---------------------------------------------------
 
 MAP_PIXELS = """canvas => Array.from(canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data)"""
-ALPHA = {"chosen": 0.9, "other": 0.25}  # conditional.js: the chosen digit's codes stronger than the others'
+ALPHA = {"chosen": 1.0, "other": 0.25}  # conditional.js: the chosen digit's codes opaque, the others faint
 
 
 def _hex_rgb(colour: str) -> np.ndarray:

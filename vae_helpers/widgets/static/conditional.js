@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 154a1872b7729a234f186382e310dd746317e03f2ca9c0822166c568cc839063): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 0e50010e5aee3a3ce06a3eb6da6acb8fa7d007bf9263b85eb5357c33953c9443): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -500,7 +500,7 @@ function render({ model, el }) {
     for (let k = 0; k < codeLabels.length; k++) {
       const [x, y] = toCanvas([quantised[2 * k] / 65535 * 2 * limit - limit, quantised[2 * k + 1] / 65535 * 2 * limit - limit]);
       dotContext.fillStyle = colours[codeLabels[k] % colours.length];
-      dotContext.globalAlpha = codeLabels[k] === digit ? 0.9 : 0.25;
+      dotContext.globalAlpha = codeLabels[k] === digit ? 1 : 0.25;
       dotContext.fillRect(x - scale, y - scale, 2 * scale, 2 * scale);
     }
     dotContext.globalAlpha = 1;

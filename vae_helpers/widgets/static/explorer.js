@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 1e3e8cb4bf32c0c0b409990afb41ada417fb95699c2a69356047afce6ea04d7e): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 d7d14ab226896ee2ab12349775dc1fec43eb8d97927bc6b6ef1534dd2df6d322): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -471,13 +471,11 @@ var LatentMap = class {
     context.strokeStyle = muted;
     context.strokeRect(area.left, area.top, area.size, area.size);
     const radius = 2 * area.scale;
-    context.globalAlpha = 0.7;
     for (let i = 0; i < this.labels.length; i++) {
       const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
       context.fillStyle = this.colours[this.labels[i] % this.colours.length];
       context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
     }
-    context.globalAlpha = 1;
     const markers = this.markers(ends), [a, b] = markers.map((marker) => marker.at);
     context.setLineDash([5 * area.scale, 4 * area.scale]);
     context.strokeStyle = ink;
