@@ -1,4 +1,4 @@
-"""What the tests and the benchmarks share to open the book in Chromium: its pages, a local server, the shim page.
+"""What the tests and the benchmarks share to open the book in Chromium: its pages, a local server, the shim page, a pen.
 
 One home for both: a benchmark run as ``python benchmarks/x.py`` finds this module beside it, and
 pytest finds it through ``pythonpath`` in pyproject.toml; no ``sys.path`` is edited by hand.
@@ -120,3 +120,45 @@ def write_shim_page(explorer, folder: Path) -> str:
     (folder / "state.json").write_text(json.dumps(explorer_state(explorer)))
     (folder / "index.html").write_text(SHIM_PAGE)
     return "index.html"
+
+
+# -- the explorer's drawing pad --------------------------------------------------------------------
+
+PAD = ".vae-encoder__pad"  # the drawing pad's canvas (vae_helpers/widgets/src/pad.js)
+
+
+def pad_points(box: dict, stroke) -> list[tuple[float, float]]:
+    """``stroke``'s points, (u, v) in [0, 1] of the pad's box, as page coordinates in CSS pixels.
+
+    Parameters
+    ----------
+    box : dict
+        The pad's bounding box as Playwright gives it (``x``, ``y``, ``width``, ``height``).
+    stroke : sequence of (float, float)
+        The pen's path, u from the pad's left edge, v from its top.
+    """
+    return [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
+
+
+def draw_stroke(page, stroke, *, steps: int = 3) -> None:
+    """One stroke drawn with the mouse on the explorer's drawing pad (scrolled into view first).
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        A page with the explorer on it.
+    stroke : sequence of (float, float)
+        The pen's path, (u, v) in [0, 1] of the pad's box; at least one point.
+    steps : int
+        Mouse moves Playwright sends between two points (1: straight to the point, as a fast pen).
+    """
+    if len(stroke) == 0:
+        raise ValueError("stroke: expected at least one (u, v) point, got an empty stroke")
+    pad = page.locator(PAD).first
+    pad.scroll_into_view_if_needed()
+    points = pad_points(pad.bounding_box(), stroke)
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point, steps=steps)
+    page.mouse.up()

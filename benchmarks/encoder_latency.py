@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from browser_harness import CHROMIUM_ARGS, serve, write_shim_page  # noqa: E402  (beside this script)
+from browser_harness import CHROMIUM_ARGS, draw_stroke, serve, write_shim_page  # noqa: E402  (beside this script)
 from widget_latency import summary  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -92,18 +92,10 @@ def main() -> None:
             page.goto(f"http://127.0.0.1:{server.server_port}/{page_path}", wait_until="load")
             page.wait_for_selector(".vae-explorer[data-state=ready]", timeout=60_000)
             page.evaluate(PROBE)
-            pad = page.locator(".vae-encoder__pad").first
             for _ in range(args.rounds):
                 for stroke in digit_strokes(rng):
                     page.locator(".vae-encoder button").first.click()  # Clear
-                    pad.scroll_into_view_if_needed()
-                    box = pad.bounding_box()
-                    points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
-                    page.mouse.move(*points[0])
-                    page.mouse.down()
-                    for point in points[1:]:
-                        page.mouse.move(*point)
-                    page.mouse.up()
+                    draw_stroke(page, stroke, steps=1)  # one pointermove per point, as the figures were measured
             times = page.evaluate("window.strokeProbe.times")
             browser.close()
         server.shutdown()

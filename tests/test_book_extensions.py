@@ -1,17 +1,13 @@
 """The book's own Sphinx extensions that keep the build honest, tested on temporary folders."""
 
-import sys
 import warnings
 
 import pytest
 
+import execution_cache  # the book's extensions (book/_ext/), on pytest's pythonpath (pyproject.toml)
+import parallel_execution
+import strict_warnings
 from conftest import NOTEBOOKS, REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "book" / "_ext"))
-
-import execution_cache  # noqa: E402
-import parallel_execution  # noqa: E402
-import strict_warnings  # noqa: E402
 
 
 def _package(folder):
@@ -216,23 +212,30 @@ def test_the_build_publishes_only_what_the_current_inputs_compute_and_names_ever
     assert "ipynb:'" not in fifth.log  # the garbled key of myst-nb's own parsing
 
 
-def test_the_fingerprint_covers_the_result_files_and_the_data_source(tmp_path):
+def test_the_fingerprint_covers_the_results_the_package_ships_and_the_data_source(tmp_path):
+    """The notebooks glue vae_helpers/results/*.json (vae_helpers.benchmark_results): a change there re-executes them;
+    the benchmarks' own results beside the package (benchmarks/results/) are read by no notebook and change nothing."""
     package = _package(tmp_path / "vae_helpers")
-    root = tmp_path / "book"
-    (root / "benchmarks" / "results").mkdir(parents=True)
-    (root / "benchmarks" / "results" / "r.json").write_text("{}")
+    (package / "results").mkdir()
+    (package / "results" / "r.json").write_text("{}")
+    benchmarks = tmp_path / "benchmarks" / "results"
+    benchmarks.mkdir(parents=True)
+    (benchmarks / "latency.json").write_text("{}")
     prints = {
-        "before": execution_cache.execution_fingerprint(package, root, {}),
-        "data source set": execution_cache.execution_fingerprint(package, root, {"VAE_BOOK_DATA": "bundled"}),
-        "data source empty": execution_cache.execution_fingerprint(package, root, {"VAE_BOOK_DATA": ""}),
-        "unrelated variable": execution_cache.execution_fingerprint(package, root, {"HOME": "/elsewhere"}),
+        "before": execution_cache.execution_fingerprint(package, {}),
+        "data source set": execution_cache.execution_fingerprint(package, {"VAE_BOOK_DATA": "bundled"}),
+        "data source empty": execution_cache.execution_fingerprint(package, {"VAE_BOOK_DATA": ""}),
+        "unrelated variable": execution_cache.execution_fingerprint(package, {"HOME": "/elsewhere"}),
     }
-    (root / "benchmarks" / "results" / "r.json").write_text('{"seconds": 987.6}')
-    prints["result changed"] = execution_cache.execution_fingerprint(package, root, {})
-    (root / "benchmarks" / "results" / "new.json").write_text("{}")
-    prints["result added"] = execution_cache.execution_fingerprint(package, root, {})
+    (benchmarks / "latency.json").write_text('{"median_ms": 0.5}')
+    prints["benchmark result changed"] = execution_cache.execution_fingerprint(package, {})
+    (package / "results" / "r.json").write_text('{"seconds": 987.6}')
+    prints["result changed"] = execution_cache.execution_fingerprint(package, {})
+    (package / "results" / "new.json").write_text("{}")
+    prints["result added"] = execution_cache.execution_fingerprint(package, {})
     assert prints["unrelated variable"] == prints["before"]
-    del prints["unrelated variable"]
+    assert prints["benchmark result changed"] == prints["before"]
+    del prints["unrelated variable"], prints["benchmark result changed"]
     assert len(set(prints.values())) == len(prints), prints
 
 

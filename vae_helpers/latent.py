@@ -25,7 +25,6 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import to_hex
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
@@ -45,6 +44,7 @@ from vae_helpers.data import IMAGE_SHAPE
 from vae_helpers.figures import MAX_WIDTH_INCHES
 from vae_helpers.gaussian import kl_to_standard_normal
 from vae_helpers.model import check_decoder, check_encoder, decode, encode
+from vae_helpers.palette import LABEL_COLOURS
 from vae_helpers.plotting import digit_grid, draw_digits, show_digit_grid
 
 __all__ = [
@@ -59,11 +59,8 @@ __all__ = [
     "plot_prior_samples",
     "plot_beta_comparison",
     "kl_per_dimension",
-    "LABEL_COLOURS",
 ]
 
-# One colour per digit label, for every map of the codes (the explorer's JavaScript reads it too).
-LABEL_COLOURS = tuple(to_hex(colour) for colour in plt.get_cmap("tab10").colors)
 _ROW_LABELS_INCHES = 1.3  # "reconstruction" beside a row of digits, at the book's type size
 
 

@@ -5,9 +5,11 @@ only when its source changes. So after an edit to the package (or new shipped we
 benchmark result a notebook glues, another data source) a plain ``jupyter-book build .`` would
 publish the outputs of the old inputs. This extension fingerprints what the kernels read
 besides the notebook itself (:func:`execution_fingerprint`): every file of the package but byte
-code (modules, weights, metadata, widget JavaScript), the benchmark results the notebooks
-glue (:data:`INPUT_FILES`) and the environment variables that choose their data
-(:data:`INPUT_VARIABLES`).
+code (modules, weights, metadata, widget JavaScript, and the benchmark results the notebooks
+glue, which the package ships in ``vae_helpers/results/``) and the environment variables that
+choose their data (:data:`INPUT_VARIABLES`). Nothing outside the package is read: a notebook
+downloaded alone runs with the package installed, so ``benchmarks/results/`` (the engineering
+figures no chapter reads) is not fingerprinted, and re-running a benchmark re-executes nothing.
 
 Two stamps sit beside the cache, in ``_build/``:
 
@@ -37,8 +39,6 @@ LOGGER = logging.getLogger(__name__)
 PACKAGE = "vae_helpers"
 STAMP_NAME = ".vae_helpers-fingerprint"
 CACHE_STAMP = ".execution-cache-fingerprint"
-#: Files the notebooks read, as globs under the book's root: the benchmark results chapters 5 and 6 glue.
-INPUT_FILES = ("benchmarks/results/*.json",)
 #: Environment variables that change what the notebooks compute: the data source (vae_helpers.data).
 INPUT_VARIABLES = ("VAE_BOOK_DATA",)
 
@@ -54,14 +54,9 @@ def package_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def execution_fingerprint(package_folder: Path, book_root: Path, environ: Mapping[str, str] = os.environ) -> str:
-    """SHA-256 of everything a notebook reads besides its own code: the package, :data:`INPUT_FILES`, :data:`INPUT_VARIABLES`."""
+def execution_fingerprint(package_folder: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """SHA-256 of everything a notebook reads besides its own code: the package (its results included), :data:`INPUT_VARIABLES`."""
     digest = hashlib.sha256(package_fingerprint(package_folder).encode())
-    for pattern in INPUT_FILES:
-        for path in sorted(book_root.glob(pattern)):
-            if path.is_file():
-                digest.update(b"file\0" + path.relative_to(book_root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
     for name in INPUT_VARIABLES:
         # Unset and set to "" differ from each other and from every value.
         value = environ.get(name)
@@ -123,12 +118,12 @@ def _build_folder(app: Sphinx) -> Path:
 
 
 def check_fingerprint(app: Sphinx, config: Config) -> None:
-    fingerprint = execution_fingerprint(_package_folder(), Path(app.srcdir))
+    fingerprint = execution_fingerprint(_package_folder())
     build_folder = _build_folder(app)
     app.vae_helpers_fingerprint = fingerprint
     cache_stale = cache_is_stale(build_folder, fingerprint)
     if cache_stale:
-        LOGGER.info(f"{PACKAGE}, a result file or the data source changed since the cached outputs: every notebook executes again")
+        LOGGER.info(f"{PACKAGE} (its results included) or the data source changed since the cached outputs: every notebook executes again")
         start_cache(build_folder, fingerprint)
     app.vae_helpers_stale = cache_stale or pages_are_stale(build_folder, fingerprint)
 

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from vae_helpers._validation import check_images
 from vae_helpers.cvae import check_conditional_parts, decode_digits, encode_style, one_hot
 from vae_helpers.data import N_CLASSES
-from vae_helpers.latent import LABEL_COLOURS
+from vae_helpers.palette import LABEL_COLOURS
 from vae_helpers.numpy_decoder import ENCODER_HEADS, NumpyDecoder, _dense_weights
 from vae_helpers.widgets._base import BookWidget
 from vae_helpers.widgets._traits import Integer, Number, NumberList

@@ -37,7 +37,8 @@ from numpy.typing import ArrayLike
 from vae_helpers._validation import as_integer_at_least, check_images
 from vae_helpers.data import IMAGE_SHAPE, N_PIXELS
 from vae_helpers.figures import MAX_WIDTH_INCHES, SMALLEST_TEXT_PT
-from vae_helpers.latent import LABEL_COLOURS, plot_latent_scatter
+from vae_helpers.latent import plot_latent_scatter
+from vae_helpers.palette import LABEL_COLOURS
 from vae_helpers.model import encode
 from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
 from vae_helpers.plotting import digit_grid, draw_digits

@@ -131,7 +131,7 @@ function render({ model, el }) {
     for (let k = 0; k < codeLabels.length; k++) {
       const [x, y] = toCanvas([(quantised[2 * k] / 65535) * 2 * limit - limit, (quantised[2 * k + 1] / 65535) * 2 * limit - limit]);
       dotContext.fillStyle = colours[codeLabels[k] % colours.length];
-      dotContext.globalAlpha = codeLabels[k] === digit ? 0.9 : 0.25;
+      dotContext.globalAlpha = codeLabels[k] === digit ? 1 : 0.25; // the chosen digit opaque: its colour keeps 3:1 (palette.py)
       dotContext.fillRect(x - scale, y - scale, 2 * scale, 2 * scale);
     }
     dotContext.globalAlpha = 1;
@@ -146,7 +146,8 @@ function render({ model, el }) {
     context.lineWidth = 3 * scale;
     context.strokeStyle = look.colors.ink;
     context.stroke();
-    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.gap, 2 * scale);
+    // The style in the theme's ink with a halo: no digit's label colour (vae_helpers/palette.py).
+    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.ink, 2 * scale, look.colors.background);
   }
 
   function drawDigit() {

@@ -17,7 +17,7 @@ import {
   gaussianPair, highestDensityLevels, klToStandardNormal, LOG_2PI, logMeanExp, logStandardNormal, posteriorGrid,
   reconstructionLoss, sigmoid,
 } from "./maths.js";
-import { blank, cross, DIGIT, element, signed } from "./plot.js";
+import { blank, cross, DIGIT, element, haloStroke, signed } from "./plot.js";
 import { buildPad } from "./encoder_view.js";
 import { drawInset, insetGeometry } from "./inset.js";
 import { DrawingPad, PAD, prepareDigit } from "./pad.js";
@@ -228,7 +228,7 @@ export class EncoderPad {
     output.textContent = `${numberText(grid.logMarginal)} nats`;
     output.dataset.value = JSON.stringify(grid.logMarginal);
     this.view.status.textContent =
-      "Green: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25c6 its mode." +
+      "Shaded grey: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25c6 its mode." +
       (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\u00b2: log p(x) misses that part.` : "");
     this.explorer.redraw();
   }
@@ -277,17 +277,16 @@ export class EncoderPad {
     const scale = geometry.scale;
     context.save();
     if (this.truePosterior) this.drawTrue(context, geometry);
-    const { q, ink, background } = geometry.colors;
+    // q in the theme's ink over a halo of its background: the codes beneath are in the ten label
+    // colours (vae_helpers/palette.py), all chromatic, so no digit shares q's colour.
+    const { ink, background } = geometry.colors;
     for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
-      context.globalAlpha = k === 1 ? 0.22 : 0.1;
-      context.fillStyle = q;
-      context.fill();
-      context.globalAlpha = 1;
+      haloStroke(context, background, 4 * scale);
       context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
       context.lineWidth = 1.5 * scale;
-      context.strokeStyle = q;
+      context.strokeStyle = ink;
       context.stroke();
     }
     context.setLineDash([]);
@@ -297,22 +296,23 @@ export class EncoderPad {
       const x = muX + sigma[0] * eps[0] * geometry.perUnit, y = muY - sigma[1] * eps[1] * geometry.perUnit, latest = i === n - 1;
       context.beginPath();
       context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
-      context.fillStyle = latest ? q : background;
+      context.fillStyle = latest ? ink : background;
       context.fill();
       context.lineWidth = scale;
       context.strokeStyle = ink;
       context.stroke();
     });
-    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, ink, 2 * scale);
+    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, ink, 2 * scale, background);
     context.restore();
   }
 
-  /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */
+  /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond:
+   * shaded in the theme's ink (grey where the mask is partly opaque), a colour no digit has. */
   drawTrue(context, geometry) {
-    const { box, mode } = this.truePosterior, scale = geometry.scale, { posterior, ink } = geometry.colors;
+    const { box, mode } = this.truePosterior, scale = geometry.scale, { ink, background } = geometry.colors;
     const [left, top] = geometry.toCanvas([box[0], box[3]]), [right, bottom] = geometry.toCanvas([box[1], box[2]]);
     context.imageSmoothingEnabled = false;
-    context.drawImage(this.shadedTile(posterior), left, top, right - left, bottom - top);
+    context.drawImage(this.shadedTile(ink), left, top, right - left, bottom - top);
     const [x, y] = geometry.toCanvas(mode), arm = 5 * scale;
     context.beginPath();
     context.moveTo(x, y - arm);
@@ -320,7 +320,7 @@ export class EncoderPad {
     context.lineTo(x, y + arm);
     context.lineTo(x - arm, y);
     context.closePath();
-    context.fillStyle = posterior;
+    context.fillStyle = background;
     context.fill();
     context.lineWidth = scale;
     context.strokeStyle = ink;
@@ -358,6 +358,8 @@ export class EncoderPad {
       },
       get samples() { return self.samples(); },
       get ellipses() { return self.ellipses(self.geometry); },
+      /** q's ellipses as the inset draws them (canvas pixels), or [] when no inset is shown. */
+      get insetEllipses() { return self.inset ? self.ellipses(self.inset) : []; },
       get modelIndex() { return self.explorer.state().modelIndex; },
       get means() { return Array.from(self.explorer.state().means); },
       get limit() { return self.explorer.state().limit; },

@@ -127,13 +127,13 @@ export class LatentMap {
     context.strokeStyle = muted;
     context.strokeRect(area.left, area.top, area.size, area.size);
     const radius = 2 * area.scale;
-    context.globalAlpha = 0.7;
+    // Opaque: a code drawn partly transparent blends towards the paper and falls under the
+    // 3:1 contrast its label colour keeps (vae_helpers/palette.py).
     for (let i = 0; i < this.labels.length; i++) {
       const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
       context.fillStyle = this.colours[this.labels[i] % this.colours.length];
       context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
     }
-    context.globalAlpha = 1;
     // The interpolation path, dashed, from A's mean to B's; each end a dot, its letter beside it.
     const markers = this.markers(ends), [a, b] = markers.map((marker) => marker.at);
     context.setLineDash([5 * area.scale, 4 * area.scale]);

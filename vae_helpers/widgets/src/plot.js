@@ -257,17 +257,30 @@ export function note(plot, label, x, y, align = "center") {
   mathText(plot, label, x, y, align);
 }
 
-/** A cross (+) of half-width `arm` at canvas point [x, y], stroked `width` wide in `colour`:
- * the mean of q(z | x) on a map. */
-export function cross(context, [x, y], arm, colour, width) {
+/** A cross (+) of half-width `arm` at canvas point [x, y], stroked `width` wide in `colour`
+ * over a halo of `halo` (a colour, or null for none) twice as wide: the mean of q(z | x), or a
+ * style, on a map of codes, where the halo keeps it apart from the codes' colours. */
+export function cross(context, [x, y], arm, colour, width, halo = null) {
   context.beginPath();
   context.moveTo(x - arm, y);
   context.lineTo(x + arm, y);
   context.moveTo(x, y - arm);
   context.lineTo(x, y + arm);
+  if (halo) haloStroke(context, halo, 2 * width);
   context.lineWidth = width;
   context.strokeStyle = colour;
   context.stroke();
+}
+
+/** Strokes the current path `width` wide in `halo` (the page's background), solid, under the
+ * line to come: a mark in the theme's ink stays legible over codes of any label colour. */
+export function haloStroke(context, halo, width) {
+  context.save();
+  context.setLineDash([]);
+  context.lineWidth = width;
+  context.strokeStyle = halo;
+  context.stroke();
+  context.restore();
 }
 
 /** A legend of the map's label colours: one item per digit, a swatch of `colours[d]` and the

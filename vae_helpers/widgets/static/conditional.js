@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 14bff9e22469407bbe9b2087907b36da97a81337a17cce014b9e87de8ab92935): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 0e50010e5aee3a3ce06a3eb6da6acb8fa7d007bf9263b85eb5357c33953c9443): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -131,15 +131,24 @@ function themed(el, redraw) {
   };
   return look;
 }
-function cross(context, [x, y], arm, colour, width) {
+function cross(context, [x, y], arm, colour, width, halo = null) {
   context.beginPath();
   context.moveTo(x - arm, y);
   context.lineTo(x + arm, y);
   context.moveTo(x, y - arm);
   context.lineTo(x, y + arm);
+  if (halo) haloStroke(context, halo, 2 * width);
   context.lineWidth = width;
   context.strokeStyle = colour;
   context.stroke();
+}
+function haloStroke(context, halo, width) {
+  context.save();
+  context.setLineDash([]);
+  context.lineWidth = width;
+  context.strokeStyle = halo;
+  context.stroke();
+  context.restore();
 }
 function labelLegend(parent, colours, label) {
   const list = element("ul", "vae-panel__legend vae-panel__legend--labels", { "aria-label": label });
@@ -491,7 +500,7 @@ function render({ model, el }) {
     for (let k = 0; k < codeLabels.length; k++) {
       const [x, y] = toCanvas([quantised[2 * k] / 65535 * 2 * limit - limit, quantised[2 * k + 1] / 65535 * 2 * limit - limit]);
       dotContext.fillStyle = colours[codeLabels[k] % colours.length];
-      dotContext.globalAlpha = codeLabels[k] === digit ? 0.9 : 0.25;
+      dotContext.globalAlpha = codeLabels[k] === digit ? 1 : 0.25;
       dotContext.fillRect(x - scale, y - scale, 2 * scale, 2 * scale);
     }
     dotContext.globalAlpha = 1;
@@ -505,7 +514,7 @@ function render({ model, el }) {
     context.lineWidth = 3 * scale;
     context.strokeStyle = look.colors.ink;
     context.stroke();
-    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.gap, 2 * scale);
+    if (style) cross(context, toCanvas(style), 6 * scale, look.colors.ink, 2 * scale, look.colors.background);
   }
   function drawDigit() {
     paint(decodeDigit(z, digit, pixels), view.digitCanvas);

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 ca4b1cbb80dee1a9d76fbcf171c2d1e99ec56b75ffa1ba7ecfc595a12baadef3): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/elbo.js src/maths.js src/mathtext.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 1e98e1d3b3991c94a37a23736d4952dbb39c15e9251e23c5c47fd30a54f9f5de): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);

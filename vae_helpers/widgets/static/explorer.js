@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 71d9821556df8d0ec7d42dddce8f9aae0afaea68c44f07e4fe0876645e2d433f): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 d7d14ab226896ee2ab12349775dc1fec43eb8d97927bc6b6ef1534dd2df6d322): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -234,15 +234,24 @@ function themed(el, redraw) {
   };
   return look;
 }
-function cross(context, [x, y], arm, colour, width) {
+function cross(context, [x, y], arm, colour, width, halo = null) {
   context.beginPath();
   context.moveTo(x - arm, y);
   context.lineTo(x + arm, y);
   context.moveTo(x, y - arm);
   context.lineTo(x, y + arm);
+  if (halo) haloStroke(context, halo, 2 * width);
   context.lineWidth = width;
   context.strokeStyle = colour;
   context.stroke();
+}
+function haloStroke(context, halo, width) {
+  context.save();
+  context.setLineDash([]);
+  context.lineWidth = width;
+  context.strokeStyle = halo;
+  context.stroke();
+  context.restore();
 }
 function digitPainter() {
   const tile = element("canvas");
@@ -462,13 +471,11 @@ var LatentMap = class {
     context.strokeStyle = muted;
     context.strokeRect(area.left, area.top, area.size, area.size);
     const radius = 2 * area.scale;
-    context.globalAlpha = 0.7;
     for (let i = 0; i < this.labels.length; i++) {
       const [x, y] = this.toCanvas([this.means[2 * i], this.means[2 * i + 1]]);
       context.fillStyle = this.colours[this.labels[i] % this.colours.length];
       context.fillRect(x - radius, y - radius, 2 * radius, 2 * radius);
     }
-    context.globalAlpha = 1;
     const markers = this.markers(ends), [a, b] = markers.map((marker) => marker.at);
     context.setLineDash([5 * area.scale, 4 * area.scale]);
     context.strokeStyle = ink;
@@ -1096,7 +1103,7 @@ var EncoderPad = class {
     const output = this.view.outputs.grid;
     output.textContent = `${numberText(grid.logMarginal)} nats`;
     output.dataset.value = JSON.stringify(grid.logMarginal);
-    this.view.status.textContent = "Green: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25C6 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
+    this.view.status.textContent = "Shaded grey: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25C6 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
     this.explorer.redraw();
   }
   estimate() {
@@ -1141,17 +1148,14 @@ var EncoderPad = class {
     const scale = geometry.scale;
     context.save();
     if (this.truePosterior) this.drawTrue(context, geometry);
-    const { q, ink, background } = geometry.colors;
+    const { ink, background } = geometry.colors;
     for (const { k, x, y, rx, ry } of this.ellipses(geometry)) {
       context.beginPath();
       context.ellipse(x, y, rx, ry, 0, 0, 2 * Math.PI);
-      context.globalAlpha = k === 1 ? 0.22 : 0.1;
-      context.fillStyle = q;
-      context.fill();
-      context.globalAlpha = 1;
+      haloStroke(context, background, 4 * scale);
       context.setLineDash(k === 1 ? [] : [4 * scale, 3 * scale]);
       context.lineWidth = 1.5 * scale;
-      context.strokeStyle = q;
+      context.strokeStyle = ink;
       context.stroke();
     }
     context.setLineDash([]);
@@ -1160,21 +1164,22 @@ var EncoderPad = class {
       const x = muX + sigma[0] * eps[0] * geometry.perUnit, y = muY - sigma[1] * eps[1] * geometry.perUnit, latest = i === n - 1;
       context.beginPath();
       context.arc(x, y, (latest ? 4 : 2.5) * scale, 0, 2 * Math.PI);
-      context.fillStyle = latest ? q : background;
+      context.fillStyle = latest ? ink : background;
       context.fill();
       context.lineWidth = scale;
       context.strokeStyle = ink;
       context.stroke();
     });
-    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, ink, 2 * scale);
+    cross(context, geometry.toCanvas(this.posterior.mu), 6 * scale, ink, 2 * scale, background);
     context.restore();
   }
-  /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond. */
+  /** The true posterior's cells (one image, scaled onto its box on the map) and its mode, a diamond:
+   * shaded in the theme's ink (grey where the mask is partly opaque), a colour no digit has. */
   drawTrue(context, geometry) {
-    const { box, mode } = this.truePosterior, scale = geometry.scale, { posterior, ink } = geometry.colors;
+    const { box, mode } = this.truePosterior, scale = geometry.scale, { ink, background } = geometry.colors;
     const [left, top] = geometry.toCanvas([box[0], box[3]]), [right, bottom] = geometry.toCanvas([box[1], box[2]]);
     context.imageSmoothingEnabled = false;
-    context.drawImage(this.shadedTile(posterior), left, top, right - left, bottom - top);
+    context.drawImage(this.shadedTile(ink), left, top, right - left, bottom - top);
     const [x, y] = geometry.toCanvas(mode), arm = 5 * scale;
     context.beginPath();
     context.moveTo(x, y - arm);
@@ -1182,7 +1187,7 @@ var EncoderPad = class {
     context.lineTo(x, y + arm);
     context.lineTo(x - arm, y);
     context.closePath();
-    context.fillStyle = posterior;
+    context.fillStyle = background;
     context.fill();
     context.lineWidth = scale;
     context.strokeStyle = ink;
@@ -1238,6 +1243,10 @@ var EncoderPad = class {
       },
       get ellipses() {
         return self.ellipses(self.geometry);
+      },
+      /** q's ellipses as the inset draws them (canvas pixels), or [] when no inset is shown. */
+      get insetEllipses() {
+        return self.inset ? self.ellipses(self.inset) : [];
       },
       get modelIndex() {
         return self.explorer.state().modelIndex;

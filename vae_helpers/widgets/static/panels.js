@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 10c08d04e6bb459460d1f9cee0bda10ce87c8d68f01f72f37b203f6eeeaedef0): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/maths.js src/mathtext.js src/panel.css src/panels.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 e0b73c1980f99f0dd7ff789f94a11fef45b343b0bebdbf6c6919fc609611b36c): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
