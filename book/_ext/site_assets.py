@@ -61,6 +61,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -68,6 +69,9 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 
 from install_web_packages import BUILD_ONLY, PACKAGES, VENDOR, is_installed
+
+if TYPE_CHECKING:
+    from vae_helpers.numpy_decoder import NumpyDecoder
 
 logger = logging.getLogger(__name__)
 
@@ -518,6 +522,79 @@ def split_widget_state(page_html: str) -> str:
     return WIDGET_STATE.sub(replace, page_html)
 
 
+# The explorer's own weights are float32 (what JupyterLab's kernel sends it); on a static page
+# they travel at float16, half the bytes (notebook 06's first explorer: 2.2 MB, most of its first
+# load), when the decodes move by at most HALF_PRECISION_TOLERANCE: over a grid of z on the map
+# (the decoder) and at the pad's digits' means (the encoder). Each such layer says so
+# (``dtype: "float16"``), as the layers of the models it switches to already do (Python chose
+# those): the widget reads either.
+OWN_LAYERS = ("decoder_layers", "encoder_layers")
+Z_GRID = 41  # points per axis over [-limit, limit]: 0.2 apart on the book's map
+
+
+def _chain(state: dict, buffers: dict, name: str) -> NumpyDecoder | None:
+    """The Dense chain ``state[name]`` as float32 weights from its base64 buffers; None if it is not one."""
+    import numpy as np
+    from vae_helpers.numpy_decoder import NumpyDecoder
+
+    layers = []
+    for index, layer in enumerate(state.get(name) or []):
+        found = [buffers.get((name, index, part)) for part in ("kernel", "bias")]
+        if layer.get("dtype") != "float32" or not all(buffer and buffer.get("data") for buffer in found):
+            return None
+        kernel, bias = (np.frombuffer(base64.b64decode(buffer["data"]), "<f4") for buffer in found)
+        layers.append((kernel.reshape(layer["inputs"], layer["outputs"]), bias, layer["activation"]))
+    return NumpyDecoder(layers) if layers else None
+
+
+def half_precision_moves(state: dict, buffers: dict) -> dict[str, float]:
+    """How far float16 weights move a 2-D explorer's decodes, for each of its own chains (``OWN_LAYERS``).
+
+    ``state`` is the widget's traits, ``buffers`` its buffers by path (tuples) with base64 data.
+    The decoder's: the largest change of a pixel probability over a ``Z_GRID`` x ``Z_GRID`` grid of
+    the map's square; the encoder's: at the means of the pad's digits, decoded at float32. Empty for
+    a widget that is not a 2-D explorer with float32 chains.
+    """
+    import numpy as np
+    from vae_helpers.numpy_decoder import half_precision, half_precision_errors
+
+    decoder, encoder = (_chain(state, buffers, name) for name in OWN_LAYERS)
+    if decoder is None or decoder.latent_dim != 2 or not state.get("limit"):
+        return {}
+    axis = np.linspace(-state["limit"], state["limit"], Z_GRID)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    moves = {"decoder_layers": float(np.abs(half_precision(decoder).decode(grid) - decoder.decode(grid)).max())}
+    digits = buffers.get(("pad_digits",))
+    if encoder is not None and digits and digits.get("data"):
+        images = np.frombuffer(base64.b64decode(digits["data"]), np.uint8).reshape(-1, decoder.output_size) / 255
+        moves["encoder_layers"] = half_precision_errors(encoder, decoder, images)[1]
+    return moves
+
+
+def halve_explorer_weights(model: dict, pagename: str = "") -> dict[str, float]:
+    """Store a 2-D explorer's own float32 chains at float16 in ``model``'s buffers where they move its decodes by
+    at most ``HALF_PRECISION_TOLERANCE`` (:func:`half_precision_moves`), their layers' ``dtype`` then ``"float16"``.
+
+    ``model`` is one model of a saved widget state (``state``, ``buffers``). Returns the moves measured.
+    """
+    import numpy as np
+    from vae_helpers.numpy_decoder import HALF_PRECISION_TOLERANCE
+
+    buffers = {tuple(buffer["path"]): buffer for buffer in model.get("buffers", []) if buffer.get("encoding") == "base64"}
+    moves = half_precision_moves(model.get("state", {}), buffers)
+    for name, move in moves.items():
+        if move > HALF_PRECISION_TOLERANCE:
+            logger.info("%s: the explorer's %s stay float32: float16 moves its decodes by %.3g", pagename, name, move)
+            continue
+        for index, layer in enumerate(model["state"][name]):
+            layer["dtype"] = "float16"
+            for part in ("kernel", "bias"):
+                buffer = buffers[(name, index, part)]
+                single = np.frombuffer(base64.b64decode(buffer["data"]), "<f4")
+                buffer["data"] = base64.b64encode(single.astype("<f2").tobytes()).decode("ascii")
+    return moves
+
+
 def move_buffers_beside(page: Path) -> list[Path]:
     """Move each saved widget state's large buffers (base64) into a binary file of its own beside the page.
 
@@ -536,7 +613,9 @@ def move_buffers_beside(page: Path) -> list[Path]:
         state = json.loads(match.group(2))
         chunks: list[bytes] = []
         size = 0
+        halved = False
         for model in state.get("state", {}).values():
+            halved |= bool(halve_explorer_weights(model, page.name))
             for buffer in model.get("buffers", []):
                 if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
                     data = base64.b64decode(buffer["data"])
@@ -544,7 +623,7 @@ def move_buffers_beside(page: Path) -> list[Path]:
                     chunks.append(data)
                     size += len(data)
         if not chunks:
-            return match.group(0)
+            return _state_script(state) if halved else match.group(0)
         content = b"".join(chunks)
         digest = hashlib.sha256(content).hexdigest()
         binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")

@@ -68,7 +68,7 @@
   function fromBase64(text) {
     var binary = atob(text), bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return new DataView(bytes.buffer);
+    return bytes.buffer;
   }
   function hex(buffer) {
     return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
@@ -87,18 +87,6 @@
         });
       });
   }
-  // A float32 buffer that site_assets.py stored at float16 (half the bytes; it checked that the
-  // decodes move by at most 0.02) comes back as float32, the dtype its widget was given.
-  function float16To32(bytes) {
-    var halves = new Uint16Array(bytes.slice(0)), out = new Float32Array(halves.length);
-    for (var k = 0; k < halves.length; k++) {
-      var h = halves[k], exponent = (h >> 10) & 0x1f, fraction = h & 0x3ff, sign = h & 0x8000 ? -1 : 1;
-      out[k] = exponent === 0 ? sign * fraction * Math.pow(2, -24)
-        : exponent === 31 ? (fraction ? NaN : sign * Infinity)
-        : sign * (1 + fraction / 1024) * Math.pow(2, exponent - 15);
-    }
-    return out.buffer;
-  }
   // Every buffer of the state as a DataView (buffer.view), wherever it travelled: in the state
   // (base64) or in the state's file.
   function readBuffers(state) {
@@ -106,12 +94,8 @@
     return (file ? fetchBuffers(file) : Promise.resolve(null)).then(function (content) {
       Object.keys(state.state).forEach(function (id) {
         (state.state[id].buffers || []).forEach(function (buffer) {
-          if (buffer.length === undefined) {
-            buffer.view = fromBase64(buffer.data);
-            return;
-          }
-          var bytes = content.slice(buffer.offset, buffer.offset + buffer.length);
-          buffer.view = new DataView(buffer.stored === "float16" ? float16To32(bytes) : bytes);
+          buffer.view = new DataView(buffer.length === undefined ? fromBase64(buffer.data)
+            : content.slice(buffer.offset, buffer.offset + buffer.length));
         });
       });
       return state;
@@ -160,7 +144,7 @@
     Object.keys(state.state).forEach(function (id) {
       (state.state[id].buffers || []).forEach(function (buffer) {
         buffer.data = toBase64(buffer.view);
-        ["view", "offset", "length", "stored"].forEach(function (key) { delete buffer[key]; });
+        ["view", "offset", "length"].forEach(function (key) { delete buffer[key]; });
       });
     });
     delete state.buffers_file;
