@@ -16,7 +16,7 @@ read-only ones once, in ``LatentExplorer._send_data``:
   most ``limit / 65535``, far below a screen pixel), with their labels as bytes;
 - a few held-out digits for the pad's list, as bytes;
 - optionally other models to switch to (``models``: the same fields per model, their weights
-  at float16, which :data:`HALF_PRECISION_TOLERANCE` bounds).
+  at float16, which :data:`~vae_helpers.numpy_decoder.HALF_PRECISION_TOLERANCE` bounds).
 
 Every layer is ``{activation, inputs, outputs, kernel, bias, dtype}``: ``dtype`` is
 ``"float32"`` or ``"float16"``, little-endian, the kernel row-major ``(inputs, outputs)``.
@@ -103,8 +103,8 @@ def _layers(twin: NumpyDecoder, dtype: str = "<f4") -> list[dict]:
 def switchable_layers(encoder: keras.Model, decoder: keras.Model, images: np.ndarray) -> tuple[list[dict], list[dict]]:
     """The decoder's and the encoder's layers as the page gets them for a model it switches to.
 
-    Each half travels at float16 when :func:`half_precision_errors` on ``images`` stays within
-    :data:`HALF_PRECISION_TOLERANCE`, else at float32.
+    Each half travels at float16 when :func:`~vae_helpers.numpy_decoder.half_precision_errors` on ``images`` stays within
+    :data:`~vae_helpers.numpy_decoder.HALF_PRECISION_TOLERANCE`, else at float32.
 
     Raises
     ------
@@ -178,7 +178,7 @@ class LatentExplorer(BookWidget):
         Other models the page can switch to, ``{name: (encoder, decoder)}`` of the same shapes:
         the map (their held-out means), the decoder and the pad's encoder change together.
         Their weights travel at float16 when their decodes stay within
-        :data:`HALF_PRECISION_TOLERANCE` of float32's, else at float32.
+        :data:`~vae_helpers.numpy_decoder.HALF_PRECISION_TOLERANCE` of float32's, else at float32.
 
     Raises
     ------
