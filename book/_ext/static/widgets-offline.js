@@ -53,7 +53,8 @@
 
   // Each saved state (site_assets.py splits a page's into one per widget) renders when one of
   // its widgets comes near: its large buffers, which site_assets.py moved into a binary file
-  // beside the page, are fetched, checked against their sha256 and put back first. Until then its
+  // beside the page, are fetched, checked against their sha256 and handed over first (as
+  // DataViews to the host, as base64 to the manager, each what it reads). Until then its
   // script has another type, so that the manager's own render of the page (when embed-amd.js
   // loads) leaves it alone; this file renders it.
   var STATE_TYPE = "application/vnd.jupyter.widget-state+json";
