@@ -133,6 +133,27 @@ def test_the_page_beside_file_holds_the_float16_weights(tmp_path):
     assert saved["state"]["encoder_layers"][0]["dtype"] == "float16"
 
 
+def test_a_page_carries_each_widget_modules_code_once(tmp_path):
+    code, style = "export default { render() {} };" + " " * 2000, ".a {}" + " " * 2000
+    models = {key: {"model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.11.*", "buffers": [],
+                    "state": {"_esm": code, "_css": style if key != "c" else ".c {}", "x": key}} for key in ("a", "b", "c")}
+    views = "".join(f'<div><script type="application/vnd.jupyter.widget-view+json">{{"model_id": "{key}"}}</script></div>'
+                    for key in models)
+    page = tmp_path / "01_information_theory.html"
+    page.write_text(f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps({"state": models})}</script>{views}')
+    assert site_assets.move_buffers_beside(page) == []
+    saved = {}
+    for text in re.findall(WIDGET_STATE, page.read_text(), re.S):
+        saved |= json.loads(text)["state"]
+    # The first model keeps the code; the others name it; a short stylesheet stays where it is.
+    assert saved["a"]["state"]["_esm"] == code and saved["a"]["state"]["_css"] == style and "shared" not in saved["a"]
+    assert saved["b"]["state"]["_esm"] == saved["b"]["state"]["_css"] == "" and saved["b"]["shared"] == {"_esm": "a", "_css": "a"}
+    assert saved["c"]["state"]["_css"] == ".c {}" and saved["c"]["shared"] == {"_esm": "a"}
+    assert page.read_text().count("export default") == 1
+    before = page.read_text()
+    assert site_assets.move_buffers_beside(page) == [] and page.read_text() == before
+
+
 @pytest.mark.slow
 def test_notebook_06s_explorers_decode_within_the_tolerance_of_the_shipped_models_at_float32(built_book):
     """Every chain notebook 06's page carries at float16 is the shipped model's, rounded, and moves its decodes <= 0.02."""
@@ -239,6 +260,11 @@ def _probe_page(folder: Path, with_manager: bool) -> str:
                              "_model_name": "LayoutModel", "_view_module": "@jupyter-widgets/base",
                              "_view_module_version": "2.0.0", "_view_name": "LayoutView"}},
     }
+    # A second probe whose code is the first's (site_assets.py keeps one copy a page): the loader puts it back.
+    twin = json.loads(json.dumps(models["probe"]))
+    twin["state"]["_esm"], twin["shared"] = "", {"_esm": "probe"}
+    twin["buffers"][1]["data"] = base64.b64encode(codes).decode()
+    models["twin"] = twin
     if with_manager:
         # A core widget no view draws: a state the host does not take, so the manager renders it.
         models["other"] = {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
@@ -250,7 +276,8 @@ def _probe_page(folder: Path, with_manager: bool) -> str:
         '<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><span class="probe-marker"></span>'
         f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps(state)}</script>'
         '<script defer src="_static/widgets-offline.js"></script></head><body>'
-        '<div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">{"model_id": "probe", "version_major": 2, "version_minor": 0}</script></div>'
+        + "".join(f'<div class="cell_output"><script type="application/vnd.jupyter.widget-view+json">{{"model_id": "{key}", "version_major": 2, "version_minor": 0}}</script></div>'
+                  for key in ("probe", "twin")) +
         "</body></html>")
     return name
 
@@ -280,11 +307,12 @@ def _probe(browser, url: str) -> tuple[dict, str, str, list[str]]:
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", lambda response: response.status >= 400 and problems.append(f"HTTP {response.status}: {response.url}"))
     page.goto(url, wait_until="load")
-    page.wait_for_selector("[data-probe]", state="attached", timeout=60_000)
-    seen = json.loads(page.get_attribute("[data-probe]", "data-probe"))
+    page.wait_for_function("() => document.querySelectorAll('[data-probe]').length === 2", timeout=60_000)
+    seen, twin = page.evaluate("() => Array.from(document.querySelectorAll('[data-probe]'), el => JSON.parse(el.dataset.probe))")
+    assert twin == seen, "the second probe, whose code was the first's, saw another model"
     colour = page.evaluate("() => getComputedStyle(document.querySelector('.probe-marker')).color")
     kind = page.evaluate("() => document.documentElement.dataset.widgetManager")
-    in_subarea = page.evaluate("() => !!document.querySelector('.cell_output > .widget-subarea [data-probe]')")
+    in_subarea = page.evaluate("() => document.querySelectorAll('.cell_output > .widget-subarea [data-probe]').length === 2")
     context.close()
     assert in_subarea, "the widget is not drawn in a widget-subarea of its output"
     return seen, colour, kind, problems

@@ -600,6 +600,34 @@ def halve_explorer_weights(model: dict, pagename: str = "") -> dict[str, float]:
     return moves
 
 
+# An anywidget's saved state carries its module's code (``_esm``, ``_css``): notebook 06's two
+# explorers carry the same 67 kB twice, 19 kB gzipped each (gzip's window cannot reach the first
+# copy). A later model with the same code names the first model instead (``shared``); the loader
+# puts the code back before either the host or the manager reads the state.
+SHARED_TRAITS = ("_esm", "_css")
+SHARED_AT_LEAST = 1000  # characters: shorter code is not worth a reference
+
+
+def share_repeated_code(model_id: str, model: dict, seen: dict[tuple[str, str], str]) -> bool:
+    """Replace ``model``'s code traits already held by a model in ``seen`` (``(trait, text)`` to its id) by a reference.
+
+    Records ``model``'s own code in ``seen`` otherwise. Returns whether ``model`` changed.
+    """
+    traits = model.get("state", {})
+    changed = False
+    for trait in SHARED_TRAITS:
+        text = traits.get(trait)
+        if not isinstance(text, str) or len(text) < SHARED_AT_LEAST:
+            continue
+        if (trait, text) in seen:
+            traits[trait] = ""
+            model.setdefault("shared", {})[trait] = seen[trait, text]
+            changed = True
+        else:
+            seen[trait, text] = model_id
+    return changed
+
+
 def move_buffers_beside(page: Path) -> list[Path]:
     """Move each saved widget state's large buffers (base64) into a binary file of its own beside the page.
 
@@ -613,14 +641,16 @@ def move_buffers_beside(page: Path) -> list[Path]:
     original = page.read_text(encoding="utf-8")
     text = split_widget_state(original)
     binaries: list[Path] = []
+    seen: dict[tuple[str, str], str] = {}  # the code of the page's models so far, in page order
 
     def replace(match: re.Match) -> str:
         state = json.loads(match.group(2))
         chunks: list[bytes] = []
         size = 0
-        halved = False
-        for model in state.get("state", {}).values():
-            halved |= bool(halve_explorer_weights(model, page.name))
+        changed = False
+        for model_id, model in state.get("state", {}).items():
+            changed |= share_repeated_code(model_id, model, seen)
+            changed |= bool(halve_explorer_weights(model, page.name))
             for buffer in model.get("buffers", []):
                 if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
                     data = base64.b64decode(buffer["data"])
@@ -628,7 +658,7 @@ def move_buffers_beside(page: Path) -> list[Path]:
                     chunks.append(data)
                     size += len(data)
         if not chunks:
-            return _state_script(state) if halved else match.group(0)
+            return _state_script(state) if changed else match.group(0)
         content = b"".join(chunks)
         digest = hashlib.sha256(content).hexdigest()
         binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")

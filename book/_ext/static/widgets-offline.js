@@ -285,9 +285,21 @@
     });
     return { state: state, views: mine, started: false };
   });
+  // A model whose code is another's (site_assets.py keeps one copy a page) gets it back.
+  function shareCode(state) {
+    Object.keys(state.state).forEach(function (id) {
+      var model = state.state[id], shared = model.shared || {};
+      Object.keys(shared).forEach(function (trait) {
+        var source = groups.map(function (other) { return other.state.state[shared[trait]]; }).filter(Boolean)[0];
+        model.state[trait] = source.state[trait];
+      });
+      delete model.shared;
+    });
+  }
   function start(group) {
     if (group.started) return;
     group.started = true;
+    shareCode(group.state);
     var hosted = hostable(group.state);
     // For tests and benchmarks: when the page began to render its widgets, and with what.
     if (hosted && !document.documentElement.dataset.widgetManager) document.documentElement.dataset.widgetManager = "host";
