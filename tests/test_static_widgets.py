@@ -3,9 +3,9 @@
 ``book/_ext/static/widgets-offline.js`` renders a saved state of anywidgets without the Jupyter
 widget manager; the model it hands a widget's module is checked against the one the manager
 hands it (the same probe module, the same state, in Chromium), not against a description of
-either. ``book/_ext/site_assets.py`` stores an explorer's own float32 weights at float16 when its
-decodes move by at most ``HALF_PRECISION_TOLERANCE``: checked against decodes computed here by
-hand, and, on the built notebook 06, against the shipped models at float32.
+either. ``book/_ext/site_assets.py`` stores an explorer's own float32 decoder at float16 when its
+decodes move by at most ``HALF_PRECISION_TOLERANCE`` over the map: checked against decodes computed
+here by hand, and, on the built notebook 06, against the shipped models at float32.
 """
 
 from __future__ import annotations
@@ -75,51 +75,44 @@ def _half(layers: list) -> list:
     return [(kernel.astype(np.float16), bias.astype(np.float16), activation) for kernel, bias, activation in layers]
 
 
-def test_an_explorers_own_weights_travel_at_float16_rounded_when_its_decodes_move_little():
+def test_an_explorers_decoder_travels_at_float16_rounded_when_its_decodes_move_little():
     model, weights = _explorer()
-    moves = site_assets.halve_explorer_weights(model)
+    move = site_assets.halve_explorer_weights(model)
     decoder = [weights["decoder_layers", i] for i in range(2)]
-    encoder = [weights["encoder_layers", i] for i in range(2)]
-    # The moves, computed by hand: over a 41 x 41 grid of the map's square, and at the pad digits' means.
+    # The move, computed by hand: over a 41 x 41 grid of the map's square.
     axis = np.linspace(-4, 4, 41)
     grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
     by_hand = np.abs(_sigmoid(_forward(_half(decoder), grid)) - _sigmoid(_forward(decoder, grid))).max()
-    images = weights["pad_digits"] / 255
-    means, half_means = _forward(encoder, images)[:, :2], _forward(_half(encoder), images)[:, :2]
-    by_hand_encoder = np.abs(_sigmoid(_forward(decoder, half_means)) - _sigmoid(_forward(decoder, means))).max()
-    assert moves == pytest.approx({"decoder_layers": by_hand, "encoder_layers": by_hand_encoder}, rel=1e-9)
-    assert 0 < by_hand <= HALF_PRECISION_TOLERANCE and 0 < by_hand_encoder <= HALF_PRECISION_TOLERANCE
-    # Each layer says float16, and its buffers hold its float32 weights rounded to float16, little-endian.
+    assert move == pytest.approx(by_hand, rel=1e-9) and 0 < by_hand <= HALF_PRECISION_TOLERANCE
+    # Each decoder layer says float16, and its buffers hold its float32 weights rounded to float16,
+    # little-endian; the encoder and the pad's digits are left as they were.
     saved = {tuple(buffer["path"]): base64.b64decode(buffer["data"]) for buffer in model["buffers"]}
     for (name, index), (kernel, bias, _activation) in ((key, value) for key, value in weights.items() if key != "pad_digits"):
-        assert model["state"][name][index]["dtype"] == "float16"
-        assert saved[name, index, "kernel"] == kernel.astype("<f2").tobytes()
-        assert saved[name, index, "bias"] == bias.astype("<f2").tobytes()
+        dtype = "<f2" if name == "decoder_layers" else "<f4"
+        assert model["state"][name][index]["dtype"] == {"<f2": "float16", "<f4": "float32"}[dtype]
+        assert saved[name, index, "kernel"] == kernel.astype(dtype).tobytes()
+        assert saved[name, index, "bias"] == bias.astype(dtype).tobytes()
     assert saved["pad_digits",] == weights["pad_digits"].tobytes()
-    # Done once: a second pass finds no float32 chain.
-    assert site_assets.halve_explorer_weights(model) == {}
+    # Done once: a second pass finds no float32 decoder.
+    assert site_assets.halve_explorer_weights(model) is None
 
 
-def test_a_chain_whose_decodes_float16_moves_too_far_stays_float32_and_the_other_is_halved_alone():
+def test_a_decoder_whose_decodes_float16_moves_too_far_stays_float32():
     # Decoder kernels of a few thousand: float16 keeps 11 bits, so the logits move by whole units.
-    model, weights = _explorer(decoder_scale=3000.0)
-    moves = site_assets.halve_explorer_weights(model)
-    assert moves["decoder_layers"] > HALF_PRECISION_TOLERANCE >= moves["encoder_layers"]
-    saved = {tuple(buffer["path"]): base64.b64decode(buffer["data"]) for buffer in model["buffers"]}
-    for index in range(2):
-        assert model["state"]["decoder_layers"][index]["dtype"] == "float32"
-        assert saved["decoder_layers", index, "kernel"] == weights["decoder_layers", index][0].tobytes()
-        assert model["state"]["encoder_layers"][index]["dtype"] == "float16"
+    model, _weights = _explorer(decoder_scale=3000.0)
+    before = json.dumps(model)
+    assert site_assets.halve_explorer_weights(model) > HALF_PRECISION_TOLERANCE
+    assert json.dumps(model) == before
 
 
 def test_a_decoder_that_is_not_a_2d_explorers_is_left_alone():
     # The conditional explorer's decoder reads z and the label (12 inputs): no map grid to check it on.
     model, _weights = _explorer(inputs=12)
     before = json.dumps(model)
-    assert site_assets.halve_explorer_weights(model) == {} and json.dumps(model) == before
+    assert site_assets.halve_explorer_weights(model) is None and json.dumps(model) == before
 
 
-def test_the_page_beside_file_holds_the_float16_weights(tmp_path):
+def test_the_page_beside_file_holds_the_float16_decoder(tmp_path):
     model, weights = _explorer()
     state = {"version_major": 2, "version_minor": 0, "state": {"m": model}}
     page = tmp_path / "06_latent_explorer.html"
@@ -127,10 +120,10 @@ def test_the_page_beside_file_holds_the_float16_weights(tmp_path):
                     '<div><script type="application/vnd.jupyter.widget-view+json">{"model_id": "m"}</script></div>')
     binary, = site_assets.move_buffers_beside(page)
     saved = json.loads(re.search(WIDGET_STATE, page.read_text(), re.S).group(1))["state"]["m"]
-    kernel = next(buffer for buffer in saved["buffers"] if buffer["path"] == ["encoder_layers", 0, "kernel"])
+    kernel = next(buffer for buffer in saved["buffers"] if buffer["path"] == ["decoder_layers", 1, "kernel"])
     content = binary.read_bytes()[kernel["offset"]:kernel["offset"] + kernel["length"]]
-    assert content == weights["encoder_layers", 0][0].astype("<f2").tobytes()
-    assert saved["state"]["encoder_layers"][0]["dtype"] == "float16"
+    assert content == weights["decoder_layers", 1][0].astype("<f2").tobytes()
+    assert saved["state"]["decoder_layers"][1]["dtype"] == "float16"
 
 
 def test_a_page_carries_each_widget_modules_code_once(tmp_path):
@@ -156,11 +149,12 @@ def test_a_page_carries_each_widget_modules_code_once(tmp_path):
 
 @pytest.mark.slow
 def test_notebook_06s_explorers_decode_within_the_tolerance_of_the_shipped_models_at_float32(built_book):
-    """Every chain notebook 06's page carries at float16 is the shipped model's, rounded, and moves its decodes <= 0.02."""
+    """Every chain notebook 06's page carries is the shipped model's (at float16: rounded), and moves its decodes <= 0.02:
+    over a grid of the map (the decoder), at the means of 1,000 held-out digits (the encoder)."""
     assert built_book.returncode == 0, built_book.log[-3000:]
     from vae_helpers.data import load_mnist
     from vae_helpers.model import load_pretrained
-    from vae_helpers.numpy_decoder import NumpyDecoder, half_precision
+    from vae_helpers.numpy_decoder import NumpyDecoder, half_precision, half_precision_errors
     from vae_helpers.pretrained import beta_folder
 
     page = built_book.html / "notebooks" / "06_latent_explorer.html"
@@ -198,8 +192,13 @@ def test_notebook_06s_explorers_decode_within_the_tolerance_of_the_shipped_model
         means = shipped["encoder_layers"].logits(images)[:, :2]
         page_means = page_encoder.logits(images)[:, :2]
         assert np.abs(float32.decode(page_means) - float32.decode(means)).max() <= HALF_PRECISION_TOLERANCE
-    # The book's VAE travels at float16 whole: half of notebook 06's first load.
-    assert {(1.0, "decoder_layers"), (1.0, "encoder_layers")} <= set(halved)
+        if beta == 1.0:
+            # Why the encoder stays float32 (site_assets.py): at float16 it would move the decode of some
+            # of the 10,000 held-out digits by more than the tolerance.
+            all_images = x_test.reshape(-1, 784).astype(np.float64)
+            assert half_precision_errors(shipped["encoder_layers"], float32, all_images)[1] > HALF_PRECISION_TOLERANCE
+    # The book's VAE's decoder travels at float16: a quarter of notebook 06's first load.
+    assert (1.0, "decoder_layers") in halved
 
 
 # -- the host against the manager, in Chromium ------------------------------------------------------

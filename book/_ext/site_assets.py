@@ -36,9 +36,8 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   (myst-nb saves one for the whole notebook), each with its own file, so a widget's models load
   only when the reader comes near that widget: notebook 06's second explorer (the autoencoder's
   models) no longer loads with its first.
-- **An explorer's weights at float16** where that moves its decodes by at most 0.02 (measured at
-  build time, over a grid of the map's square and at the pad digits' means): half the bytes of
-  notebook 06's first load.
+- **An explorer's decoder at float16** where that moves its decodes by at most 0.02 (measured at
+  build time, over a grid of the map's square): a quarter of notebook 06's first load.
 
 anywidget's front end (for the widget manager, which runs the ES module of an anywidget),
 comes from npm like the rest (pinned and checked by hash in ``web_packages.json``, served as
@@ -527,13 +526,14 @@ def split_widget_state(page_html: str) -> str:
     return WIDGET_STATE.sub(replace, page_html)
 
 
-# The explorer's own weights are float32 (what JupyterLab's kernel sends it); on a static page
-# they travel at float16, half the bytes (notebook 06's first explorer: 2.2 MB, most of its first
-# load), when the decodes move by at most HALF_PRECISION_TOLERANCE: over a grid of z on the map
-# (the decoder) and at the pad's digits' means (the encoder). Each such layer says so
-# (``dtype: "float16"``), as the layers of the models it switches to already do (Python chose
-# those): the widget reads either.
-OWN_LAYERS = ("decoder_layers", "encoder_layers")
+# The explorer's own weights are float32 (what JupyterLab's kernel sends it); on a static page its
+# decoder travels at float16, half the bytes, when that moves its decodes by at most
+# HALF_PRECISION_TOLERANCE over a grid of the map's square (every z the reader can reach); its
+# layers then say so (``dtype: "float16"``), as those of the models it switches to already do
+# (Python chose those), and the widget reads either. The encoder stays float32: the page holds
+# no digits to check it on, and for the book's VAE float16 would move the decode of 2 of the
+# 10,000 held-out digits by more than 0.02 (0.030 at most; tests/test_static_widgets.py).
+HALVED = "decoder_layers"
 Z_GRID = 41  # points per axis over [-limit, limit]: 0.2 apart on the book's map
 
 
@@ -552,52 +552,49 @@ def _chain(state: dict, buffers: dict, name: str) -> NumpyDecoder | None:
     return NumpyDecoder(layers) if layers else None
 
 
-def half_precision_moves(state: dict, buffers: dict) -> dict[str, float]:
-    """How far float16 weights move a 2-D explorer's decodes, for each of its own chains (``OWN_LAYERS``).
+def half_precision_move(state: dict, buffers: dict) -> float | None:
+    """How far float16 weights move a 2-D explorer's decodes: the largest change of a pixel
+    probability over a ``Z_GRID`` x ``Z_GRID`` grid of the map's square.
 
     ``state`` is the widget's traits, ``buffers`` its buffers by path (tuples) with base64 data.
-    The decoder's: the largest change of a pixel probability over a ``Z_GRID`` x ``Z_GRID`` grid of
-    the map's square; the encoder's: at the means of the pad's digits, decoded at float32. Empty for
-    a widget that is not a 2-D explorer with float32 chains.
+    None for a widget that is not a 2-D explorer with a float32 decoder.
     """
     import numpy as np
-    from vae_helpers.numpy_decoder import half_precision, half_precision_errors
+    from vae_helpers.numpy_decoder import half_precision
 
-    decoder, encoder = (_chain(state, buffers, name) for name in OWN_LAYERS)
+    decoder = _chain(state, buffers, HALVED)
     if decoder is None or decoder.latent_dim != 2 or not state.get("limit"):
-        return {}
+        return None
     axis = np.linspace(-state["limit"], state["limit"], Z_GRID)
     grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
-    moves = {"decoder_layers": float(np.abs(half_precision(decoder).decode(grid) - decoder.decode(grid)).max())}
-    digits = buffers.get(("pad_digits",))
-    if encoder is not None and digits and digits.get("data"):
-        images = np.frombuffer(base64.b64decode(digits["data"]), np.uint8).reshape(-1, decoder.output_size) / 255
-        moves["encoder_layers"] = half_precision_errors(encoder, decoder, images)[1]
-    return moves
+    return float(np.abs(half_precision(decoder).decode(grid) - decoder.decode(grid)).max())
 
 
-def halve_explorer_weights(model: dict, pagename: str = "") -> dict[str, float]:
-    """Store a 2-D explorer's own float32 chains at float16 in ``model``'s buffers where they move its decodes by
-    at most ``HALF_PRECISION_TOLERANCE`` (:func:`half_precision_moves`), their layers' ``dtype`` then ``"float16"``.
+def halve_explorer_weights(model: dict, pagename: str = "") -> float | None:
+    """Store a 2-D explorer's own float32 decoder at float16 in ``model``'s buffers when that moves its
+    decodes by at most ``HALF_PRECISION_TOLERANCE`` (:func:`half_precision_move`), its layers' ``dtype``
+    then ``"float16"``.
 
-    ``model`` is one model of a saved widget state (``state``, ``buffers``). Returns the moves measured.
+    ``model`` is one model of a saved widget state (``state``, ``buffers``). Returns the move
+    measured (None when there is no such decoder), whether or not the decoder was halved.
     """
     import numpy as np
     from vae_helpers.numpy_decoder import HALF_PRECISION_TOLERANCE
 
     buffers = {tuple(buffer["path"]): buffer for buffer in model.get("buffers", []) if buffer.get("encoding") == "base64"}
-    moves = half_precision_moves(model.get("state", {}), buffers)
-    for name, move in moves.items():
-        if move > HALF_PRECISION_TOLERANCE:
-            logger.info("%s: the explorer's %s stay float32: float16 moves its decodes by %.3g", pagename, name, move)
-            continue
-        for index, layer in enumerate(model["state"][name]):
-            layer["dtype"] = "float16"
-            for part in ("kernel", "bias"):
-                buffer = buffers[(name, index, part)]
-                single = np.frombuffer(base64.b64decode(buffer["data"]), "<f4")
-                buffer["data"] = base64.b64encode(single.astype("<f2").tobytes()).decode("ascii")
-    return moves
+    move = half_precision_move(model.get("state", {}), buffers)
+    if move is None:
+        return None
+    if move > HALF_PRECISION_TOLERANCE:
+        logger.info("%s: the explorer's decoder stays float32: float16 moves its decodes by %.3g", pagename, move)
+        return move
+    for index, layer in enumerate(model["state"][HALVED]):
+        layer["dtype"] = "float16"
+        for part in ("kernel", "bias"):
+            buffer = buffers[(HALVED, index, part)]
+            single = np.frombuffer(base64.b64decode(buffer["data"]), "<f4")
+            buffer["data"] = base64.b64encode(single.astype("<f2").tobytes()).decode("ascii")
+    return move
 
 
 # An anywidget's saved state carries its module's code (``_esm``, ``_css``): notebook 06's two
@@ -638,6 +635,8 @@ def move_buffers_beside(page: Path) -> list[Path]:
     manager reads the state. The page's states are first split, one per widget
     (:func:`split_widget_state`). Returns the files written: none for a page already done.
     """
+    from vae_helpers.numpy_decoder import HALF_PRECISION_TOLERANCE
+
     original = page.read_text(encoding="utf-8")
     text = split_widget_state(original)
     binaries: list[Path] = []
@@ -650,7 +649,8 @@ def move_buffers_beside(page: Path) -> list[Path]:
         changed = False
         for model_id, model in state.get("state", {}).items():
             changed |= share_repeated_code(model_id, model, seen)
-            changed |= bool(halve_explorer_weights(model, page.name))
+            move = halve_explorer_weights(model, page.name)
+            changed |= move is not None and move <= HALF_PRECISION_TOLERANCE
             for buffer in model.get("buffers", []):
                 if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
                     data = base64.b64decode(buffer["data"])
