@@ -262,8 +262,8 @@ def test_a_first_load_is_local_and_quiet(first_loads, page):
 # down, within the screen's height of margin at which its widget renders) and the autoencoder (far
 # down), each with its models in a file of its own that loads when the reader comes near it.
 # Measured on 2026-12-07 (benchmarks/page_load.py, first load, gzipped): 3,519 kB with the widget
-# manager (embed-amd.js, 0.92 MB) and the first explorer's float32 model (2.20 MB). Now NEW_TOTAL kB:
-# the small anywidget host of widgets-offline.js instead of the manager (-0.96 MB), the decoder at
+# manager (embed-amd.js, 0.92 MB) and the first explorer's float32 model (2.20 MB). Now 2,020 kB:
+# the small anywidget host of widgets-offline.js instead of the manager (scripts -0.94 MB), the decoder at
 # float16 (-0.54 MB; its decodes move by at most 0.0044 over the map), the explorer's code once in
 # the page (-0.02 MB). The encoder's float32 weights (1.07 MB) remain: at float16 they would move
 # the decode of 2 of the 10,000 held-out digits by more than 0.02 (with them at float16 the page
