@@ -223,13 +223,33 @@ class Reader:
         return self.page.locator(".vae-explorer").first.locator(".vae-explorer__slider input").nth(axis)
 
 
-def _assert_shows_decoder_output(decoder, z, pixels, greys) -> None:
+def _assert_shows_decoder_output(decoder, z, pixels, greys, dtype: str = "float32") -> None:
+    """The page's digit is ``decoder``'s at ``z``: Keras's at float32, or, for a decoder the page carries at
+    float16 (``page_decoder_dtype``), the same Dense chain with its weights rounded to float16."""
     from vae_helpers.model import decode
+    from vae_helpers.numpy_decoder import NumpyDecoder, half_precision
 
-    expected = decode(decoder, z.astype(np.float32))
+    if dtype == "float16":
+        expected = half_precision(NumpyDecoder.from_keras(decoder)).decode(z.astype(np.float64))
+    else:
+        expected = decode(decoder, z.astype(np.float32))
     assert np.abs(pixels - expected).max() <= PIXEL_TOLERANCE
     # The canvas holds dark ink on white, 8 bits: one grey level of rounding either way.
     assert np.abs(greys - np.rint(255 * (1 - expected))).max() <= 1
+
+
+# The dtype of the first explorer's own decoder in a built page: the book's build stores it at float16
+# where that moves its decodes by at most 0.02 (book/_ext/site_assets.py).
+FIRST_DECODER_DTYPE = """() => {
+  for (const script of document.querySelectorAll('script[type^="application/vnd.jupyter.widget-state+json"]'))
+    for (const model of Object.values(JSON.parse(script.textContent).state))
+      if (model.state.decoder_layers) return model.state.decoder_layers[0].dtype;
+  return null;
+}"""
+
+
+def page_decoder_dtype(page) -> str:
+    return page.evaluate(FIRST_DECODER_DTYPE)
 
 
 def _open(browser, url: str, **context) -> tuple[Visit, Reader]:

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from browser import (  # noqa: F401  (browser, site, visit, pretrained, shim_site: fixtures)
-    ARTIFACTS, PHONE, PIXEL_TOLERANCE, Reader, _assert_shows_decoder_output, _open, browser, pretrained, shim_site, site, visit,
+    ARTIFACTS, PHONE, PIXEL_TOLERANCE, Reader, _assert_shows_decoder_output, _open, browser, page_decoder_dtype, pretrained,
+    shim_site, site, visit,
 )
 
 pytestmark = pytest.mark.slow
@@ -188,13 +189,14 @@ def test_dragging_on_the_books_explorer_draws_the_decoders_digit(visit, pretrain
     box = opened.page.locator(".vae-explorer__map").first.bounding_box()
     assert np.allclose(z, target, atol=3 * limit / box["width"])
     assert np.abs(greys - before).max() > 50, "the digit did not change"
-    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    dtype = page_decoder_dtype(opened.page)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys, dtype)
     slider = reader.slider(0)
     slider_box = slider.bounding_box()
     opened.page.mouse.click(slider_box["x"] + 0.8 * slider_box["width"], slider_box["y"] + slider_box["height"] / 2)
     z, pixels, greys = reader.state()
     assert z[0] == pytest.approx(float(slider.input_value()))
-    _assert_shows_decoder_output(pretrained[1], z, pixels, greys)
+    _assert_shows_decoder_output(pretrained[1], z, pixels, greys, dtype)
     assert not opened.problems, "\n".join(opened.problems)
 
 
@@ -236,5 +238,5 @@ def test_chapter_7s_explorer_shows_the_slice_of_the_50d_model_it_names(visit):
     limit = reader.api("limit")
     opened.page.mouse.click(*reader.screen((0.3 * limit, -0.2 * limit)))
     z, pixels, greys = reader.state()
-    _assert_shows_decoder_output(sliced_decoder, z, pixels, greys)
+    _assert_shows_decoder_output(sliced_decoder, z, pixels, greys, page_decoder_dtype(opened.page))
     assert not opened.problems, "\n".join(opened.problems)

@@ -26,7 +26,10 @@ from vae_helpers._validation import as_finite_array, as_positive_number
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["ACTIVATIONS", "NumpyDecoder", "UnsupportedDecoderError"]
+__all__ = [
+    "ACTIVATIONS", "HALF_PRECISION_TOLERANCE", "NumpyDecoder", "UnsupportedDecoderError", "half_precision",
+    "half_precision_errors",
+]
 
 ENCODER_HEADS = ("mu", "log_var")  # the names build_encoder gives the two heads
 
@@ -36,6 +39,13 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sigmoid": expit,
     "tanh": np.tanh,
 }
+
+
+#: The latent explorer's weights travel at float16 (the models it switches to; in the static book,
+#: its own model too) when neither the decodes (float16 decoder) nor the decodes at the means
+#: (float16 encoder) move a pixel probability by more than this (5 grey levels of 255) from
+#: float32's; else at float32.
+HALF_PRECISION_TOLERANCE = 0.02
 
 
 class UnsupportedDecoderError(ValueError):
@@ -214,3 +224,20 @@ def _dense_weights(layer, name: str) -> tuple[np.ndarray, np.ndarray, str]:
     weights = [keras.ops.convert_to_numpy(w) for w in layer.weights]
     bias = weights[1] if layer.use_bias else np.zeros(weights[0].shape[1])
     return weights[0], bias, activation
+
+
+def half_precision(twin: NumpyDecoder) -> NumpyDecoder:
+    """The same chain with its weights rounded to float16, as a page gets them when they travel at half precision."""
+    return NumpyDecoder([(k.astype(np.float16), b.astype(np.float16), a) for k, b, a in twin.layers])
+
+
+def half_precision_errors(encoder: NumpyDecoder, decoder: NumpyDecoder, images: np.ndarray) -> tuple[float, float]:
+    """How far float16 weights move the decodes at the held-out means of ``images``: (decoder's, encoder's).
+
+    The first is the largest change in a pixel probability when the decoder's weights are
+    float16; the second, when the encoder's are (the means move, the float32 decoder decodes them).
+    """
+    means = encoder.logits(images)[:, :decoder.latent_dim]
+    half_means = half_precision(encoder).logits(images)[:, :decoder.latent_dim]
+    pixels = decoder.decode(means)
+    return float(np.abs(half_precision(decoder).decode(means) - pixels).max()), float(np.abs(decoder.decode(half_means) - pixels).max())

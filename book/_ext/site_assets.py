@@ -23,10 +23,12 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
 - **No script blocks the text.** The page's script files are deferred (all but Sphinx's
   ``documentation_options.js`` and ``doctools.js``, 2 kB gzipped, which others read as the page
   is parsed).
-- **The widget manager on demand.** Pages with widgets get one small deferred script,
-  ``static/widgets-offline.js``, which loads require.js and the widget manager
-  (``embed-amd.js``, 3.6 MB) only when a widget comes within a screen of the viewport, and
-  renders each widget as it comes there.
+- **No widget manager for anywidgets.** Pages with widgets get one small deferred script,
+  ``static/widgets-offline.js``, which renders each widget when it comes within a screen of the
+  viewport. Every widget of the book is an anywidget: the script hosts its module itself (the
+  part of anywidget's front end and of the manager's model a module uses), so require.js and the
+  widget manager (``embed-amd.js``, 3.6 MB, 0.9 MB gzipped) load only for a state with another
+  kind of widget (none today; ``benchmarks/widget_latency.py``'s page loads them itself).
 - **Widget buffers beside the page, each widget's apart.** A widget's large binary traits (the
   explorer's weights) leave the page's saved state, where they were base64 text (a third
   larger, and read before any text could show), for a binary file beside the page, which the
@@ -34,8 +36,10 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   (myst-nb saves one for the whole notebook), each with its own file, so a widget's models load
   only when the reader comes near that widget: notebook 06's second explorer (the autoencoder's
   models) no longer loads with its first.
+- **An explorer's decoder at float16** where that moves its decodes by at most 0.02 (measured at
+  build time, over a grid of the map's square): a quarter of notebook 06's first load.
 
-anywidget's front end, which runs the ES module of every widget in ``vae_helpers.widgets``,
+anywidget's front end (for the widget manager, which runs the ES module of an anywidget),
 comes from npm like the rest (pinned and checked by hash in ``web_packages.json``, served as
 ``vendor/widgets/anywidget.js``); the build stops if the installed Python package is of
 another minor version, whose saved widget state that front end might not read.
@@ -61,6 +65,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -68,6 +73,9 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 
 from install_web_packages import BUILD_ONLY, PACKAGES, VENDOR, is_installed
+
+if TYPE_CHECKING:
+    from vae_helpers.numpy_decoder import NumpyDecoder
 
 logger = logging.getLogger(__name__)
 
@@ -518,6 +526,105 @@ def split_widget_state(page_html: str) -> str:
     return WIDGET_STATE.sub(replace, page_html)
 
 
+# The explorer's own weights are float32 (what JupyterLab's kernel sends it); on a static page its
+# decoder travels at float16, half the bytes, when that moves its decodes by at most
+# HALF_PRECISION_TOLERANCE over a grid of the map's square (every z the reader can reach); its
+# layers then say so (``dtype: "float16"``), as those of the models it switches to already do
+# (Python chose those), and the widget reads either. The encoder stays float32: the page holds
+# no digits to check it on, and for the book's VAE float16 would move the decode of 2 of the
+# 10,000 held-out digits by more than 0.02 (0.030 at most; tests/test_static_widgets.py).
+HALVED = "decoder_layers"
+Z_GRID = 41  # points per axis over [-limit, limit]: 0.2 apart on the book's map
+
+
+def _chain(state: dict, buffers: dict, name: str) -> NumpyDecoder | None:
+    """The Dense chain ``state[name]`` as float32 weights from its base64 buffers; None if it is not one."""
+    import numpy as np
+    from vae_helpers.numpy_decoder import NumpyDecoder
+
+    layers = []
+    for index, layer in enumerate(state.get(name) or []):
+        found = [buffers.get((name, index, part)) for part in ("kernel", "bias")]
+        if layer.get("dtype") != "float32" or not all(buffer and buffer.get("data") for buffer in found):
+            return None
+        kernel, bias = (np.frombuffer(base64.b64decode(buffer["data"]), "<f4") for buffer in found)
+        layers.append((kernel.reshape(layer["inputs"], layer["outputs"]), bias, layer["activation"]))
+    return NumpyDecoder(layers) if layers else None
+
+
+def half_precision_move(state: dict, buffers: dict) -> float | None:
+    """How far float16 weights move a 2-D explorer's decodes: the largest change of a pixel
+    probability over a ``Z_GRID`` x ``Z_GRID`` grid of the map's square.
+
+    ``state`` is the widget's traits, ``buffers`` its buffers by path (tuples) with base64 data.
+    None for a widget that is not a 2-D explorer with a float32 decoder.
+    """
+    import numpy as np
+    from vae_helpers.numpy_decoder import half_precision
+
+    decoder = _chain(state, buffers, HALVED)
+    if decoder is None or decoder.latent_dim != 2 or not state.get("limit"):
+        return None
+    axis = np.linspace(-state["limit"], state["limit"], Z_GRID)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    return float(np.abs(half_precision(decoder).decode(grid) - decoder.decode(grid)).max())
+
+
+def halve_explorer_weights(model: dict, pagename: str = "") -> float | None:
+    """Store a 2-D explorer's own float32 decoder at float16 in ``model``'s buffers when that moves its
+    decodes by at most ``HALF_PRECISION_TOLERANCE`` (:func:`half_precision_move`), its layers' ``dtype``
+    then ``"float16"``.
+
+    ``model`` is one model of a saved widget state (``state``, ``buffers``). Returns the move
+    measured (None when there is no such decoder), whether or not the decoder was halved.
+    """
+    import numpy as np
+    from vae_helpers.numpy_decoder import HALF_PRECISION_TOLERANCE
+
+    buffers = {tuple(buffer["path"]): buffer for buffer in model.get("buffers", []) if buffer.get("encoding") == "base64"}
+    move = half_precision_move(model.get("state", {}), buffers)
+    if move is None:
+        return None
+    if move > HALF_PRECISION_TOLERANCE:
+        logger.info("%s: the explorer's decoder stays float32: float16 moves its decodes by %.3g", pagename, move)
+        return move
+    for index, layer in enumerate(model["state"][HALVED]):
+        layer["dtype"] = "float16"
+        for part in ("kernel", "bias"):
+            buffer = buffers[(HALVED, index, part)]
+            single = np.frombuffer(base64.b64decode(buffer["data"]), "<f4")
+            buffer["data"] = base64.b64encode(single.astype("<f2").tobytes()).decode("ascii")
+    return move
+
+
+# An anywidget's saved state carries its module's code (``_esm``, ``_css``): notebook 06's two
+# explorers carry the same 67 kB twice, 19 kB gzipped each (gzip's window cannot reach the first
+# copy). A later model with the same code names the first model instead (``shared``); the loader
+# puts the code back before either the host or the manager reads the state.
+SHARED_TRAITS = ("_esm", "_css")
+SHARED_AT_LEAST = 1000  # characters: shorter code is not worth a reference
+
+
+def share_repeated_code(model_id: str, model: dict, seen: dict[tuple[str, str], str]) -> bool:
+    """Replace ``model``'s code traits already held by a model in ``seen`` (``(trait, text)`` to its id) by a reference.
+
+    Records ``model``'s own code in ``seen`` otherwise. Returns whether ``model`` changed.
+    """
+    traits = model.get("state", {})
+    changed = False
+    for trait in SHARED_TRAITS:
+        text = traits.get(trait)
+        if not isinstance(text, str) or len(text) < SHARED_AT_LEAST:
+            continue
+        if (trait, text) in seen:
+            traits[trait] = ""
+            model.setdefault("shared", {})[trait] = seen[trait, text]
+            changed = True
+        else:
+            seen[trait, text] = model_id
+    return changed
+
+
 def move_buffers_beside(page: Path) -> list[Path]:
     """Move each saved widget state's large buffers (base64) into a binary file of its own beside the page.
 
@@ -528,15 +635,22 @@ def move_buffers_beside(page: Path) -> list[Path]:
     manager reads the state. The page's states are first split, one per widget
     (:func:`split_widget_state`). Returns the files written: none for a page already done.
     """
+    from vae_helpers.numpy_decoder import HALF_PRECISION_TOLERANCE
+
     original = page.read_text(encoding="utf-8")
     text = split_widget_state(original)
     binaries: list[Path] = []
+    seen: dict[tuple[str, str], str] = {}  # the code of the page's models so far, in page order
 
     def replace(match: re.Match) -> str:
         state = json.loads(match.group(2))
         chunks: list[bytes] = []
         size = 0
-        for model in state.get("state", {}).values():
+        changed = False
+        for model_id, model in state.get("state", {}).items():
+            changed |= share_repeated_code(model_id, model, seen)
+            move = halve_explorer_weights(model, page.name)
+            changed |= move is not None and move <= HALF_PRECISION_TOLERANCE
             for buffer in model.get("buffers", []):
                 if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
                     data = base64.b64decode(buffer["data"])
@@ -544,7 +658,7 @@ def move_buffers_beside(page: Path) -> list[Path]:
                     chunks.append(data)
                     size += len(data)
         if not chunks:
-            return match.group(0)
+            return _state_script(state) if changed else match.group(0)
         content = b"".join(chunks)
         digest = hashlib.sha256(content).hexdigest()
         binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")

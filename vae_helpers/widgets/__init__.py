@@ -36,9 +36,12 @@ The contract between Python and JavaScript, for every widget here:
   control carries ``data-trait=NAME`` and its trait's ``data-value``, and
   ``el.dataset.state`` becomes ``"ready"`` after the first draw. Browser tests and benchmarks
   use these, not the inner layout.
-- **In the static book** the Jupyter widget manager renders the state that the executed
-  notebook saved (notebook pages) or that the ``{widget}`` directive writes (prose pages,
-  ``book/_ext/widget_directive.py``), with anywidget's front end served from the book itself.
+- **In the static book** ``book/_ext/static/widgets-offline.js`` renders the state that the
+  executed notebook saved (notebook pages) or that the ``{widget}`` directive writes (prose
+  pages, ``book/_ext/widget_directive.py``): it hosts the module itself, with the part of
+  anywidget's front end a module uses (``get``, ``set``, ``on``/``off``, ``save_changes``,
+  ``send``, buffers as ``DataView``), without the Jupyter widget manager. An explorer's weights
+  may arrive there at float16 (the layer's ``dtype`` says so): read both dtypes.
   Without a kernel, ``save_changes`` sends nothing and the module's own maths keeps the plot in step.
 
 Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.elbo` (chapter 3),

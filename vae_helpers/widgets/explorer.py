@@ -16,7 +16,7 @@ read-only ones once, in ``LatentExplorer._send_data``:
   most ``limit / 65535``, far below a screen pixel), with their labels as bytes;
 - a few held-out digits for the pad's list, as bytes;
 - optionally other models to switch to (``models``: the same fields per model, their weights
-  at float16, which :data:`HALF_PRECISION_TOLERANCE` bounds).
+  at float16, which :data:`~vae_helpers.numpy_decoder.HALF_PRECISION_TOLERANCE` bounds).
 
 Every layer is ``{activation, inputs, outputs, kernel, bias, dtype}``: ``dtype`` is
 ``"float32"`` or ``"float16"``, little-endian, the kernel row-major ``(inputs, outputs)``.
@@ -40,7 +40,10 @@ from vae_helpers.figures import MAX_WIDTH_INCHES, SMALLEST_TEXT_PT
 from vae_helpers.latent import plot_latent_scatter
 from vae_helpers.palette import LABEL_COLOURS
 from vae_helpers.model import encode
-from vae_helpers.numpy_decoder import NumpyDecoder, UnsupportedDecoderError
+# Keras-free, so that the book's build checks the weights it halves with the same functions.
+from vae_helpers.numpy_decoder import (
+    HALF_PRECISION_TOLERANCE, NumpyDecoder, UnsupportedDecoderError, half_precision, half_precision_errors,
+)
 from vae_helpers.plotting import digit_grid, draw_digits
 from vae_helpers.pretrained import SHIPPED_BETAS, beta_folder
 from vae_helpers.widgets._base import BookWidget
@@ -55,10 +58,6 @@ LATENT_DIM = 2
 PRIOR_LIMIT = 4.0  # the sliders reach at least 4 prior standard deviations from the origin
 _CODE_LEVELS = 65535  # the map's means as uint16 on [-limit, limit]
 _PAD_DIGITS_PER_LABEL = 2  # held-out digits the pad's list offers, per label
-#: The models the explorer switches to travel at float16 when, at their held-out means, neither
-#: the decodes (float16 decoder) nor the decodes at the means (float16 encoder) move a pixel
-#: probability by more than this (5 grey levels of 255) from float32's; else at float32.
-HALF_PRECISION_TOLERANCE = 0.02
 
 
 def map_limit(means: np.ndarray) -> float:
@@ -102,28 +101,11 @@ def _layers(twin: NumpyDecoder, dtype: str = "<f4") -> list[dict]:
     ]
 
 
-def half_precision(twin: NumpyDecoder) -> NumpyDecoder:
-    """The same chain with its weights rounded to float16, as the page gets a switchable model's."""
-    return NumpyDecoder([(k.astype(np.float16), b.astype(np.float16), a) for k, b, a in twin.layers])
-
-
-def half_precision_errors(encoder: NumpyDecoder, decoder: NumpyDecoder, images: np.ndarray) -> tuple[float, float]:
-    """How far float16 weights move the decodes at the held-out means of ``images``: (decoder's, encoder's).
-
-    The first is the largest change in a pixel probability when the decoder's weights are
-    float16; the second, when the encoder's are (the means move, the float32 decoder decodes them).
-    """
-    means = encoder.logits(images)[:, :LATENT_DIM]
-    half_means = half_precision(encoder).logits(images)[:, :LATENT_DIM]
-    pixels = decoder.decode(means)
-    return float(np.abs(half_precision(decoder).decode(means) - pixels).max()), float(np.abs(decoder.decode(half_means) - pixels).max())
-
-
 def switchable_layers(encoder: keras.Model, decoder: keras.Model, images: np.ndarray) -> tuple[list[dict], list[dict]]:
     """The decoder's and the encoder's layers as the page gets them for a model it switches to.
 
-    Each half travels at float16 when :func:`half_precision_errors` on ``images`` stays within
-    :data:`HALF_PRECISION_TOLERANCE`, else at float32.
+    Each half travels at float16 when :func:`~vae_helpers.numpy_decoder.half_precision_errors` on ``images`` stays within
+    :data:`~vae_helpers.numpy_decoder.HALF_PRECISION_TOLERANCE`, else at float32.
 
     Raises
     ------
@@ -197,7 +179,7 @@ class LatentExplorer(BookWidget):
         Other models the page can switch to, ``{name: (encoder, decoder)}`` of the same shapes:
         the map (their held-out means), the decoder and the pad's encoder change together.
         Their weights travel at float16 when their decodes stay within
-        :data:`HALF_PRECISION_TOLERANCE` of float32's, else at float32.
+        :data:`~vae_helpers.numpy_decoder.HALF_PRECISION_TOLERANCE` of float32's, else at float32.
 
     Raises
     ------

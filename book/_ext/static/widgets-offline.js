@@ -1,10 +1,11 @@
-// On pages with embedded widgets: loads the Jupyter widget manager (@jupyter-widgets/html-manager
-// 1.x, embed-amd.js, 3.6 MB, and require.js before it) from the book's own files, and only when
-// a widget comes within a screen's height of the viewport: a reader who never scrolls to one
-// never downloads it, and the page's text shows without waiting for it. Each widget's models
-// (its saved state and its buffers) load and render as that widget comes near, not the page's
-// all at once. Deferred, so it runs
-// once the page is parsed; site_assets.py adds it to every page with widgets.
+// On pages with embedded widgets: renders each widget when it comes within a screen's height of
+// the viewport, so a reader who never scrolls to one never downloads it, and the page's text shows
+// without waiting for it. Each widget's models (its saved state and its buffers) load and render
+// as that widget comes near, not the page's all at once. A state whose models are all anywidgets
+// (every widget of the book's pages) renders with the small host below, in this file; any other
+// loads the Jupyter widget manager (@jupyter-widgets/html-manager 1.x, embed-amd.js, 3.6 MB, and
+// require.js before it) from the book's own files. Deferred, so it runs once the page is parsed;
+// site_assets.py adds it to every page with widgets.
 (function () {
   "use strict";
   // This file is _static/widgets-offline.js; the site's root is one folder up.
@@ -52,17 +53,23 @@
 
   // Each saved state (site_assets.py splits a page's into one per widget) renders when one of
   // its widgets comes near: its large buffers, which site_assets.py moved into a binary file
-  // beside the page, are fetched, checked against their sha256 and put back (base64, where the
-  // manager reads them) first. Until then its script has another type, so that the manager's
-  // own render of the page (when embed-amd.js loads) leaves it alone; this file renders it.
+  // beside the page, are fetched, checked against their sha256 and handed over first (as
+  // DataViews to the host, as base64 to the manager, each what it reads). Until then its
+  // script has another type, so that the manager's own render of the page (when embed-amd.js
+  // loads) leaves it alone; this file renders it.
   var STATE_TYPE = "application/vnd.jupyter.widget-state+json";
   var LATER_TYPE = STATE_TYPE + ";rendered-by=widgets-offline";
-  function toBase64(bytes) {
-    var text = "";
+  function toBase64(view) {
+    var bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength), text = "";
     for (var i = 0; i < bytes.length; i += 0x8000) {
       text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     }
     return btoa(text);
+  }
+  function fromBase64(text) {
+    var binary = atob(text), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes.buffer;
   }
   function hex(buffer) {
     return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
@@ -81,19 +88,17 @@
         });
       });
   }
-  function restoreBuffers(state) {
+  // Every buffer of the state as a DataView (buffer.view), wherever it travelled: in the state
+  // (base64) or in the state's file.
+  function readBuffers(state) {
     var file = state.buffers_file;
-    if (!file) return Promise.resolve(state);
-    return fetchBuffers(file).then(function (content) {
+    return (file ? fetchBuffers(file) : Promise.resolve(null)).then(function (content) {
       Object.keys(state.state).forEach(function (id) {
         (state.state[id].buffers || []).forEach(function (buffer) {
-          if (buffer.length === undefined) return;
-          buffer.data = toBase64(new Uint8Array(content, buffer.offset, buffer.length));
-          delete buffer.offset;
-          delete buffer.length;
+          buffer.view = new DataView(buffer.length === undefined ? fromBase64(buffer.data)
+            : content.slice(buffer.offset, buffer.offset + buffer.length));
         });
       });
-      delete state.buffers_file;
       return state;
     });
   }
@@ -135,18 +140,138 @@
   }
   // What the manager's renderWidgets does for one state (html-manager 1.x, libembed.ts): a
   // manager of its own, its models, and each of its views in a widget-subarea before the view's
-  // script.
+  // script. The manager reads buffers as base64 in the state.
   function render(modules, state, views) {
+    Object.keys(state.state).forEach(function (id) {
+      (state.state[id].buffers || []).forEach(function (buffer) {
+        buffer.data = toBase64(buffer.view);
+        ["view", "offset", "length"].forEach(function (key) { delete buffer[key]; });
+      });
+    });
+    delete state.buffers_file;
     var widgets = new modules.html.HTMLManager({ loader: modules.embed.requireLoader });
     return widgets.set_state(state).then(function (models) {
       return Promise.all(views.map(function (view) {
         var id = JSON.parse(view.textContent).model_id;
         var model = models.find(function (m) { return m.model_id === id; });
         if (!model) return null;
-        var area = document.createElement("div");
-        area.className = "widget-subarea";
-        view.parentElement.insertBefore(area, view);
-        return widgets.create_view(model).then(function (created) { return widgets.display_view(created, area); });
+        return widgets.create_view(model).then(function (created) { return widgets.display_view(created, subarea(view)); });
+      }));
+    });
+  }
+  function subarea(view) {
+    var area = document.createElement("div");
+    area.className = "widget-subarea";
+    view.parentElement.insertBefore(area, view);
+    return area;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The small host. Every widget of the book's pages is an anywidget (AnyModel, with a LayoutModel
+  // that no view draws), and an anywidget's module needs of the manager only a model to read and
+  // write: so a state of those models alone renders without the manager (require.js, embed-amd.js:
+  // 0.9 MB gzipped, most of a widget page's first load). What follows is the part of anywidget's
+  // front end (anywidget/src/widget.ts, model-proxy.ts) and of the manager's Backbone model that
+  // a module sees. A state with any other model goes to the manager.
+  var HOSTED = { AnyModel: "anywidget", LayoutModel: "@jupyter-widgets/base" };
+  function hostable(state) {
+    return Object.keys(state.state).every(function (id) {
+      var model = state.state[id];
+      return HOSTED[model.model_name] === model.model_module;
+    });
+  }
+  // Backbone's _.isEqual, for what traits hold (JSON values and DataViews): set() fires no change
+  // for an equal value, as in the manager.
+  function equal(a, b) {
+    if (a === b) return true;
+    if (!a || !b || typeof a !== "object" || typeof b !== "object" || a instanceof DataView || b instanceof DataView) return false;
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    var keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every(function (key) { return Object.prototype.hasOwnProperty.call(b, key) && equal(a[key], b[key]); });
+  }
+  // The model a module's render({model, el}) gets: its traits, with each buffer as a DataView at its
+  // path (as the manager puts them back), and Backbone's events: set() calls the "change:NAME"
+  // listeners at once, then "change" ones, with (model, value). Without a kernel, save_changes()
+  // and send() have no one to tell: the module's own maths keeps the page in step.
+  function HostModel(model) {
+    var attributes = model.state, listeners = {};
+    (model.buffers || []).forEach(function (buffer) {
+      var holder = attributes, path = buffer.path;
+      for (var i = 0; i < path.length - 1; i++) holder = holder[path[i]];
+      holder[path[path.length - 1]] = buffer.view;
+    });
+    function fire(name, value) {
+      (listeners[name] || []).slice().forEach(function (listener) { listener(self, value); });
+    }
+    var self = {
+      get: function (name) { return attributes[name]; },
+      set: function (name, value) {
+        var changes = {};
+        if (typeof name === "object") changes = name; else changes[name] = value;
+        var changed = Object.keys(changes).filter(function (key) {
+          if (equal(attributes[key], changes[key])) return false;
+          attributes[key] = changes[key];
+          return true;
+        });
+        changed.forEach(function (key) { fire("change:" + key, attributes[key]); });
+        if (changed.length) fire("change", undefined);
+      },
+      on: function (names, listener) {
+        names.split(/\s+/).forEach(function (name) { (listeners[name] = listeners[name] || []).push(listener); });
+      },
+      off: function (names, listener) {
+        (names ? names.split(/\s+/) : Object.keys(listeners)).forEach(function (name) {
+          listeners[name] = listener ? (listeners[name] || []).filter(function (l) { return l !== listener; }) : [];
+        });
+      },
+      save_changes: function () {},
+      send: function () {},
+    };
+    return self;
+  }
+  // One instance of a module per page (as one <script type=module> would be): two explorers share
+  // it. anywidget imports its _esm text through a Blob URL, or a URL as it is.
+  var modules = {};
+  function importModule(esm) {
+    if (!modules[esm]) {
+      var href = /^https?:\/\//.test(esm);
+      var url = href ? esm : URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
+      modules[esm] = import(url).then(function (module) {
+        if (!href) URL.revokeObjectURL(url);
+        var widget = module.default || module;
+        return typeof widget === "function" ? widget() : widget;
+      });
+    }
+    return modules[esm];
+  }
+  function addStyle(css, id) {
+    if (!css || document.getElementById(id)) return;
+    var style = document.createElement("style");
+    style.id = id;
+    style.textContent = css;
+    document.head.appendChild(style);
+  }
+  function host(state, views) {
+    var models = {};
+    return Promise.all(Object.keys(state.state).map(function (id) {
+      var saved = state.state[id];
+      if (saved.model_name !== "AnyModel") return null;
+      var model = (models[id] = HostModel(saved));
+      addStyle(model.get("_css"), model.get("_anywidget_id"));
+      return importModule(model.get("_esm")).then(function (widget) {
+        models[id] = { model: model, widget: widget };
+        return widget.initialize && widget.initialize({ model: model });
+      });
+    })).then(function () {
+      return Promise.all(views.map(function (view) {
+        var hosted = models[JSON.parse(view.textContent).model_id];
+        if (!hosted || !hosted.widget.render) return null;
+        // The element the manager gives a view: a div in the widget-subarea.
+        var el = document.createElement("div");
+        el.className = "jupyter-widgets";
+        subarea(view).appendChild(el);
+        return hosted.widget.render({ model: hosted.model, el: el });
       }));
     });
   }
@@ -160,11 +285,26 @@
     });
     return { state: state, views: mine, started: false };
   });
+  // A model whose code is another's (site_assets.py keeps one copy a page) gets it back.
+  function shareCode(state) {
+    Object.keys(state.state).forEach(function (id) {
+      var model = state.state[id], shared = model.shared || {};
+      Object.keys(shared).forEach(function (trait) {
+        var source = groups.map(function (other) { return other.state.state[shared[trait]]; }).filter(Boolean)[0];
+        model.state[trait] = source.state[trait];
+      });
+      delete model.shared;
+    });
+  }
   function start(group) {
     if (group.started) return;
     group.started = true;
-    Promise.all([restoreBuffers(group.state), loadManager()])
-      .then(function (ready) { return render(ready[1], ready[0], group.views); })
+    shareCode(group.state);
+    var hosted = hostable(group.state);
+    // For tests and benchmarks: when the page began to render its widgets, and with what.
+    if (hosted && !document.documentElement.dataset.widgetManager) document.documentElement.dataset.widgetManager = "host";
+    Promise.all([readBuffers(group.state), hosted ? null : loadManager()])
+      .then(function (ready) { return hosted ? host(ready[0], group.views) : render(ready[1], ready[0], group.views); })
       .catch(function (error) {
         console.error(error);
         explain(error, group.views);
