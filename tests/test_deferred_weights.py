@@ -139,10 +139,20 @@ def test_notebook_06s_encoder_loads_at_the_first_press_on_the_pad_and_encodes_as
     reader.next_frame()
     assert urls["encoder_layers"] not in _fetched(opened.page)
     assert opened.page.evaluate("document.querySelector('.vae-encoder').dataset.loading") is None
+    # The encoder's file is held on its way until the stroke is drawn: the pad says it is loading,
+    # keeps the stroke, and encodes it once the file arrives.
+    held = []
+    opened.page.route(urls["encoder_layers"], lambda route: held.append(route))
     draw_stroke(opened.page, [(0.52, 0.12), (0.50, 0.5), (0.47, 0.88)])
+    opened.page.wait_for_timeout(300)
+    assert len(held) == 1, "the press on the pad did not ask for the encoder"
+    assert opened.page.evaluate("document.querySelector('.vae-encoder').dataset.loading") == "encoder"
+    assert "Loading the encoder" in opened.page.locator(".vae-encoder").inner_text()
+    probe = "document.querySelector('.vae-explorer').latentExplorer.encoder"
+    assert opened.page.evaluate(f"{probe}.posterior") is None and opened.page.evaluate(f"{probe}.x") is not None
+    held[0].continue_()
     _loaded(opened.page)
     assert _fetched(opened.page).count(urls["encoder_layers"]) == 1, "the press on the pad did not fetch the encoder"
-    probe = "document.querySelector('.vae-explorer').latentExplorer.encoder"
     x = np.array(opened.page.evaluate(f"{probe}.x"))
     posterior = opened.page.evaluate(f"{probe}.posterior")
     assert posterior is not None, "the stroke drawn while the encoder loaded was not encoded when it arrived"
@@ -166,7 +176,16 @@ def test_chapter_6s_beta_0_model_loads_when_the_reader_switches_to_it_and_draws(
     urls = _deferred_urls(opened.page, site, name)
     assert set(urls) == {"encoder_layers", "models 0", "models 1"}, urls
     assert not set(urls.values()) & set(_fetched(opened.page))
+    # Held on its way: the explorer says it is loading and shows beta = 1 until the file arrives.
+    held = []
+    opened.page.route(urls["models 0"], lambda route: held.append(route))
     opened.page.locator(".vae-encoder__models input").nth(1).check()
+    opened.page.wait_for_timeout(300)
+    assert len(held) == 1, "switching to beta = 0 did not ask for its model"
+    assert opened.page.evaluate("document.querySelector('.vae-explorer').dataset.loading") == "model"
+    assert reader.api("modelName") == beta_name(1.0)
+    assert "Loading the model" in opened.page.locator(".vae-encoder").inner_text()
+    held[0].continue_()
     _loaded(opened.page)
     fetched = _fetched(opened.page)
     assert fetched.count(urls["models 0"]) == 1, "switching to beta = 0 did not fetch its model"
