@@ -22,7 +22,7 @@ import pytest
 
 import site_assets  # book/_ext/ is on pytest's pythonpath (pyproject.toml)
 from browser import (  # noqa: F401  (browser, site, visit, pretrained: fixtures)
-    Reader, browser, page_decoder_dtype, pretrained, site, visit,
+    Reader, browser, pretrained, site, visit,
 )
 from browser_harness import draw_stroke
 
