@@ -263,17 +263,14 @@ def test_a_first_load_is_local_and_quiet(first_loads, page):
 # down, within the screen's height of margin at which its widget renders) and the autoencoder (far
 # down), each with its models in a file of its own that loads when the reader comes near it.
 # Measured on 2026-12-07 (benchmarks/page_load.py, first load, gzipped): 3,519 kB with the widget
-# manager (embed-amd.js, 0.92 MB) and the first explorer's float32 model (2.20 MB). Now 2,020 kB:
-# the small anywidget host of widgets-offline.js instead of the manager (scripts -0.94 MB), the decoder at
-# float16 (-0.54 MB; its decodes move by at most 0.0044 over the map), the explorer's code once in
-# the page (-0.02 MB). The encoder's float32 weights (1.07 MB) remain: at float16 they would move
-# the decode of 2 of the 10,000 held-out digits by more than 0.02 (with them at float16 the page
-# was 1,485 kB). Under 1.5 MB needs them loaded only when the reader first uses the drawing pad,
-# which reads them at once (src/encoder.js): an expected failure until then, which fails once the
-# page is within its budget, so that the mark is removed.
-OVER_BUDGET = {"notebooks/06_latent_explorer": "the first explorer's float32 encoder (1.07 MB) loads with the page (issue 29)"}
-WITHIN_BUDGET = [pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[page]))
-                 if page in OVER_BUDGET else page for page in LOADED_PAGES]
+# manager (embed-amd.js, 0.92 MB) and the first explorer's float32 model (2.20 MB); 2,020 kB with
+# the small anywidget host of widgets-offline.js instead of the manager (scripts -0.94 MB), the
+# decoder at float16 (-0.54 MB; its decodes move by at most 0.0044 over the map), the explorer's
+# code once in the page (-0.02 MB). The encoder's float32 weights (1.07 MB; at float16 they would
+# move the decode of 2 of the 10,000 held-out digits by more than 0.02) now load only when the
+# reader first presses on the drawing pad (tests/test_deferred_weights.py), and chapter 6's
+# beta = 0 and beta = 10 models when the reader switches to them.
+WITHIN_BUDGET = LOADED_PAGES
 
 
 @pytest.mark.slow

@@ -166,10 +166,11 @@ def test_notebook_06s_explorers_decode_within_the_tolerance_of_the_shipped_model
     for state, beta in zip(states, (1.0, 0.0)):
         encoder, decoder = load_pretrained(beta_folder(beta))
         shipped = {"decoder_layers": NumpyDecoder.from_keras(decoder), "encoder_layers": NumpyDecoder.from_keras_encoder(encoder)}
-        content = (page.parent / state["buffers_file"]["url"]).read_bytes()
+        # The widget's own file, then each deferred part's (the pad's encoder: tests/test_deferred_weights.py).
+        contents = [(page.parent / file["url"]).read_bytes() for file in [state["buffers_file"], *state.get("deferred_files", [])]]
         model = next(model for model in state["state"].values() if model["model_name"] == "AnyModel")
-        buffers = {tuple(buffer["path"]): (content[buffer["offset"]:][:buffer["length"]] if "offset" in buffer
-                                           else base64.b64decode(buffer["data"])) for buffer in model["buffers"]}
+        buffers = {tuple(buffer["path"]): (contents[1 + buffer.get("deferred", -1)][buffer["offset"]:][:buffer["length"]]
+                                           if "offset" in buffer else base64.b64decode(buffer["data"])) for buffer in model["buffers"]}
         for name, twin in shipped.items():
             layers = model["state"][name]
             dtype = {"float32": "<f4", "float16": "<f2"}[layers[0]["dtype"]]

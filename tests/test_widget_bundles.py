@@ -87,11 +87,11 @@ def test_a_stale_source_is_caught(tmp_path):
 # data-trait of a control.
 NAMED = [
     r'model\.get\("(\w+)"\)', r'model\.set\("(\w+)"', r'"change:(\w+)"', r'setTrait\(model, "(\w+)"',
-    r'"data-trait": "(\w+)"', r'trait: "(\w+)"',
+    r'"data-trait": "(\w+)"', r'trait: "(\w+)"', r'model\.request\("(\w+)"',
 ]
 # Where a trait's name is a variable: only in send.js's setTrait, which its callers give a literal (listeners
 # are added in loops, but every "change:NAME" is a literal the patterns above read).
-ANY_CALL = re.compile(r"model\.(?:get|set)\(([^,)]*)")
+ANY_CALL = re.compile(r"model\.(?:get|set|request)\(([^,)]*)")
 
 
 def _without_set_trait(text: str) -> str:

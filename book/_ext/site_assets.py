@@ -36,6 +36,10 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   (myst-nb saves one for the whole notebook), each with its own file, so a widget's models load
   only when the reader comes near that widget: notebook 06's second explorer (the autoencoder's
   models) no longer loads with its first.
+- **Weights the reader may never use, only when asked for.** The explorer's drawing-pad encoder
+  (notebook 06's, float32: 1.07 MB, half its first load) and the models of its switch (chapter 6's
+  beta = 0 and beta = 10) travel in files of their own, fetched when the widget asks
+  (``model.request`` of the loader's host): at the first press on the pad, at the switch.
 - **An explorer's decoder at float16** where that moves its decodes by at most 0.02 (measured at
   build time, over a grid of the map's square): a quarter of notebook 06's first load.
 
@@ -625,15 +629,51 @@ def share_repeated_code(model_id: str, model: dict, seen: dict[tuple[str, str], 
     return changed
 
 
+# Weights a reader may never use load only when the widget asks for them (``model.request`` in
+# static/widgets-offline.js): the drawing pad's encoder (notebook 06's first explorer: 1.07 MB at
+# float32, most of the page's first load) when the reader first touches the pad, and each model of
+# the explorer's switch (chapter 6's beta = 0 and beta = 10) when the reader switches to it. Each
+# such part is a file of its own beside the page. Only the explorer's (a model with the pad's
+# ``pad_choices``): its module asks for them; another widget with traits of these names (the
+# conditional explorer's) reads them at once. A deferred part is named by its trait and, for a
+# list trait, the item's index.
+DEFERRED_TRAITS = {"encoder_layers": None, "models": ("decoder_layers", "encoder_layers")}
+DEFERRING_MODEL = "pad_choices"
+
+
+def deferred_part(model: dict, path: list) -> tuple[str, int | None] | None:
+    """The deferred part (trait, index) a buffer at ``path`` of ``model`` travels in; None if it loads with the widget."""
+    if DEFERRING_MODEL not in model.get("state", {}) or not path or path[0] not in DEFERRED_TRAITS:
+        return None
+    within = DEFERRED_TRAITS[path[0]]
+    if within is None:
+        return path[0], None
+    if len(path) > 2 and isinstance(path[1], int) and path[2] in within:
+        return path[0], path[1]
+    return None
+
+
+def _write_beside(page: Path, content: bytes) -> tuple[Path, dict]:
+    """``content`` in a file beside ``page`` named by its sha256; the file and its ``{url, sha256}``."""
+    digest = hashlib.sha256(content).hexdigest()
+    binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")
+    binary.write_bytes(content)
+    return binary, {"url": binary.name, "sha256": digest}
+
+
 def move_buffers_beside(page: Path) -> list[Path]:
-    """Move each saved widget state's large buffers (base64) into a binary file of its own beside the page.
+    """Move each saved widget state's large buffers (base64) into binary files of its own beside the page.
 
     Each buffer keeps its place in the state with ``data`` empty and its ``offset`` and ``length``
-    in the file; the state gets ``buffers_file``: the file's name (relative to the page, named by
-    its content's sha256) and that sha256. ``static/widgets-offline.js`` fetches a state's file
-    when one of its widgets comes near the reader and puts the buffers back before the widget
-    manager reads the state. The page's states are first split, one per widget
-    (:func:`split_widget_state`). Returns the files written: none for a page already done.
+    in its file. The buffers the widget needs at once go in one file, the state's ``buffers_file``:
+    the file's name (relative to the page, named by its content's sha256) and that sha256.
+    ``static/widgets-offline.js`` fetches it when one of the state's widgets comes near the reader
+    and puts the buffers back before the widget reads the state. Those of each deferred part
+    (:func:`deferred_part`) go in a file of their own, listed in the state's ``deferred_files``
+    (``{model, trait, index, url, sha256}``), each such buffer naming its entry (``deferred``):
+    the loader fetches it when the widget asks for that trait. The page's states are first split,
+    one per widget (:func:`split_widget_state`). Returns the files written: none for a page
+    already done.
     """
     from vae_helpers.numpy_decoder import HALF_PRECISION_TOLERANCE
 
@@ -644,8 +684,8 @@ def move_buffers_beside(page: Path) -> list[Path]:
 
     def replace(match: re.Match) -> str:
         state = json.loads(match.group(2))
-        chunks: list[bytes] = []
-        size = 0
+        # (model, trait, index) of a deferred part, or None for the widget's own file: its buffers and bytes.
+        parts: dict[tuple[str, str, int | None] | None, list[tuple[dict, bytes]]] = {}
         changed = False
         for model_id, model in state.get("state", {}).items():
             changed |= share_repeated_code(model_id, model, seen)
@@ -653,18 +693,28 @@ def move_buffers_beside(page: Path) -> list[Path]:
             changed |= move is not None and move <= HALF_PRECISION_TOLERANCE
             for buffer in model.get("buffers", []):
                 if buffer.get("encoding") == "base64" and len(buffer.get("data", "")) > BESIDE:
-                    data = base64.b64decode(buffer["data"])
-                    buffer.update(data="", offset=size, length=len(data))
-                    chunks.append(data)
-                    size += len(data)
-        if not chunks:
+                    part = deferred_part(model, buffer["path"])
+                    key = None if part is None else (model_id, *part)
+                    parts.setdefault(key, []).append((buffer, base64.b64decode(buffer["data"])))
+        if not parts:
             return _state_script(state) if changed else match.group(0)
-        content = b"".join(chunks)
-        digest = hashlib.sha256(content).hexdigest()
-        binary = page.with_name(f"{page.stem}.{digest[:16]}.bin")
-        binary.write_bytes(content)
-        binaries.append(binary)
-        state["buffers_file"] = {"url": binary.name, "sha256": digest}
+        deferred = []
+        for key, buffers in sorted(parts.items(), key=lambda item: item[0] is not None):
+            size = 0
+            for buffer, data in buffers:
+                buffer.update(data="", offset=size, length=len(data))
+                if key is not None:
+                    buffer["deferred"] = len(deferred)
+                size += len(data)
+            binary, file = _write_beside(page, b"".join(data for _, data in buffers))
+            binaries.append(binary)
+            if key is None:
+                state["buffers_file"] = file
+            else:
+                model_id, trait, index = key
+                deferred.append({"model": model_id, "trait": trait, "index": index, **file})
+        if deferred:
+            state["deferred_files"] = deferred
         return _state_script(state)
 
     new = WIDGET_STATE.sub(replace, text)

@@ -41,7 +41,11 @@ The contract between Python and JavaScript, for every widget here:
   pages, ``book/_ext/widget_directive.py``): it hosts the module itself, with the part of
   anywidget's front end a module uses (``get``, ``set``, ``on``/``off``, ``save_changes``,
   ``send``, buffers as ``DataView``), without the Jupyter widget manager. An explorer's weights
-  may arrive there at float16 (the layer's ``dtype`` says so): read both dtypes.
+  may arrive there at float16 (the layer's ``dtype`` says so): read both dtypes. Weights the
+  reader may never use (the explorer's encoder, the models of its switch) may arrive only when
+  asked for: their buffers are ``null`` until ``model.request(trait, index)`` (absent in
+  JupyterLab, where every trait is whole) resolves and ``change:TRAIT`` fires; ask at the first
+  use and say that it is loading meanwhile (``src/dense.js``'s ``hasWeights``).
   Without a kernel, ``save_changes`` sends nothing and the module's own maths keeps the plot in step.
 
 Modules: :mod:`~vae_helpers.widgets.panels` (chapters 1-2), :mod:`~vae_helpers.widgets.elbo` (chapter 3),

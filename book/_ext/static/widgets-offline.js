@@ -54,7 +54,9 @@
   // Each saved state (site_assets.py splits a page's into one per widget) renders when one of
   // its widgets comes near: its large buffers, which site_assets.py moved into a binary file
   // beside the page, are fetched, checked against their sha256 and handed over first (as
-  // DataViews to the host, as base64 to the manager, each what it reads). Until then its
+  // DataViews to the host, as base64 to the manager, each what it reads); those of a deferred part
+  // (deferred_files: the explorer's encoder, the models of its switch) only when the widget asks
+  // for them (the host's request(), below; the manager gets them all at once). Until then its
   // script has another type, so that the manager's own render of the page (when embed-amd.js
   // loads) leaves it alone; this file renders it.
   var STATE_TYPE = "application/vnd.jupyter.widget-state+json";
@@ -88,16 +90,34 @@
         });
       });
   }
-  // Every buffer of the state as a DataView (buffer.view), wherever it travelled: in the state
-  // (base64) or in the state's file.
-  function readBuffers(state) {
-    var file = state.buffers_file;
-    return (file ? fetchBuffers(file) : Promise.resolve(null)).then(function (content) {
-      Object.keys(state.state).forEach(function (id) {
-        (state.state[id].buffers || []).forEach(function (buffer) {
-          buffer.view = new DataView(buffer.length === undefined ? fromBase64(buffer.data)
-            : content.slice(buffer.offset, buffer.offset + buffer.length));
+  function eachBuffer(state, visit) {
+    Object.keys(state.state).forEach(function (id) {
+      (state.state[id].buffers || []).forEach(visit);
+    });
+  }
+  // Deferred part k of the state (site_assets.py's deferred_files: weights a widget may never use),
+  // fetched and checked once: its buffers then get their DataViews (buffer.view).
+  function readPart(state, k) {
+    var part = state.deferred_files[k];
+    if (!part.read) {
+      part.read = fetchBuffers(part).then(function (content) {
+        eachBuffer(state, function (buffer) {
+          if (buffer.deferred === k) buffer.view = new DataView(content.slice(buffer.offset, buffer.offset + buffer.length));
         });
+      });
+    }
+    return part.read;
+  }
+  // Every buffer of the state as a DataView (buffer.view), wherever it travelled: in the state
+  // (base64) or in the state's file; those of its deferred parts too when `deferred` (for the
+  // manager, which reads every trait at once), else only when the widget asks (the host's request).
+  function readBuffers(state, deferred) {
+    var file = state.buffers_file, parts = deferred ? (state.deferred_files || []).map(function (_, k) { return readPart(state, k); }) : [];
+    return Promise.all([file ? fetchBuffers(file) : null].concat(parts)).then(function (read) {
+      eachBuffer(state, function (buffer) {
+        if (buffer.deferred !== undefined) return;
+        buffer.view = new DataView(buffer.length === undefined ? fromBase64(buffer.data)
+          : read[0].slice(buffer.offset, buffer.offset + buffer.length));
       });
       return state;
     });
@@ -145,10 +165,11 @@
     Object.keys(state.state).forEach(function (id) {
       (state.state[id].buffers || []).forEach(function (buffer) {
         buffer.data = toBase64(buffer.view);
-        ["view", "offset", "length"].forEach(function (key) { delete buffer[key]; });
+        ["view", "offset", "length", "deferred"].forEach(function (key) { delete buffer[key]; });
       });
     });
     delete state.buffers_file;
+    delete state.deferred_files;
     var widgets = new modules.html.HTMLManager({ loader: modules.embed.requireLoader });
     return widgets.set_state(state).then(function (models) {
       return Promise.all(views.map(function (view) {
@@ -194,17 +215,39 @@
   // path (as the manager puts them back), and Backbone's events: set() calls the "change:NAME"
   // listeners at once, then "change" ones, with (model, value). Without a kernel, save_changes()
   // and send() have no one to tell: the module's own maths keeps the page in step.
-  function HostModel(model) {
+  //
+  // A buffer of a deferred part (`parts`: [{trait, index, read()}]) is null at its path until the
+  // module asks for it: request(trait, index) (index: the item of a list trait) fetches the part,
+  // puts its buffers in place and fires "change:TRAIT", then resolves; at once for a trait with
+  // nothing deferred. The manager has no request(): there, as in JupyterLab, every trait is whole.
+  function HostModel(model, parts) {
     var attributes = model.state, listeners = {};
-    (model.buffers || []).forEach(function (buffer) {
+    function place(buffer) {
       var holder = attributes, path = buffer.path;
       for (var i = 0; i < path.length - 1; i++) holder = holder[path[i]];
       holder[path[path.length - 1]] = buffer.view;
+    }
+    (model.buffers || []).forEach(function (buffer) {
+      if (buffer.view) place(buffer);
     });
     function fire(name, value) {
       (listeners[name] || []).slice().forEach(function (listener) { listener(self, value); });
     }
     var self = {
+      request: function (trait, index) {
+        var part = parts.filter(function (p) { return p.trait === trait && (p.index === null || p.index === index); })[0];
+        if (!part) return Promise.resolve();
+        if (!part.placed) {
+          part.placed = part.read().then(function () {
+            (model.buffers || []).forEach(function (buffer) {
+              if (buffer.deferred === part.k) place(buffer);
+            });
+            fire("change:" + trait, attributes[trait]);
+            fire("change", undefined);
+          });
+        }
+        return part.placed;
+      },
       get: function (name) { return attributes[name]; },
       set: function (name, value) {
         var changes = {};
@@ -257,7 +300,10 @@
     return Promise.all(Object.keys(state.state).map(function (id) {
       var saved = state.state[id];
       if (saved.model_name !== "AnyModel") return null;
-      var model = (models[id] = HostModel(saved));
+      var parts = (state.deferred_files || []).map(function (part, k) {
+        return { k: k, trait: part.trait, index: part.index, model: part.model, read: function () { return readPart(state, k); } };
+      }).filter(function (part) { return part.model === id; });
+      var model = (models[id] = HostModel(saved, parts));
       addStyle(model.get("_css"), model.get("_anywidget_id"));
       return importModule(model.get("_esm")).then(function (widget) {
         models[id] = { model: model, widget: widget };
@@ -303,7 +349,7 @@
     var hosted = hostable(group.state);
     // For tests and benchmarks: when the page began to render its widgets, and with what.
     if (hosted && !document.documentElement.dataset.widgetManager) document.documentElement.dataset.widgetManager = "host";
-    Promise.all([readBuffers(group.state), hosted ? null : loadManager()])
+    Promise.all([readBuffers(group.state, !hosted), hosted ? null : loadManager()])
       .then(function (ready) { return hosted ? host(ready[0], group.views) : render(ready[1], ready[0], group.views); })
       .catch(function (error) {
         console.error(error);
@@ -312,7 +358,7 @@
     // The states without a file of their own (the panels: a few kB each, nothing to fetch) render
     // with the first one, as the page's single state did: only the models wait until they come near.
     groups.forEach(function (other) {
-      if (!other.state.buffers_file) start(other);
+      if (!other.state.buffers_file && !other.state.deferred_files) start(other);
     });
   }
 

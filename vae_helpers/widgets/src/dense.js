@@ -26,6 +26,13 @@ function readWeights(view, dtype) {
   return out;
 }
 
+/** Whether every layer of `layers` holds its weights. On a static page, weights the reader may never
+ * use (the pad's encoder, the models of the switch) arrive when asked for: until then their buffers
+ * are null (book/_ext/static/widgets-offline.js, `model.request`). In JupyterLab they are all there. */
+export function hasWeights(layers) {
+  return layers.every((layer) => Boolean(layer.kernel && layer.bias));
+}
+
 const ACTIVATIONS = { linear: (x) => x, relu: (x) => (x > 0 ? x : 0), sigmoid, tanh: Math.tanh };
 
 /** h -> f(h W + b) layer by layer; `decode` adds the decoder's sigmoid. Sums run in double

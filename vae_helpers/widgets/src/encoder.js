@@ -5,14 +5,16 @@
 // and `pad_choices`, declared in explorer.py.
 //
 // The pad itself (strokes, ink, the digit prepared as MNIST's were) is pad.js's DrawingPad.
-// Each stroke event prepares, encodes, decodes and draws at once.
+// Each stroke event prepares, encodes, decodes and draws at once. On a static page the encoder's
+// weights arrive only when the reader first presses on the pad (or picks a digit): the pad says it
+// is loading until then, keeps what is drawn meanwhile, and encodes it when they arrive.
 //
 // The true posterior p(z | x) is computed on a press (a few thousand decodes, about half a
 // second): a grid of log p(x | z) + log p(z) zoomed onto its mass (maths.js, posteriorGrid), shaded
 // on the map where it holds as much mass as q's 1 sigma and 2 sigma ellipses hold of q's.
 
 import "./encoder.css";
-import { copyBytes, DenseChain } from "./dense.js";
+import { copyBytes, DenseChain, hasWeights } from "./dense.js";
 import {
   gaussianPair, highestDensityLevels, klToStandardNormal, LOG_2PI, logMeanExp, logStandardNormal, posteriorGrid,
   reconstructionLoss, sigmoid,
@@ -42,6 +44,7 @@ export class EncoderPad {
     this.pad = new DrawingPad(this.view.pad, {
       onStart: () => {
         if (this.view.pick.value !== "") this.clearInk(); // a held-out digit was shown: start afresh
+        this.currentEncoder(); // asked for now, on a static page, so that it is there soon after the stroke
       },
       onInk: () => {
         this.truePosterior = null; // the digit changed
@@ -53,7 +56,8 @@ export class EncoderPad {
     this.x = null; // the prepared digit, or null for an empty pad
     this.epsilons = []; // the draws eps of the points on the map; z = mu + sigma * eps follows the drawing
     this.pixels = new Float32Array(DIGIT * DIGIT);
-    this.encoders = new Map(); // model index -> its Dense chain, made when first shown
+    this.encoders = new Map(); // model index -> its Dense chain, made when first used
+    this.loadingEncoders = new Set(); // model indices whose encoder's weights were asked for
     this.truePosterior = null; // p(z | x) of the digit and model shown, once the button was pressed
     explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
     explorer.onModelChange(() => this.follow());
@@ -63,15 +67,43 @@ export class EncoderPad {
 
   /** The explorer shows another model: encode with its encoder. */
   follow() {
-    const { modelIndex, encoderLayers } = this.explorer.state();
+    const { modelIndex } = this.explorer.state();
     this.view.radios.forEach((radio, k) => {
       radio.checked = k === modelIndex;
       radio.dataset.value = String(modelIndex);
     });
-    if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
-    this.encoder = this.encoders.get(modelIndex);
     this.truePosterior = null;
     this.update();
+  }
+
+  /** The encoder of the model shown, or null while its weights are not in the page (asked for here). */
+  currentEncoder() {
+    const { modelIndex, encoderLayers } = this.explorer.state();
+    if (!this.encoders.has(modelIndex) && hasWeights(encoderLayers)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
+    if (this.encoders.has(modelIndex)) return this.encoders.get(modelIndex);
+    if (!this.loadingEncoders.has(modelIndex)) {
+      this.loadingEncoders.add(modelIndex);
+      this.view.panel.dataset.loading = "encoder";
+      this.view.panel.setAttribute("aria-busy", "true");
+      this.explorer.encoderLayers(modelIndex).then(
+        () => this.loaded(modelIndex),
+        (error) => {
+          this.loaded(modelIndex);
+          this.view.status.textContent = `The encoder could not load (${error.message}). Reload the page to try again.`;
+        },
+      );
+    }
+    return null;
+  }
+
+  /** The encoder of model `index` arrived (or failed): what is on the pad is encoded now. */
+  loaded(index) {
+    this.loadingEncoders.delete(index);
+    if (this.loadingEncoders.size === 0) {
+      delete this.view.panel.dataset.loading;
+      this.view.panel.removeAttribute("aria-busy");
+    }
+    if (index === this.explorer.state().modelIndex) this.update();
   }
 
   listen() {
@@ -95,7 +127,12 @@ export class EncoderPad {
     });
     radios.forEach((radio, k) =>
       radio.addEventListener("change", () => {
-        if (radio.checked) this.explorer.switchModel(k);
+        if (!radio.checked) return;
+        const shown = this.explorer.switchModel(k);
+        if (this.explorer.state().modelIndex !== k) this.view.status.textContent = `Loading the model ${this.explorer.modelNames[k]}\u2026`;
+        shown.catch((error) => {
+          this.view.status.textContent = `The model could not load (${error.message}). Reload the page to try again.`;
+        });
       }),
     );
   }
@@ -131,24 +168,16 @@ export class EncoderPad {
 
   /** Prepare, encode, decode, measure and draw: what every stroke event costs. */
   update() {
-    const view = this.view;
+    const view = this.view, drawDigit = this.explorer.drawDigit;
     this.x = this.view.pick.value !== "" ? this.heldOut : prepareDigit(this.ink, PAD);
-    if (this.x === null) {
-      this.posterior = null;
-      for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
-      for (const output of Object.values(view.outputs)) {
-        output.textContent = "\u2014";
-        output.dataset.value = "";
-      }
-      view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
-      view.resample.disabled = view.iwButton.disabled = view.trueButton.disabled = true;
-      this.explorer.redraw();
-      return;
-    }
+    if (this.x === null) return this.showNoPosterior("The pad is empty: draw a digit, or pick a held-out one.");
+    const encoder = this.currentEncoder();
+    // Its weights are on their way: the drawing is kept, and encoded when they arrive (loaded()).
+    if (encoder === null) return this.showNoPosterior("Loading the encoder\u2026 what you draw is encoded when it arrives.");
     view.resample.disabled = view.iwButton.disabled = false;
     view.trueButton.disabled = this.truePosterior !== null;
     if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
-    const out = this.encoder.forward(this.x);
+    const out = encoder.forward(this.x);
     const mu = [out[0], out[1]], logVar = [out[2], out[3]];
     const sigma = logVar.map((v) => Math.exp(0.5 * v));
     const eps = this.epsilons[this.epsilons.length - 1];
@@ -158,7 +187,6 @@ export class EncoderPad {
     const reconstruction = reconstructionLoss(this.x, logits);
     const kl = klToStandardNormal(mu, logVar);
     for (let k = 0; k < logits.length; k++) this.pixels[k] = sigmoid(logits[k]); // one decoder pass for z
-    const drawDigit = this.explorer.drawDigit;
     drawDigit(this.pixels, view.atZ);
     drawDigit(this.x, view.seen);
     drawDigit(decoder.decode(mu, this.pixels), view.atMu);
@@ -181,6 +209,21 @@ export class EncoderPad {
     }
     const n = this.epsilons.length;
     view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map (the newest filled).`;
+  }
+
+  /** No q(z | x) to show (an empty pad, or an encoder still loading): the digit seen, if any, and `status`. */
+  showNoPosterior(status) {
+    const view = this.view;
+    this.posterior = null;
+    for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
+    if (this.x !== null) this.explorer.drawDigit(this.x, view.seen);
+    for (const output of Object.values(view.outputs)) {
+      output.textContent = "\u2014";
+      output.dataset.value = "";
+    }
+    view.status.textContent = status;
+    view.resample.disabled = view.iwButton.disabled = view.trueButton.disabled = true;
+    this.explorer.redraw();
   }
 
   /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
@@ -364,7 +407,11 @@ export class EncoderPad {
       get means() { return Array.from(self.explorer.state().means); },
       get limit() { return self.explorer.state().limit; },
       padSide: PAD,
-      encode: (x) => Array.from(self.encoder.forward(Float32Array.from(x))),
+      encode: (x) => {
+        const encoder = self.currentEncoder();
+        if (encoder === null) throw new Error("the encoder's weights are still loading");
+        return Array.from(encoder.forward(Float32Array.from(x)));
+      },
       prepare: (ink) => { const x = prepareDigit(Float32Array.from(ink), PAD); return x && Array.from(x); },
       importanceWeighted: (epsilons) => self.importanceWeighted(epsilons),
       setEpsilon: (e1, e2) => { self.epsilons = [[e1, e2]]; self.update(); },

@@ -10,7 +10,7 @@
 // (map_input.js), the drawing pad (encoder.js).
 
 import "./explorer.css";
-import { DenseChain, copyBytes } from "./dense.js";
+import { DenseChain, copyBytes, hasWeights } from "./dense.js";
 import { gaussianPair } from "./maths.js";
 import { blank, DIGIT, digitPainter, element, number, signed, themed } from "./plot.js";
 import { build, sliderStep, STRIP_SCALE } from "./explorer_view.js";
@@ -65,8 +65,51 @@ class Explorer {
     this.resizeObserver.observe(this.view.map);
   }
 
-  /** Show model `index`: its map, its decoder, its sliders' range. */
+  /** Model `index`'s layers of `kind` ("decoder_layers", "encoder_layers"), once their weights are in the
+   * page: at once where they are (JupyterLab), else asked of the host (a static page; `model.request`). */
+  weights(index, kind) {
+    const fields = this.fields[index];
+    if (hasWeights(fields[kind])) return Promise.resolve(fields[kind]);
+    if (!this.model.request) return Promise.reject(new Error(`model ${fields.name} has no ${kind} weights`));
+    const model = this.model, own = kind === "encoder_layers"
+      ? () => model.request("encoder_layers").then(() => model.get("encoder_layers"))
+      : () => model.request("decoder_layers").then(() => model.get("decoder_layers"));
+    const asked = index === 0 ? own() : model.request("models", index - 1).then(() => model.get("models")[index - 1][kind]);
+    return asked.then((layers) => {
+      if (!hasWeights(layers)) throw new Error(`the page gave no ${kind} weights for model ${fields.name}`);
+      fields[kind] = layers;
+      return layers;
+    });
+  }
+
+  /** Show model `index` once its decoder's weights are in the page (at once when they are), marked
+   * as loading meanwhile. Resolves to whether it is shown: the reader may have asked for another since. */
+  showModel(index) {
+    const root = this.view.root;
+    this.wanted = index;
+    if (hasWeights(this.fields[index].decoder_layers)) {
+      delete root.dataset.loading;
+      root.removeAttribute("aria-busy");
+      this.useModel(index);
+      return Promise.resolve(true);
+    }
+    root.dataset.loading = "model";
+    root.setAttribute("aria-busy", "true");
+    const done = () => {
+      if (this.wanted !== index) return false;
+      delete root.dataset.loading;
+      root.removeAttribute("aria-busy");
+      return true;
+    };
+    return this.weights(index, "decoder_layers").then(
+      () => done() && (this.useModel(index), true),
+      (error) => { done(); throw error; },
+    );
+  }
+
+  /** Show model `index`, whose decoder's weights are in the page: its map, its decoder, its sliders' range. */
   useModel(index) {
+    this.wanted = index;
     if (index === this.modelIndex) return;
     const fields = this.fields[index];
     if (!this.decoders.has(index)) this.decoders.set(index, new DenseChain(fields.decoder_layers));
@@ -187,7 +230,7 @@ class Explorer {
       "change:candidates": () => this.readCandidates(),
       "change:model_index": () => {
         if (this.pending && "model_index" in this.pending) return;
-        this.useModel(this.model.get("model_index"));
+        this.showModel(this.model.get("model_index")).catch((error) => console.error(error));
       },
     };
     for (const [name, handler] of Object.entries(this.onModel)) this.model.on(name, handler);
@@ -315,12 +358,17 @@ class Explorer {
         return { z: self.z.slice(), limit: self.limit, modelIndex: self.modelIndex, modelName: fields.name, decoder: self.decoder,
           encoderLayers: fields.encoder_layers, means: self.means, labels: self.labels };
       },
-      /** The reader chose model `index`: show it (map, decoder, sliders) and tell Python. */
+      /** The reader chose model `index`: show it (map, decoder, sliders) once its weights are in the page,
+       * and tell Python. Resolves to whether it is shown (the reader may have chosen another since). */
       switchModel(index) {
-        if (index === self.modelIndex) return;
-        self.useModel(index);
-        self.moveTo(self.z, null, { model_index: index });
+        if (index === self.modelIndex && self.wanted === index) return Promise.resolve(true);
+        return self.showModel(index).then((shown) => {
+          if (shown) self.moveTo(self.z, null, { model_index: index });
+          return shown;
+        });
       },
+      /** Model `index`'s encoder layers, once their weights are in the page (asked for on a static page). */
+      encoderLayers: (index) => self.weights(index, "encoder_layers"),
       /** `listener(index)` runs after every switch of model, by the reader or by Python. */
       onModelChange: (listener) => self.switchListeners.push(listener),
       /** `draw(context, {scale, perUnit, area, toCanvas, colors})` runs over the map every time it is drawn. */

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 d7d14ab226896ee2ab12349775dc1fec43eb8d97927bc6b6ef1534dd2df6d322): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 cc992d9974d8748ac410a26df77d0107d2b18d63bfa151458a93da844d179f6c): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -120,6 +120,9 @@ function readWeights(view, dtype) {
   const halves = new Uint16Array(copyBytes(view)), out = new Float32Array(halves.length);
   for (let k = 0; k < halves.length; k++) out[k] = halfToFloat(halves[k]);
   return out;
+}
+function hasWeights(layers) {
+  return layers.every((layer) => Boolean(layer.kernel && layer.bias));
 }
 var ACTIVATIONS = { linear: (x) => x, relu: (x) => x > 0 ? x : 0, sigmoid, tanh: Math.tanh };
 var DenseChain = class {
@@ -925,6 +928,7 @@ var EncoderPad = class {
     this.pad = new DrawingPad(this.view.pad, {
       onStart: () => {
         if (this.view.pick.value !== "") this.clearInk();
+        this.currentEncoder();
       },
       onInk: () => {
         this.truePosterior = null;
@@ -937,6 +941,7 @@ var EncoderPad = class {
     this.epsilons = [];
     this.pixels = new Float32Array(DIGIT * DIGIT);
     this.encoders = /* @__PURE__ */ new Map();
+    this.loadingEncoders = /* @__PURE__ */ new Set();
     this.truePosterior = null;
     explorer.addOverlay((context, geometry) => this.drawOverlay(context, geometry));
     explorer.onModelChange(() => this.follow());
@@ -945,15 +950,41 @@ var EncoderPad = class {
   }
   /** The explorer shows another model: encode with its encoder. */
   follow() {
-    const { modelIndex, encoderLayers } = this.explorer.state();
+    const { modelIndex } = this.explorer.state();
     this.view.radios.forEach((radio, k) => {
       radio.checked = k === modelIndex;
       radio.dataset.value = String(modelIndex);
     });
-    if (!this.encoders.has(modelIndex)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
-    this.encoder = this.encoders.get(modelIndex);
     this.truePosterior = null;
     this.update();
+  }
+  /** The encoder of the model shown, or null while its weights are not in the page (asked for here). */
+  currentEncoder() {
+    const { modelIndex, encoderLayers } = this.explorer.state();
+    if (!this.encoders.has(modelIndex) && hasWeights(encoderLayers)) this.encoders.set(modelIndex, new DenseChain(encoderLayers));
+    if (this.encoders.has(modelIndex)) return this.encoders.get(modelIndex);
+    if (!this.loadingEncoders.has(modelIndex)) {
+      this.loadingEncoders.add(modelIndex);
+      this.view.panel.dataset.loading = "encoder";
+      this.view.panel.setAttribute("aria-busy", "true");
+      this.explorer.encoderLayers(modelIndex).then(
+        () => this.loaded(modelIndex),
+        (error) => {
+          this.loaded(modelIndex);
+          this.view.status.textContent = `The encoder could not load (${error.message}). Reload the page to try again.`;
+        }
+      );
+    }
+    return null;
+  }
+  /** The encoder of model `index` arrived (or failed): what is on the pad is encoded now. */
+  loaded(index) {
+    this.loadingEncoders.delete(index);
+    if (this.loadingEncoders.size === 0) {
+      delete this.view.panel.dataset.loading;
+      this.view.panel.removeAttribute("aria-busy");
+    }
+    if (index === this.explorer.state().modelIndex) this.update();
   }
   listen() {
     const { clear, pick, resample, iwButton, trueButton, radios } = this.view;
@@ -975,7 +1006,12 @@ var EncoderPad = class {
     });
     radios.forEach(
       (radio, k) => radio.addEventListener("change", () => {
-        if (radio.checked) this.explorer.switchModel(k);
+        if (!radio.checked) return;
+        const shown = this.explorer.switchModel(k);
+        if (this.explorer.state().modelIndex !== k) this.view.status.textContent = `Loading the model ${this.explorer.modelNames[k]}\u2026`;
+        shown.catch((error) => {
+          this.view.status.textContent = `The model could not load (${error.message}). Reload the page to try again.`;
+        });
       })
     );
   }
@@ -1008,24 +1044,15 @@ var EncoderPad = class {
   }
   /** Prepare, encode, decode, measure and draw: what every stroke event costs. */
   update() {
-    const view = this.view;
+    const view = this.view, drawDigit = this.explorer.drawDigit;
     this.x = this.view.pick.value !== "" ? this.heldOut : prepareDigit(this.ink, PAD);
-    if (this.x === null) {
-      this.posterior = null;
-      for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
-      for (const output of Object.values(view.outputs)) {
-        output.textContent = "\u2014";
-        output.dataset.value = "";
-      }
-      view.status.textContent = "The pad is empty: draw a digit, or pick a held-out one.";
-      view.resample.disabled = view.iwButton.disabled = view.trueButton.disabled = true;
-      this.explorer.redraw();
-      return;
-    }
+    if (this.x === null) return this.showNoPosterior("The pad is empty: draw a digit, or pick a held-out one.");
+    const encoder = this.currentEncoder();
+    if (encoder === null) return this.showNoPosterior("Loading the encoder\u2026 what you draw is encoded when it arrives.");
     view.resample.disabled = view.iwButton.disabled = false;
     view.trueButton.disabled = this.truePosterior !== null;
     if (this.epsilons.length === 0) this.epsilons.push(gaussianPair());
-    const out = this.encoder.forward(this.x);
+    const out = encoder.forward(this.x);
     const mu = [out[0], out[1]], logVar = [out[2], out[3]];
     const sigma = logVar.map((v) => Math.exp(0.5 * v));
     const eps = this.epsilons[this.epsilons.length - 1];
@@ -1035,7 +1062,6 @@ var EncoderPad = class {
     const reconstruction = reconstructionLoss(this.x, logits);
     const kl = klToStandardNormal(mu, logVar);
     for (let k = 0; k < logits.length; k++) this.pixels[k] = sigmoid(logits[k]);
-    const drawDigit = this.explorer.drawDigit;
     drawDigit(this.pixels, view.atZ);
     drawDigit(this.x, view.seen);
     drawDigit(decoder.decode(mu, this.pixels), view.atMu);
@@ -1058,6 +1084,20 @@ var EncoderPad = class {
     }
     const n = this.epsilons.length;
     view.status.textContent = `${n} sample${n > 1 ? "s" : ""} of z on the map (the newest filled).`;
+  }
+  /** No q(z | x) to show (an empty pad, or an encoder still loading): the digit seen, if any, and `status`. */
+  showNoPosterior(status) {
+    const view = this.view;
+    this.posterior = null;
+    for (const canvas of [view.seen, view.atMu, view.atZ]) blank(canvas);
+    if (this.x !== null) this.explorer.drawDigit(this.x, view.seen);
+    for (const output of Object.values(view.outputs)) {
+      output.textContent = "\u2014";
+      output.dataset.value = "";
+    }
+    view.status.textContent = status;
+    view.resample.disabled = view.iwButton.disabled = view.trueButton.disabled = true;
+    this.explorer.redraw();
   }
   /** The importance-weighted bound on log p(x) with K draws eps (pairs), in nats:
    * log (1/K) sum_k p(x | z_k) p(z_k) / q(z_k | x), z_k = mu + sigma * eps_k. */
@@ -1258,7 +1298,11 @@ var EncoderPad = class {
         return self.explorer.state().limit;
       },
       padSide: PAD,
-      encode: (x) => Array.from(self.encoder.forward(Float32Array.from(x))),
+      encode: (x) => {
+        const encoder = self.currentEncoder();
+        if (encoder === null) throw new Error("the encoder's weights are still loading");
+        return Array.from(encoder.forward(Float32Array.from(x)));
+      },
       prepare: (ink) => {
         const x = prepareDigit(Float32Array.from(ink), PAD);
         return x && Array.from(x);
@@ -1325,8 +1369,50 @@ var Explorer = class {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.view.map);
   }
-  /** Show model `index`: its map, its decoder, its sliders' range. */
+  /** Model `index`'s layers of `kind` ("decoder_layers", "encoder_layers"), once their weights are in the
+   * page: at once where they are (JupyterLab), else asked of the host (a static page; `model.request`). */
+  weights(index, kind) {
+    const fields = this.fields[index];
+    if (hasWeights(fields[kind])) return Promise.resolve(fields[kind]);
+    if (!this.model.request) return Promise.reject(new Error(`model ${fields.name} has no ${kind} weights`));
+    const model = this.model, own = kind === "encoder_layers" ? () => model.request("encoder_layers").then(() => model.get("encoder_layers")) : () => model.request("decoder_layers").then(() => model.get("decoder_layers"));
+    const asked = index === 0 ? own() : model.request("models", index - 1).then(() => model.get("models")[index - 1][kind]);
+    return asked.then((layers) => {
+      if (!hasWeights(layers)) throw new Error(`the page gave no ${kind} weights for model ${fields.name}`);
+      fields[kind] = layers;
+      return layers;
+    });
+  }
+  /** Show model `index` once its decoder's weights are in the page (at once when they are), marked
+   * as loading meanwhile. Resolves to whether it is shown: the reader may have asked for another since. */
+  showModel(index) {
+    const root = this.view.root;
+    this.wanted = index;
+    if (hasWeights(this.fields[index].decoder_layers)) {
+      delete root.dataset.loading;
+      root.removeAttribute("aria-busy");
+      this.useModel(index);
+      return Promise.resolve(true);
+    }
+    root.dataset.loading = "model";
+    root.setAttribute("aria-busy", "true");
+    const done = () => {
+      if (this.wanted !== index) return false;
+      delete root.dataset.loading;
+      root.removeAttribute("aria-busy");
+      return true;
+    };
+    return this.weights(index, "decoder_layers").then(
+      () => done() && (this.useModel(index), true),
+      (error) => {
+        done();
+        throw error;
+      }
+    );
+  }
+  /** Show model `index`, whose decoder's weights are in the page: its map, its decoder, its sliders' range. */
   useModel(index) {
+    this.wanted = index;
     if (index === this.modelIndex) return;
     const fields = this.fields[index];
     if (!this.decoders.has(index)) this.decoders.set(index, new DenseChain(fields.decoder_layers));
@@ -1437,7 +1523,7 @@ var Explorer = class {
       "change:candidates": () => this.readCandidates(),
       "change:model_index": () => {
         if (this.pending && "model_index" in this.pending) return;
-        this.useModel(this.model.get("model_index"));
+        this.showModel(this.model.get("model_index")).catch((error) => console.error(error));
       }
     };
     for (const [name, handler] of Object.entries(this.onModel)) this.model.on(name, handler);
@@ -1563,12 +1649,17 @@ nearest held-out digit: ${this.nearestLabels(z, 1)[0]}`;
           labels: self.labels
         };
       },
-      /** The reader chose model `index`: show it (map, decoder, sliders) and tell Python. */
+      /** The reader chose model `index`: show it (map, decoder, sliders) once its weights are in the page,
+       * and tell Python. Resolves to whether it is shown (the reader may have chosen another since). */
       switchModel(index) {
-        if (index === self.modelIndex) return;
-        self.useModel(index);
-        self.moveTo(self.z, null, { model_index: index });
+        if (index === self.modelIndex && self.wanted === index) return Promise.resolve(true);
+        return self.showModel(index).then((shown) => {
+          if (shown) self.moveTo(self.z, null, { model_index: index });
+          return shown;
+        });
       },
+      /** Model `index`'s encoder layers, once their weights are in the page (asked for on a static page). */
+      encoderLayers: (index) => self.weights(index, "encoder_layers"),
       /** `listener(index)` runs after every switch of model, by the reader or by Python. */
       onModelChange: (listener) => self.switchListeners.push(listener),
       /** `draw(context, {scale, perUnit, area, toCanvas, colors})` runs over the map every time it is drawn. */
