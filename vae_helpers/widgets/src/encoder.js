@@ -271,7 +271,7 @@ export class EncoderPad {
     output.textContent = `${numberText(grid.logMarginal)} nats`;
     output.dataset.value = JSON.stringify(grid.logMarginal);
     this.view.status.textContent =
-      "Shaded grey: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25c6 its mode." +
+      "Shaded grey, darker inside 39 % of its mass and lighter out to 86 % (as q's ellipses hold of q's): the true p(z | x); \u25c7 its mode." +
       (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\u00b2: log p(x) misses that part.` : "");
     this.explorer.redraw();
   }

@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 cc992d9974d8748ac410a26df77d0107d2b18d63bfa151458a93da844d179f6c): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/dense.js src/encoder.css src/encoder.js src/encoder_view.js src/explorer.css src/explorer.js src/explorer_view.js src/inset.js src/latent_map.js src/map_input.js src/maths.js src/mathtext.js src/pad.js src/plot.js src/send.js src/theme.css src/ticks.js (sha256 0106a688c5b2fca433a20585dd5b81ddefe591e1ca9c2dc044ec8fae61832d2b): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -1143,7 +1143,7 @@ var EncoderPad = class {
     const output = this.view.outputs.grid;
     output.textContent = `${numberText(grid.logMarginal)} nats`;
     output.dataset.value = JSON.stringify(grid.logMarginal);
-    this.view.status.textContent = "Shaded grey: the true p(z | x), where it holds 39 % and 86 % of its mass (as q's ellipses hold of q's); \u25C6 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
+    this.view.status.textContent = "Shaded grey, darker inside 39 % of its mass and lighter out to 86 % (as q's ellipses hold of q's): the true p(z | x); \u25C7 its mode." + (grid.reachesEdge ? ` Part of it lies beyond [\u2212${extent}, ${extent}]\xB2: log p(x) misses that part.` : "");
     this.explorer.redraw();
   }
   estimate() {
