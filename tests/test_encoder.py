@@ -320,7 +320,8 @@ def test_the_button_draws_the_true_posterior_of_the_drawn_digit_where_quadrature
              " for (let k = 0; k < d.length; k += 4) if (shades.some(s => s.every((c, i) => Math.abs(d[k + i] - c) <= 3))) n++; return n; })()"
     before = np.array(page.evaluate(around))
     count = page.evaluate(shaded)
-    assert count is None or count < 50  # no inset, or q alone in it (a few of its edge pixels)
+    # No inset, or q alone in it: q is drawn in the same ink, so a few dozen of its anti-aliased edge pixels match.
+    assert count is None or count < 200
     button.click()
     shown = page.locator('output[data-quantity="log_marginal_grid"]')
     page.wait_for_function("el => el.dataset.value !== ''", arg=shown.element_handle(), timeout=30_000)
@@ -331,7 +332,8 @@ def test_the_button_draws_the_true_posterior_of_the_drawn_digit_where_quadrature
     assert not true_posterior["reachesEdge"] and button.is_disabled()
     changed = (np.array(page.evaluate(around)) != before).reshape(-1, 4).any(axis=1).sum()
     assert changed > 10  # the diamond and the shading on the map, beneath q's cross
-    assert page.evaluate(shaded) > 500  # the shaded regions, in the inset: hundreds of pixels, not a diamond's few dozen
+    # The shaded regions, in the inset: hundreds of pixels, not a diamond's few dozen nor q's edges.
+    assert page.evaluate(shaded) > max(500, 5 * (count or 0))
     draw(page, ONE)  # another digit: the shading goes, the button comes back
     assert pad(page, "truePosterior") is None and button.is_enabled()
     assert no_nan_on_the_page(page)
