@@ -40,6 +40,17 @@ WAKE_WIDGETS = """async () => {
 }"""
 # Figures load lazily as a reader scrolls near them: the tests read every figure, so load them all.
 LOAD_FIGURES = "() => document.querySelectorAll('img[loading=lazy]').forEach(image => { image.loading = 'eager'; })"
+# reading.js looks at each equation and figure as it comes near the viewport, as a reader scrolls:
+# down the page a screen at a time, a few frames at each stop, and back to the top.
+SCROLL_THROUGH = """async () => {
+  const frames = async n => { for (let i = 0; i < n; i++) await new Promise(done => requestAnimationFrame(done)); };
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+    window.scrollTo(0, y);
+    await frames(3);
+  }
+  window.scrollTo(0, 0);
+  await frames(3);
+}"""
 
 
 def _unavailable(reason: str) -> None:

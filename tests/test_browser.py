@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from browser import ARTIFACTS, DESKTOP, PHONE, VIEWPORTS, Visit, browser, site, visit  # noqa: F401  (fixtures)
+from browser import ARTIFACTS, DESKTOP, PHONE, SCROLL_THROUGH, VIEWPORTS, Visit, browser, site, visit  # noqa: F401  (fixtures)
 from conftest import toc_files
 
 pytestmark = pytest.mark.slow
@@ -185,7 +185,9 @@ def _read_page(opened: Visit, page: str, viewport: str) -> Reading:
     has_math = opened.page.locator(".math").count() > 0
     if has_math:
         opened.page.add_style_tag(content=NO_FADE_ANIMATION)  # read each fade's end state, not a step of its transition
-        opened.page.wait_for_function(MARKED % "math-more-right")  # reading.js marks the boxes once MathJax is done
+    opened.page.evaluate(SCROLL_THROUGH)  # reading.js looks at equations and figures as they come near
+    if has_math:
+        opened.page.wait_for_function(MARKED % "math-more-right")
     width = opened.page.evaluate("document.scrollingElement.scrollWidth")
     figures = _illegible_figures(opened)
     math, typeset = opened.page.locator(".math").count(), opened.page.locator(".math mjx-container").count()
@@ -240,6 +242,7 @@ SMALL_PHONE = (320, 568)  # the narrowest phones in use: there, a figure drawn f
 
 def test_shrunken_figures_link_to_their_full_size(visit):
     opened = visit("book/05_keras_vae", viewport=SMALL_PHONE)
+    opened.page.evaluate(SCROLL_THROUGH)
     images = opened.page.evaluate(
         """() => [...document.querySelectorAll("figure img, .cell_output img")].map(img => ({
           src: img.src, shown: img.clientWidth, natural: img.naturalWidth,

@@ -156,6 +156,42 @@ def test_a_formula_mathjax_cannot_read_is_a_build_warning(typesetter, caplog):
     assert any("cannot typeset" in record.getMessage() for record in caplog.records)
 
 
+def test_a_pages_maths_stylesheet_holds_its_own_characters_and_its_opening_asks_for_their_fonts(typesetter):
+    typesetter.reset()
+    typesetter.typeset("\\mathcal{L} = \\sum_i x_i", False)
+    stylesheet = typesetter.stylesheet()
+    typesetter.reset()
+    typesetter.typeset("1 + 1", False)
+    alone = typesetter.stylesheet()
+    # Each page's CSS draws its characters and no others: x and the calligraphic L are not in "1 + 1"'s.
+    assert "mjx-c1D465" in stylesheet and "mjx-c4C.TEX-C" in stylesheet
+    assert "mjx-c31" in alone and "mjx-c1D465" not in alone and "mjx-c4C" not in alone
+    # Every rule of MathJax's complete stylesheet that is not a character's is there (x_i needs mjx-script's padding,
+    # which MathJax's adaptive CSS files under x_i^2's kind of element).
+    complete = site_assets.MathTypesetter(every_character=True)
+    try:
+        everything = complete.stylesheet()
+    finally:
+        complete.close()
+    rules = lambda css: {re.sub(r"\s+", " ", rule).strip()  # (strings emptied: content: "{" is no brace)
+                         for rule in re.findall(r"[^{}]+\{[^{}]*\}", re.sub(r'"[^"]*"', '""', css))}
+    characters = lambda css: {rule for rule in rules(css) if re.search(r"\.mjx-c[0-9A-F]+\b", rule.split("{")[0])}
+    assert rules(alone) - characters(alone) == rules(everything) - characters(everything)
+    assert len(characters(everything)) > 50 * len(characters(stylesheet))
+    markup, _ = typesetter.typeset("\\mathcal{L} = x", False)
+    page = f"<html><head></head><body><article><section><h1>T</h1><p>{markup}</p><section><p>later</p></section></section></article>"
+    fonts = site_assets.opening_fonts(page, stylesheet)
+    assert [font.rsplit("/", 1)[1] for font in fonts] == ["MathJax_Zero.woff", "MathJax_Main-Regular.woff",
+                                                          "MathJax_Calligraphic-Regular.woff", "MathJax_Math-Italic.woff"]
+    # Maths only after the opening: nothing asked for early (the fonts come when the subsection is drawn).
+    later = f"<html><head></head><body><article><section><h1>T</h1><p>text</p><section><p>{markup}</p></section></section></article>"
+    assert site_assets.opening_fonts(later, stylesheet) == []
+    # In a page one folder down, the fonts are named relative to it.
+    head = site_assets.page_maths_head("book/page.html", stylesheet, fonts)
+    assert f'href="../{site_assets.MATHJAX_FONTS}/MathJax_Zero.woff" as="font"' in head
+    assert f'url("../{site_assets.MATHJAX_FONTS}/MathJax_Math-Italic.woff")' in head and "\n" not in head.split("<style")[1][:-2]
+
+
 def test_large_widget_buffers_move_beside_the_page_and_small_ones_stay(tmp_path):
     import base64
     import hashlib
@@ -332,7 +368,10 @@ def test_a_page_with_maths_loads_no_maths_library(built_book):
     assert "<mjx-container" in page and "\\(" not in page
     assert "mathjax" not in "".join(re.findall(r"<script[^>]*>", page)).lower()
     assert "window.MathJax" not in page
-    assert (built_book.html / site_assets.MATHJAX_CSS).is_file()
+    # The page's own stylesheet draws every character its formulas use.
+    css = re.search(r'<style class="mathjax-chtml">(.*?)</style>', page, re.S).group(1)
+    used = set(re.findall(r'<mjx-c class="(mjx-c[0-9A-F]+)', page))
+    assert used and all(f"mjx-c.{name}" in css for name in used)
     assert not (built_book.html / site_assets.BUILD_ONLY).exists()  # MathJax for Node and the icons stay out
 
 
@@ -433,3 +472,43 @@ def test_every_widget_of_the_book_renders_without_the_widget_manager(site_browse
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Every formula's box, in page order: its size says whether each character and element was drawn
+# as MathJax draws it (a missing rule moves or resizes what it styles).
+FORMULA_BOXES = """() => [...document.querySelectorAll("mjx-container")].map(formula => {
+  formula.closest("section")?.style.setProperty("content-visibility", "visible");
+  const box = formula.querySelector("mjx-math").getBoundingClientRect();
+  return [Math.round(box.width * 10) / 10, Math.round(box.height * 10) / 10];
+})"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["book/03_elbo", "book/08_conditional_vae", "book/notation"])
+def test_each_pages_own_maths_stylesheet_draws_every_formula_as_the_complete_one(site_browser, built_book, name):
+    assert built_book.returncode == 0, built_book.log[-3000:]
+    _installed()
+    complete = site_assets.MathTypesetter(every_character=True)
+    try:
+        everything = complete.stylesheet()
+    finally:
+        complete.close()
+    server = serve(built_book.html)
+    try:
+        context = site_browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/{name}.html", wait_until="load")
+        page.evaluate("document.fonts.ready")
+        own = page.evaluate(FORMULA_BOXES)
+        head = site_assets.page_maths_head(f"{name}.html", everything, [])
+        page.evaluate("css => { document.querySelector('style.mathjax-chtml').textContent = css; }",
+                      re.search(r"<style[^>]*>(.*)</style>", head, re.S).group(1))
+        page.evaluate("document.fonts.ready")
+        drawn = page.evaluate(FORMULA_BOXES)
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(own) > 20
+    moved = [(index, a, b) for index, (a, b) in enumerate(zip(own, drawn)) if a != b]
+    assert not moved, f"{len(moved)} of {len(own)} formulas on {name} differ from the complete stylesheet's, e.g. {moved[:3]}"

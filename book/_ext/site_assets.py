@@ -10,9 +10,11 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
 
 - **Maths typeset at build time.** Every formula of a page is turned into MathJax 3's CHTML
   markup while the page is written (``typeset_math.cjs``, MathJax's own components in Node),
-  so no maths library loads in the browser; the pages share one stylesheet
-  (``vendor/mathjax/chtml.css``) and MathJax's fonts. A formula MathJax cannot read is a
-  build warning (an error under ``-W``), not red text in a page.
+  so no maths library loads in the browser. Each page carries, in its head, the CSS of the
+  characters it uses (a few kB; the CSS of every character, which all pages shared, was 28 kB
+  gzipped and one more request before any text showed), and asks early for the fonts of the
+  formulas in its opening, before its stylesheets would have. A formula MathJax cannot read is
+  a build warning (an error under ``-W``), not red text in a page.
 - **Icons as inline SVG.** The theme's icons (``<i class="fa-solid fa-sun">``) are replaced by
   the SVG of the same Font Awesome version, and its ``fontawesome.js`` (1.49 MB, which drew
   them at read time) is not loaded; the few glyphs the theme's CSS draws come from a subset of
@@ -21,8 +23,9 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   with their intrinsic ``width`` and ``height`` so the text around them does not move when they
   arrive (``reading.css`` keeps their aspect when the column is narrower), and a figure of at most 256 colours is written with a palette (the same pixels, a byte each).
 - **No script blocks the text.** The page's script files are deferred (all but Sphinx's
-  ``documentation_options.js`` and ``doctools.js``, 2 kB gzipped, which others read as the page
-  is parsed).
+  ``documentation_options.js`` and ``doctools.js``, which others read as the page is parsed;
+  ``page_head.py`` writes the first into the page and defers the second where nothing else
+  needs it, and leaves the head one stylesheet).
 - **No widget manager for anywidgets.** Pages with widgets get one small deferred script,
   ``static/widgets-offline.js``, which renders each widget when it comes within a screen of the
   viewport. Every widget of the book is an anywidget: the script hosts its module itself (the
@@ -87,9 +90,8 @@ STATIC = Path(__file__).resolve().with_name("static")
 TYPESET_MATH = Path(__file__).resolve().with_name("typeset_math.cjs")
 MATHJAX_ES5 = VENDOR / BUILD_ONLY / "mathjax" / "es5"
 ICONS = VENDOR / BUILD_ONLY / "fontawesome"
-# Site paths. The stylesheet finds MathJax's fonts relative to itself.
-MATHJAX_CSS = "vendor/mathjax/chtml.css"
-MATHJAX_FONTS = "output/chtml/fonts/woff-v2"
+# Site path of MathJax's fonts; a page's maths stylesheet names them relative to the page.
+MATHJAX_FONTS = "vendor/mathjax/output/chtml/fonts/woff-v2"
 # On pages with widgets (myst-nb's notebook pages, and prose pages with a {widget}): the loader
 # only. It is deferred, finds its own URL, and fetches require.js and the manager when needed.
 WIDGET_SCRIPTS = {"widgets-offline.js": {"defer": "defer"}}
@@ -170,15 +172,17 @@ DELIMITERS = {r"\(": (r"\)", False), r"\[": (r"\]", True)}
 
 
 class MathTypesetter:
-    """One Node process running MathJax 3 for the whole build (``typeset_math.cjs``)."""
+    """One Node process running MathJax 3 for the whole build (``typeset_math.cjs``); with
+    ``every_character``, its stylesheet draws every character of the fonts, not only those typeset."""
 
-    def __init__(self) -> None:
+    def __init__(self, every_character: bool = False) -> None:
         self.process: subprocess.Popen | None = None
+        self.options = ["--every-character"] if every_character else []
 
     def _ask(self, request: dict) -> dict:
         if self.process is None:
             self.process = subprocess.Popen(
-                ["node", str(TYPESET_MATH), str(MATHJAX_ES5), MATHJAX_FONTS],
+                ["node", str(TYPESET_MATH), str(MATHJAX_ES5), MATHJAX_FONTS, *self.options],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             )
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -193,7 +197,12 @@ class MathTypesetter:
         answer = self._ask({"tex": tex, "display": display})
         return answer["html"], answer["error"]
 
+    def reset(self) -> None:
+        """Start a page: :meth:`stylesheet` covers what is typeset from here on."""
+        self._ask({"reset": True})
+
     def stylesheet(self) -> str:
+        """The CSS of the characters typeset since the last :meth:`reset`, fonts named under MATHJAX_FONTS."""
         return self._ask({"stylesheet": True})["css"]
 
     def close(self) -> None:
@@ -252,23 +261,49 @@ def drop_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, d
     ]
 
 
+# A character's font: its class names the variant (TEX-I: MJXTEX-I), else the formula's own MJXTEX;
+# MJXZERO comes first in every variant's list, so the browser fetches it for any formula.
+CHARACTER = re.compile(r'<mjx-c class="mjx-c[0-9A-F]+(?: TEX-([A-Z0-9]+))?"')
+FONT_FACE = re.compile(r'@font-face[^{]*\{\s*font-family: ([\w-]+);\s*src: url\("([^"]+)"\)')
+# A chapter's opening: its text before its first subsection (the subsections may wait, reading.css).
+OPENING = re.compile(r'<article[^>]*>.*?<section[^>]*>(.*?)(?:<section|</article>)', re.DOTALL)
+
+
+def opening_fonts(page: str, stylesheet: str) -> list[str]:
+    """The font files (as the stylesheet names them) of the formulas in the page's opening."""
+    files = dict(FONT_FACE.findall(stylesheet))
+    opening = OPENING.search(page)
+    variants = {match.group(1) for match in CHARACTER.finditer(opening.group(1) if opening else "")}
+    if not variants:
+        return []
+    families = ["MJXZERO"] + sorted(f"MJXTEX-{v}" if v else "MJXTEX" for v in variants)
+    return [files[family] for family in families if family in files]
+
+
+def page_maths_head(page_path: str, stylesheet: str, fonts: list[str]) -> str:
+    """The head elements of a page's maths: its fonts asked for early, its stylesheet (fonts relative to the page)."""
+    prefix = "../" * page_path.count("/")
+    preloads = "".join(f'<link rel="preload" href="{prefix}{font}" as="font" type="font/woff" crossorigin />\n'
+                       for font in fonts)
+    css = re.sub(r"\n\s*", " ", stylesheet).replace(f'url("{MATHJAX_FONTS}/', f'url("{prefix}{MATHJAX_FONTS}/')
+    return f'{preloads}<style class="mathjax-chtml">{css}</style>\n'
+
+
 def typeset_site_math(outdir: Path) -> None:
     """Typeset every formula of every page (the body, and the page's contents and links, where
-    headings with maths appear too), link the shared stylesheet, and write it."""
+    headings with maths appear too); give each page the stylesheet of its own characters."""
     typesetter = MathTypesetter()
     try:
         for path in outdir.rglob("*.html"):
             text = path.read_text(encoding="utf-8")
+            typesetter.reset()
             new, count = typeset_body(text, typesetter, str(path.relative_to(outdir)))
-            if count and MATHJAX_CSS not in new:
-                prefix = "../" * (len(path.relative_to(outdir).parts) - 1)
-                link = f'<link rel="stylesheet" type="text/css" href="{prefix}{MATHJAX_CSS}" />\n'
-                new = new.replace("</head>", link + "</head>", 1)
+            if count:
+                stylesheet = typesetter.stylesheet()
+                head = page_maths_head(path.relative_to(outdir).as_posix(), stylesheet, opening_fonts(new, stylesheet))
+                new = new.replace("</head>", head + "</head>", 1)
             if new != text:
                 path.write_text(new, encoding="utf-8")
-        stylesheet = outdir / MATHJAX_CSS
-        stylesheet.parent.mkdir(parents=True, exist_ok=True)
-        stylesheet.write_text(typesetter.stylesheet())
     finally:
         typesetter.close()
 

@@ -1,0 +1,161 @@
+"""Sphinx extension: what a page's head makes a reader wait for before any text shows.
+
+A browser draws nothing until it has every stylesheet of the head and has run every script
+that is neither deferred nor async; on a slow phone each is a round trip. The built pages had
+fourteen stylesheets (one imported by another, so found a round trip late) and five such
+scripts, three of them for a search box that does not use them. Here (``benchmarks/page_load.py``
+measures it, Lighthouse's render-blocking audit names what is left):
+
+- **One stylesheet.** The head's stylesheets become one file, their rules in the same order
+  (``@import`` taken in where it stood, ``url()`` rewritten for the new place), named by its
+  content's hash, so a changed theme is a new name and never a stale cache.
+  Font Awesome's rules that only name an icon's glyph (``.fa-sun:before{content:"\\f185"}``,
+  1,900 of them, a fifth of the file gzipped) are left out for icons no page or script of the
+  site names: the theme's icons are inline SVG (``site_assets.inline_icons``).
+- **No search scripts outside the search page.** pydata-sphinx-theme writes Sphinx's search
+  (``searchtools.js``, ``language_data.js`` and the whole index, ``searchindex.js``) into every
+  page's head for its search-as-you-type, and runs nothing of it while that option is off (its
+  search box then opens ``search.html``, which loads them itself): off, they go.
+- **No script file before the text.** ``documentation_options.js`` (a dozen settings, which the
+  inline scripts of the theme read as the page is parsed) is written into the page; once the
+  search scripts are gone nothing runs during parsing that needs ``doctools.js``, so it is
+  deferred like the rest (``site_assets.defer_scripts``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+# A stylesheet for every medium (one with a media attribute keeps its own link).
+STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media=)[^>]*href="([^"]+)"[^>]*/?>\n?')
+IMPORT = re.compile(r'@import\s+(?:url\()?"([^"]+)"\)?\s*;')
+URL = re.compile(r'url\((["\']?)([^)"\']+)\1\)')
+SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
+BUNDLE = "_static/book-{digest}.css"
+# A rule that only gives Font Awesome icons their glyph, standing alone (after a rule or a comment).
+ICON_RULE = re.compile(r'(?:(?<=\})|(?<=\n)|(?<=\*/)|^)((?:\.fa-[\w-]+::?before,?\s*)+)\{\s*content:\s*"[^"]*"\s*;?\s*\}')
+ICON_NAME = re.compile(r"\bfa-[\w-]+")
+CORE_WIDGET = re.compile(r'"model_module":\s*"@jupyter-widgets/controls"')
+SEARCH_SCRIPTS = re.compile(
+    r'[ \t]*<script src="[./]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
+SEARCH_AS_YOU_TYPE_OFF = "DOCUMENTATION_OPTIONS.search_as_you_type = false;"
+SEARCH_PAGE = 'id="search-results"'  # the search page, whose own template loads the search
+OPTIONS_SCRIPT = re.compile(r'<script src="([./]*)_static/documentation_options\.js(?:\?v=\w+)?"></script>')
+DOCTOOLS = re.compile(r'<script src="([./]*_static/doctools\.js(?:\?v=\w+)?)"></script>')
+
+
+def _site_path(page: str, href: str) -> str | None:
+    """The site path an href of the page at site path ``page`` names; None for another host or data."""
+    if re.match(r"^(?:[a-z]+:|//|#)", href):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("?")[0].split("#")[0]))
+
+
+def stylesheet_text(outdir: Path, path: str, seen: frozenset = frozenset()) -> str:
+    """The stylesheet at site path ``path`` with its imports taken in and its URLs made site paths
+    (``url(/...)`` relative to the site root, written relative to the bundle later)."""
+    if path in seen:
+        raise ValueError(f"{path} imports itself")
+    css = SOURCE_MAP.sub("", (outdir / path).read_text(encoding="utf-8"))
+
+    def url(match: re.Match) -> str:
+        target = _site_path(path, match.group(2))
+        return match.group(0) if target is None else f'url("/{target}")'
+
+    css = URL.sub(url, IMPORT.sub(lambda m: stylesheet_text(outdir, _site_path(path, m.group(1)), seen | {path}), css))
+    return css.replace("@charset \"UTF-8\";", "")
+
+
+def without_unused_icons(css: str, used: set[str]) -> str:
+    """``css`` without the glyph rules of Font Awesome icons none of ``used`` (``fa-name`` words) names."""
+    def keep(match: re.Match) -> str:
+        return match.group(0) if set(ICON_NAME.findall(match.group(1))) & used else ""
+
+    return ICON_RULE.sub(keep, css)
+
+
+def icon_names(outdir: Path) -> set[str]:
+    """Every ``fa-name`` word in the site's pages and the scripts they load: icons something may
+    still draw. The widget manager (which draws core widgets' icons) counts only when a page has a
+    core widget; an anywidget's page never loads it (``site_assets``)."""
+    pages = {path: path.read_text(encoding="utf-8") for path in outdir.rglob("*.html")}
+    scripts = {(path.parent / src.split("?")[0]).resolve() for path, page in pages.items()
+               for src in re.findall(r'<script [^>]*src="([^"]+)"', page) if _site_path("", src) is not None}
+    if any(CORE_WIDGET.search(page) for page in pages.values()):
+        scripts |= {path.resolve() for path in (outdir / "vendor").rglob("*.js")}
+    texts = [*pages.values(), *(path.read_text(encoding="utf-8") for path in scripts if path.is_file())]
+    return set().union(*(ICON_NAME.findall(text) for text in texts))
+
+
+def bundle_stylesheets(outdir: Path, paths: tuple[str, ...], used_icons: set[str]) -> str:
+    """Write the stylesheets at ``paths`` (site paths, in cascade order) as one file; its site path."""
+    text = "\n".join(f"/* {path} */\n{stylesheet_text(outdir, path)}" for path in paths)
+    text = without_unused_icons(text, used_icons)
+    bundle = BUNDLE.format(digest=hashlib.sha256(text.encode()).hexdigest()[:16])
+    here = posixpath.dirname(bundle)
+    text = re.sub(r'url\("/([^"]+)"\)', lambda m: f'url("{posixpath.relpath(m.group(1), here)}")', text)
+    (outdir / bundle).write_text(text, encoding="utf-8")
+    return bundle
+
+
+def one_stylesheet(outdir: Path, page_path: str, page: str, bundles: dict, used_icons: set[str]) -> str:
+    """``page`` with its head's stylesheets replaced by their bundle (``bundles`` caches them by paths)."""
+    head_end = page.find("</head>")
+    links = [m for m in STYLESHEET.finditer(page, 0, head_end) if _site_path(page_path, m.group(1))]
+    paths = tuple(_site_path(page_path, m.group(1)) for m in links)
+    if len(paths) < 2 or any(not (outdir / path).is_file() for path in paths):
+        return page
+    if paths not in bundles:
+        bundles[paths] = bundle_stylesheets(outdir, paths, used_icons)
+    href = posixpath.relpath(bundles[paths], posixpath.dirname(page_path))
+    first, rest = links[0], links[1:]
+    for link in reversed(rest):
+        page = page[: link.start()] + page[link.end() :]
+    return page[: first.start()] + f'<link rel="stylesheet" type="text/css" href="{href}" />\n' + page[first.end() :]
+
+
+def without_search_scripts(page: str) -> str:
+    """``page`` without Sphinx's search scripts and with doctools.js deferred, when search-as-you-type is off."""
+    if SEARCH_AS_YOU_TYPE_OFF not in page or SEARCH_PAGE in page or not SEARCH_SCRIPTS.search(page):
+        return page
+    page = SEARCH_SCRIPTS.sub("", page)
+    return DOCTOOLS.sub(r'<script defer="defer" src="\1"></script>', page)
+
+
+def with_options_inline(page: str, options: str) -> str:
+    """``page`` with documentation_options.js's text in place of the script file."""
+    return OPTIONS_SCRIPT.sub(lambda m: f"<script>{options.strip()}</script>", page)
+
+
+def rewrite_heads(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    options_file = outdir / "_static" / "documentation_options.js"
+    options = options_file.read_text(encoding="utf-8") if options_file.is_file() else None
+    bundles: dict[tuple[str, ...], str] = {}
+    used_icons = icon_names(outdir)
+    used = set()  # the bundles pages link, this build's and those of pages it did not write
+    for path in outdir.rglob("*.html"):
+        page_path = path.relative_to(outdir).as_posix()
+        text = path.read_text(encoding="utf-8")
+        new = one_stylesheet(outdir, page_path, without_search_scripts(text), bundles, used_icons)
+        if options is not None:
+            new = with_options_inline(new, options)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        used |= {_site_path(page_path, href) for href in re.findall(r'href="([^"]*_static/book-\w+\.css)"', new)}
+    for old in (outdir / "_static").glob("book-*.css"):
+        if f"_static/{old.name}" not in used:
+            old.unlink()  # an earlier build's
+
+
+def setup(app: Sphinx) -> dict:
+    # After site_assets' post-processing (priority 500), which rewrites the theme's stylesheet.
+    app.connect("build-finished", rewrite_heads, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
