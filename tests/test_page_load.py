@@ -1,6 +1,6 @@
 """A reader's first load: what each page carries, what blocks it, and the site-level parts that make it light.
 
-The parts (``book/_ext/site_assets.py``) are checked against an independent reading: MathJax's
+The parts (``book/_ext/site_assets.py``, ``site_maths.py``) are checked against an independent reading: MathJax's
 own markup for a formula, Font Awesome's own SVG file for an icon, the HTML parser for blocking
 scripts. The built book is then opened in Debian's Chromium, served gzipped from 127.0.0.1 as a
 web host serves it (``benchmarks/page_load.py``, whose measures these are), on every page of the
@@ -19,6 +19,7 @@ import pytest
 
 import page_load  # benchmarks/ and book/_ext/ are on pytest's pythonpath (pyproject.toml)
 import site_assets
+import site_maths
 from browser import _unavailable
 from browser_harness import serve, toc_files
 
@@ -31,7 +32,7 @@ HEAVY = ["fontawesome.js", "tex-mml-chtml.js", "embed-amd.js"]
 
 
 def _installed() -> None:
-    if not (site_assets.MATHJAX_ES5 / "node-main.js").is_file() or shutil.which("node") is None:
+    if not (site_maths.MATHJAX_ES5 / "node-main.js").is_file() or shutil.which("node") is None:
         pytest.skip("book/_vendor/ is not installed (make book) or node is missing")
 
 
@@ -126,7 +127,7 @@ def test_a_figure_of_few_colours_keeps_every_pixel_and_its_text_in_a_palette(tmp
 @pytest.fixture(scope="module")
 def typesetter():
     _installed()
-    typesetter = site_assets.MathTypesetter()
+    typesetter = site_maths.MathTypesetter()
     yield typesetter
     typesetter.close()
 
@@ -136,7 +137,7 @@ def test_formulas_are_typeset_as_mathjax_typesets_them_alone(typesetter):
             '<div class="math notranslate nohighlight" id="equation-kl"><span class="eqno">(1)'
             '<a class="headerlink" href="#equation-kl">#</a></span>\\[D_{\\mathrm{KL}}(p \\,\\|\\, q) \\ge 0\\]</div>'
             '<div class="math notranslate nohighlight">\n\\begin{align}a &amp;= b\\\\ c &amp;= d\\end{align}</div>')
-    new, count = site_assets.typeset_body(body, typesetter, "page")
+    new, count = site_maths.typeset_body(body, typesetter, "page")
     assert count == 3
     assert "\\(" not in new and "\\[" not in new and "\\begin" not in new
     # The TeX was read unescaped (x < y), and each formula is MathJax's markup for that TeX alone.
@@ -151,7 +152,7 @@ def test_formulas_are_typeset_as_mathjax_typesets_them_alone(typesetter):
 def test_a_formula_mathjax_cannot_read_is_a_build_warning(typesetter, caplog):
     body = '<span class="math notranslate nohighlight">\\(\\frac{a}{\\)</span>'
     with caplog.at_level("WARNING"):
-        _, count = site_assets.typeset_body(body, typesetter, "page")
+        _, count = site_maths.typeset_body(body, typesetter, "page")
     assert count == 1
     assert any("cannot typeset" in record.getMessage() for record in caplog.records)
 
@@ -168,7 +169,7 @@ def test_a_pages_maths_stylesheet_holds_its_own_characters_and_its_opening_asks_
     assert "mjx-c31" in alone and "mjx-c1D465" not in alone and "mjx-c4C" not in alone
     # Every rule of MathJax's complete stylesheet that is not a character's is there (x_i needs mjx-script's padding,
     # which MathJax's adaptive CSS files under x_i^2's kind of element).
-    complete = site_assets.MathTypesetter(every_character=True)
+    complete = site_maths.MathTypesetter(every_character=True)
     try:
         everything = complete.stylesheet()
     finally:
@@ -180,16 +181,16 @@ def test_a_pages_maths_stylesheet_holds_its_own_characters_and_its_opening_asks_
     assert len(characters(everything)) > 50 * len(characters(stylesheet))
     markup, _ = typesetter.typeset("\\mathcal{L} = x", False)
     page = f"<html><head></head><body><article><section><h1>T</h1><p>{markup}</p><section><p>later</p></section></section></article>"
-    fonts = site_assets.opening_fonts(page, stylesheet)
+    fonts = site_maths.opening_fonts(page, stylesheet)
     assert [font.rsplit("/", 1)[1] for font in fonts] == ["MathJax_Zero.woff", "MathJax_Main-Regular.woff",
                                                           "MathJax_Calligraphic-Regular.woff", "MathJax_Math-Italic.woff"]
     # Maths only after the opening: nothing asked for early (the fonts come when the subsection is drawn).
     later = f"<html><head></head><body><article><section><h1>T</h1><p>text</p><section><p>{markup}</p></section></section></article>"
-    assert site_assets.opening_fonts(later, stylesheet) == []
+    assert site_maths.opening_fonts(later, stylesheet) == []
     # In a page one folder down, the fonts are named relative to it.
-    head = site_assets.page_maths_head("book/page.html", stylesheet, fonts)
-    assert f'href="../{site_assets.MATHJAX_FONTS}/MathJax_Zero.woff" as="font"' in head
-    assert f'url("../{site_assets.MATHJAX_FONTS}/MathJax_Math-Italic.woff")' in head and "\n" not in head.split("<style")[1][:-2]
+    head = site_maths.page_maths_head("book/page.html", stylesheet, fonts)
+    assert f'href="../{site_maths.MATHJAX_FONTS}/MathJax_Zero.woff" as="font"' in head
+    assert f'url("../{site_maths.MATHJAX_FONTS}/MathJax_Math-Italic.woff")' in head and "\n" not in head.split("<style")[1][:-2]
 
 
 def test_large_widget_buffers_move_beside_the_page_and_small_ones_stay(tmp_path):
@@ -488,7 +489,7 @@ FORMULA_BOXES = """() => [...document.querySelectorAll("mjx-container")].map(for
 def test_each_pages_own_maths_stylesheet_draws_every_formula_as_the_complete_one(site_browser, built_book, name):
     assert built_book.returncode == 0, built_book.log[-3000:]
     _installed()
-    complete = site_assets.MathTypesetter(every_character=True)
+    complete = site_maths.MathTypesetter(every_character=True)
     try:
         everything = complete.stylesheet()
     finally:
@@ -500,7 +501,7 @@ def test_each_pages_own_maths_stylesheet_draws_every_formula_as_the_complete_one
         page.goto(f"http://127.0.0.1:{server.server_port}/{name}.html", wait_until="load")
         page.evaluate("document.fonts.ready")
         own = page.evaluate(FORMULA_BOXES)
-        head = site_assets.page_maths_head(f"{name}.html", everything, [])
+        head = site_maths.page_maths_head(f"{name}.html", everything, [])
         page.evaluate("css => { document.querySelector('style.mathjax-chtml').textContent = css; }",
                       re.search(r"<style[^>]*>(.*)</style>", head, re.S).group(1))
         page.evaluate("document.fonts.ready")

@@ -156,6 +156,7 @@ def rewrite_heads(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    # After site_assets' post-processing (priority 500), which rewrites the theme's stylesheet.
+    # After site_assets' post-processing (priority 500): by then the icons are inline SVG, and the
+    # glyph rules kept are those of icons still named.
     app.connect("build-finished", rewrite_heads, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
