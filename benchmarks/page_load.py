@@ -222,12 +222,14 @@ class PageLoad:
 
 
 # Polled from the navigation's start: once the first widget's place exists, scroll to it (a reader
-# scrolling there); true once the widget has drawn and its first slider is on the screen.
+# scrolling there); true once the widget has drawn and what takes its keys is on the screen: its
+# first slider, or the widget itself where it has none (chapter 8's conditional explorer: the
+# arrow keys move its style point).
 REACH_WIDGET = """() => {
   const view = document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]');
   if (!view) return false;
-  const root = document.querySelector('.vae-panel[data-state=ready], .vae-explorer[data-state=ready]');
-  const slider = root && root.querySelector('input[type=range]');
+  const root = document.querySelector('.vae-panel[data-state=ready], .vae-explorer[data-state=ready], [data-state=ready] > .vae-cvae');
+  const slider = root && (root.querySelector('input[type=range]') || (root.tabIndex >= 0 ? root : null));
   if (!slider) { if (!window.__scrolled) { view.parentElement.scrollIntoView(); window.__scrolled = true; } return false; }
   slider.scrollIntoView({block: 'center'});
   window.__root = root; window.__slider = slider;
@@ -349,7 +351,8 @@ def table(results: dict) -> str:
             value = row.get("slow", {}).get(key)
             return "-" if value is None else f"{value / 1000:.1f} s"
 
-        lines.append(f"| {page} | {before.get('bytes', 0) / 1e3:,.0f} | {after['bytes'] / 1e3:,.0f} | "
+        before_kb = f"{before['bytes'] / 1e3:,.0f}" if before else "-"
+        lines.append(f"| {page} | {before_kb} | {after['bytes'] / 1e3:,.0f} | "
                      f"{len(before.get('blocking_scripts', []))} | {len(after['blocking_scripts'])} | "
                      f"{slow(before, 'fcp_ms')} | {slow(after, 'fcp_ms')} | {slow(before, 'answer_ms')} | "
                      f"{slow(after, 'answer_ms')} |")
@@ -382,6 +385,9 @@ def main() -> None:
             for page in pages:
                 for name, site in sites.items():
                     print(f"{name}:", flush=True)
+                    if not (site / f"{page}.html").is_file():
+                        print(f"  {page}: not in this site (a later chapter)", flush=True)
+                        continue
                     slow = [page] if page in args.slow_pages or "all" in args.slow_pages else []
                     results[name].update(measure_site(browser, site, [page], slow))
             chromium = browser.version

@@ -123,9 +123,38 @@ def stroke(results: dict) -> str:
                   [[row["label"], _ms(row["median_ms"], 2), _ms(row["p95_ms"], 2), f"{row['n']}", _ms(results["target_ms"])]])
 
 
+# -- first load (page_load.py) ---------------------------------------------------------------------
+
+def _seconds(row: dict, key: str) -> str:
+    value = row.get("slow", {}).get(key)
+    return "-" if value is None else f"{value / 1000:.1f} s"
+
+
+def page_weight(results: dict) -> str:
+    rows = []
+    for page, after in results["pages"]["after"].items():
+        before = results["pages"]["before"].get(page, {})
+        rows.append([page, f"{before['bytes'] / 1e3:,.0f} kB" if before else "-", f"{after['bytes'] / 1e3:,.0f} kB",
+                     _seconds(before, "fcp_ms"), _seconds(after, "fcp_ms"),
+                     _seconds(before, "answer_ms"), _seconds(after, "answer_ms")])
+    return _table(["page", "bytes before", "after", "slow FCP before", "after", "key press answered before", "after"], rows)
+
+
+def lighthouse(results: dict) -> str:
+    rows = []
+    for page, after in results["lighthouse"]["after"].items():
+        before = results["lighthouse"]["before"].get(page, {})
+        runs = lambda row: "/".join(map(str, row.get("performance_runs", [row.get("performance", "-")])))
+        rows.append([page, f"{before.get('performance', '-')} ({runs(before)})", f"{after['performance']} ({runs(after)})",
+                     f"{after['fcp_ms'] / 1000:.1f} s", f"{after['lcp_ms'] / 1000:.1f} s", f"{after['tbt_ms']} ms",
+                     f"{before.get('accessibility', '-')} -> {after['accessibility']}"])
+    return _table(["page", "performance before (runs)", "after (runs)", "after: FCP", "LCP", "total blocking time",
+                   "accessibility"], rows)
+
+
 # -- the README's one short table ------------------------------------------------------------------
 
-def summary(train: dict, latency: dict, pad: dict) -> str:
+def summary(train: dict, latency: dict, pad: dict, load: dict) -> str:
     mnist = train["mnist"]
     (epochs, ours), = mnist["helpers"].items()
     (reference_epochs, reference), = mnist["reference"].items()
@@ -142,6 +171,17 @@ def summary(train: dict, latency: dict, pad: dict) -> str:
         ["drawing pad: encode + decode + draw per stroke event (median)", _ms(pad["rows"]["stroke"]["median_ms"], 2),
          "`encoder_latency.py`"],
     ]
+    pages = load["pages"]["after"]
+    heaviest = max(pages, key=lambda page: pages[page]["bytes"])
+    slowest = max((page for page in pages if "slow" in pages[page]), key=lambda page: pages[page]["slow"]["fcp_ms"])
+    answers = {page: row["slow"]["answer_ms"] for page, row in pages.items() if row.get("slow", {}).get("answer_ms")}
+    rows += [
+        [f"first load, heaviest page ({heaviest}), gzipped", f"{pages[heaviest]['bytes'] / 1e3:,.0f} kB", "`page_load.py`"],
+        ["slow phone (1.6 Mbps, 150 ms, CPU / 4): latest first paint of any page; latest widget answer to a key",
+         f"{pages[slowest]['slow']['fcp_ms'] / 1000:.1f} s; {max(answers.values()) / 1000:.1f} s", "`page_load.py`"],
+        ["Lighthouse mobile performance (intro, chapter 3, chapter 6; median of runs)",
+         ", ".join(str(row["performance"]) for row in load["lighthouse"]["after"].values()), "`page_load.py`"],
+    ]
     return _table(["what (2 shared cores, CPU only)", "figure", "script"], rows)
 
 
@@ -153,7 +193,9 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     "widgets": (("widget_latency",), widgets),
     "own-work": (("widget_latency",), own_work),
     "stroke": (("encoder_latency",), stroke),
-    "summary": (("train_vs_reference", "widget_latency", "encoder_latency"), summary),
+    "page-weight": (("page_load",), page_weight),
+    "lighthouse": (("page_load",), lighthouse),
+    "summary": (("train_vs_reference", "widget_latency", "encoder_latency", "page_load"), summary),
 }
 MARKED = re.compile(r"(<!-- report:(?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /report:(?P=name) -->)", re.S)
 
