@@ -127,6 +127,9 @@ def test_on_a_phone_the_map_the_pad_and_the_loss_terms_share_one_screen_while_a_
     scroll = page.evaluate("window.scrollY")
     _touch_stroke(opened, boxes["pad"], ONE)
     assert page.evaluate("window.scrollY") == scroll, "drawing scrolled the page"
+    # The pad's encoder is fetched at the first stroke (a file of its own): its terms once it has arrived.
+    page.wait_for_function("""() => !document.querySelector('.vae-explorer[data-loading], .vae-explorer [data-loading]')
+      && document.querySelector('output[data-quantity="negative_elbo"]').dataset.value""", timeout=30_000)
     terms = [json.loads(page.locator(f'output[data-quantity="{name}"]').first.get_attribute("data-value"))
              for name in ("reconstruction", "kl", "negative_elbo")]
     assert all(np.isfinite(terms)) and terms[2] == pytest.approx(terms[0] + terms[1])

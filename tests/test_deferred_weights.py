@@ -1,7 +1,8 @@
 """Weights a reader may never use load when the widget asks for them (issue 29).
 
 On a static page the explorer's drawing pad's encoder (notebook 06: 1.07 MB at float32, most of
-its first load) and the models of its switch (chapter 6's beta = 0 and beta = 10) travel in files
+its first load), the conditional explorer's (chapter 8: 1.08 MB, half its widget's) and the models
+of the explorer's switch (chapter 6's beta = 0 and beta = 10) travel in files
 of their own beside the page (``book/_ext/site_assets.py``, ``deferred_part``), which the loader
 (``book/_ext/static/widgets-offline.js``) fetches when the widget asks (``model.request``): the
 encoder at the first press on the pad, a model when the reader switches to it. Checked here: the
@@ -91,15 +92,28 @@ def test_the_pads_encoder_and_each_other_model_travel_in_a_file_of_their_own(tmp
     assert site_assets.move_buffers_beside(page) == [] and page.read_text() == before
 
 
-def test_a_widget_without_the_pad_gets_every_buffer_at_once(tmp_path):
-    """The conditional explorer has an encoder_layers trait too, which its module reads at once."""
+def test_the_conditional_explorers_encoder_travels_apart_and_a_widget_that_asks_for_nothing_gets_everything(tmp_path):
+    """The conditional explorer (known by its code_labels) asks for its pad's encoder only; another
+    widget with traits of these names gets every buffer with its state."""
     model, data = _explorer_state(np.random.default_rng(1))
     del model["state"]["pad_choices"]
+    model["buffers"].append(_buffer(["code_labels"], b"\x07\x02"))  # bytes travel as a buffer, not in the state
+    data[("code_labels",)] = b"\x07\x02"
     page = tmp_path / "08_conditional_vae.html"
-    page.write_text(f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps({"state": {"m": model}})}</script>'
-                    '<div><script type="application/vnd.jupyter.widget-view+json">{"model_id": "m"}</script></div>')
-    assert len(site_assets.move_buffers_beside(page)) == 1
+    html = ('<script type="application/vnd.jupyter.widget-state+json">{}</script>'
+            '<div><script type="application/vnd.jupyter.widget-view+json">{{"model_id": "m"}}</script></div>')
+    page.write_text(html.format(json.dumps({"state": {"m": model}})))
+    assert len(site_assets.move_buffers_beside(page)) == 2
     saved, read_back = _saved_buffers(page)
+    assert read_back == data
+    assert [(part["trait"], part["index"]) for part in saved["deferred_files"]] == [("encoder_layers", None)]
+    # Without the marker: one file, nothing deferred.
+    model, data = _explorer_state(np.random.default_rng(2))
+    del model["state"]["pad_choices"]
+    other = tmp_path / "other.html"
+    other.write_text(html.format(json.dumps({"state": {"m": model}})))
+    assert len(site_assets.move_buffers_beside(other)) == 1
+    saved, read_back = _saved_buffers(other)
     assert read_back == data and "deferred_files" not in saved
 
 
@@ -199,4 +213,44 @@ def test_chapter_6s_beta_0_model_loads_when_the_reader_switches_to_it_and_draws(
     reader.api("setLatent(0.3, -0.2)")
     z, pixels, _ = reader.state()
     np.testing.assert_allclose(pixels, decoder.decode(z[None].astype(np.float64))[0], atol=1e-5)
+    assert not opened.problems, "\n".join(opened.problems)
+
+
+@pytest.mark.slow
+def test_chapter_8s_encoder_loads_at_the_first_stroke_and_reads_the_style_as_before(visit, site):
+    from vae_helpers.cvae import encode_style, load_pretrained
+
+    name = "book/08_conditional_vae"
+    opened = visit(name)
+    page = opened.page
+    page.locator(".vae-cvae").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('.vae-cvae')?.conditionalExplorer")
+    urls = _deferred_urls(page, site, name)
+    assert set(urls) == {"encoder_layers"}, urls
+    # Drawn and answering (a digit chosen, the point moved): no byte of the encoder yet.
+    page.locator(".vae-cvae__digits button", has_text="1").click()
+    page.locator(".vae-cvae").first.focus()
+    page.keyboard.press("ArrowRight")
+    assert urls["encoder_layers"] not in _fetched(page)
+    # Held on its way: the pad says it is loading and keeps the stroke; it is read when the file arrives.
+    held = []
+    page.route(urls["encoder_layers"], lambda route: held.append(route))
+    pad = page.locator(".vae-cvae__pad").bounding_box()
+    page.mouse.move(pad["x"] + 0.55 * pad["width"], pad["y"] + 0.15 * pad["height"])
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 0.45 * pad["width"], pad["y"] + 0.85 * pad["height"], steps=10)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    assert len(held) == 1, "the stroke did not ask for the encoder"
+    assert "Loading the encoder" in page.locator(".vae-cvae__status").inner_text()
+    probe = "document.querySelector('.vae-cvae').conditionalExplorer"
+    assert page.evaluate(f"{probe}.style") is None and page.evaluate(f"{probe}.x") is not None
+    held[0].continue_()
+    page.wait_for_function(f"() => {probe}.style !== null", timeout=30_000)
+    assert _fetched(page).count(urls["encoder_layers"]) == 1
+    # The encoder travels at float32: the shipped encoder's style for the drawn 1.
+    x = np.array(page.evaluate(f"{probe}.x"))
+    expected = encode_style(load_pretrained()[0], x[None, :], 1)[0][0]
+    np.testing.assert_allclose(page.evaluate(f"{probe}.style"), expected, atol=ENCODER_TOLERANCE * (1 + np.abs(expected).max()))
+    assert "style" in page.locator(".vae-cvae__status").inner_text()
     assert not opened.problems, "\n".join(opened.problems)

@@ -106,10 +106,24 @@ def test_a_decoder_whose_decodes_float16_moves_too_far_stays_float32():
 
 
 def test_a_decoder_that_is_not_a_2d_explorers_is_left_alone():
-    # The conditional explorer's decoder reads z and the label (12 inputs): no map grid to check it on.
+    # A decoder of 12 inputs in a widget that is not the conditional explorer: no map grid to check it on.
     model, _weights = _explorer(inputs=12)
     before = json.dumps(model)
     assert site_assets.halve_explorer_weights(model) is None and json.dumps(model) == before
+
+
+def test_the_conditional_explorers_decoder_is_checked_on_every_label_before_it_travels_at_float16():
+    # Its decoder reads [z, one_hot(label)] (12 inputs); the conditional explorer has code_labels.
+    model, weights = _explorer(inputs=12)
+    model["buffers"].append(_buffer(["code_labels"], np.arange(10, dtype=np.uint8)))
+    move = site_assets.halve_explorer_weights(model)
+    decoder = [weights["decoder_layers", i] for i in range(2)]
+    axis = np.linspace(-4, 4, 41)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    inputs = np.vstack([np.hstack([grid, np.tile(np.eye(10)[label], (len(grid), 1))]) for label in range(10)])
+    by_hand = np.abs(_sigmoid(_forward(_half(decoder), inputs)) - _sigmoid(_forward(decoder, inputs))).max()
+    assert move == pytest.approx(by_hand, rel=1e-9) and 0 < by_hand <= HALF_PRECISION_TOLERANCE
+    assert all(layer["dtype"] == "float16" for layer in model["state"]["decoder_layers"])
 
 
 def test_the_page_beside_file_holds_the_float16_decoder(tmp_path):

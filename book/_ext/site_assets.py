@@ -35,9 +35,10 @@ What a reader's first load carries (``benchmarks/page_load.py`` measures it, bef
   only when the reader comes near that widget: notebook 06's second explorer (the autoencoder's
   models) no longer loads with its first.
 - **Weights the reader may never use, only when asked for.** The explorer's drawing-pad encoder
-  (notebook 06's, float32: 1.07 MB, half its first load) and the models of its switch (chapter 6's
-  beta = 0 and beta = 10) travel in files of their own, fetched when the widget asks
-  (``model.request`` of the loader's host): at the first press on the pad, at the switch.
+  (notebook 06's, float32: 1.07 MB, half its first load), the conditional explorer's (chapter 8's,
+  1.08 MB) and the models of the explorer's switch (chapter 6's beta = 0 and beta = 10) travel in
+  files of their own, fetched when the widget asks (``model.request`` of the loader's host): at the
+  first stroke on a pad, at the switch.
 - **An explorer's decoder at float16** where that moves its decodes by at most 0.02 (measured at
   build time, over a grid of the map's square): a quarter of notebook 06's first load.
 
@@ -410,13 +411,16 @@ def split_widget_state(page_html: str) -> str:
 
 # The explorer's own weights are float32 (what JupyterLab's kernel sends it); on a static page its
 # decoder travels at float16, half the bytes, when that moves its decodes by at most
-# HALF_PRECISION_TOLERANCE over a grid of the map's square (every z the reader can reach); its
+# HALF_PRECISION_TOLERANCE over a grid of the map's square (every z the reader can reach; for the
+# conditional explorer, every z with every label, which its decoder reads after z, one-hot); its
 # layers then say so (``dtype: "float16"``), as those of the models it switches to already do
 # (Python chose those), and the widget reads either. The encoder stays float32: the page holds
 # no digits to check it on, and for the book's VAE float16 would move the decode of 2 of the
 # 10,000 held-out digits by more than 0.02 (0.030 at most; tests/test_static_widgets.py).
 HALVED = "decoder_layers"
 Z_GRID = 41  # points per axis over [-limit, limit]: 0.2 apart on the book's map
+LATENT = 2  # the explorers' maps
+CONDITIONAL = "code_labels"  # a trait of the conditional explorer only: its decoder reads [z, one_hot(label)]
 
 
 def _chain(state: dict, buffers: dict, name: str) -> NumpyDecoder | None:
@@ -436,7 +440,8 @@ def _chain(state: dict, buffers: dict, name: str) -> NumpyDecoder | None:
 
 def half_precision_move(state: dict, buffers: dict) -> float | None:
     """How far float16 weights move a 2-D explorer's decodes: the largest change of a pixel
-    probability over a ``Z_GRID`` x ``Z_GRID`` grid of the map's square.
+    probability over a ``Z_GRID`` x ``Z_GRID`` grid of the map's square (with each label, for the
+    conditional explorer).
 
     ``state`` is the widget's traits, ``buffers`` its buffers by path (tuples) with base64 data.
     None for a widget that is not a 2-D explorer with a float32 decoder.
@@ -445,10 +450,15 @@ def half_precision_move(state: dict, buffers: dict) -> float | None:
     from vae_helpers.numpy_decoder import half_precision
 
     decoder = _chain(state, buffers, HALVED)
-    if decoder is None or decoder.latent_dim != 2 or not state.get("limit"):
+    if decoder is None or not state.get("limit"):
+        return None
+    labels = decoder.latent_dim - LATENT if (CONDITIONAL,) in buffers else 0
+    if decoder.latent_dim != LATENT + labels:
         return None
     axis = np.linspace(-state["limit"], state["limit"], Z_GRID)
-    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    grid = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, LATENT)
+    if labels:
+        grid = np.concatenate([np.tile(grid, (labels, 1)), np.repeat(np.eye(labels), len(grid), axis=0)], axis=1)
     return float(np.abs(half_precision(decoder).decode(grid) - decoder.decode(grid)).max())
 
 
@@ -509,21 +519,25 @@ def share_repeated_code(model_id: str, model: dict, seen: dict[tuple[str, str], 
 
 # Weights a reader may never use load only when the widget asks for them (``model.request`` in
 # static/widgets-offline.js): the drawing pad's encoder (notebook 06's first explorer: 1.07 MB at
-# float32, most of the page's first load) when the reader first touches the pad, and each model of
-# the explorer's switch (chapter 6's beta = 0 and beta = 10) when the reader switches to it. Each
-# such part is a file of its own beside the page. Only the explorer's (a model with the pad's
-# ``pad_choices``): its module asks for them; another widget with traits of these names (the
-# conditional explorer's) reads them at once. A deferred part is named by its trait and, for a
-# list trait, the item's index.
-DEFERRED_TRAITS = {"encoder_layers": None, "models": ("decoder_layers", "encoder_layers")}
-DEFERRING_MODEL = "pad_choices"
+# float32, most of the page's first load; chapter 8's conditional explorer: 1.08 MB, half its
+# widget's) when the reader first touches the pad, and each model of the explorer's switch
+# (chapter 6's beta = 0 and beta = 10) when the reader switches to it. Each such part is a file of
+# its own beside the page. Only for the widgets whose modules ask for them, each known by a trait
+# only it has: the traits it asks for (a list trait by item, with the item's traits it asks for).
+DEFERRED_TRAITS = {
+    "pad_choices": {"encoder_layers": None, "models": ("decoder_layers", "encoder_layers")},  # LatentExplorer
+    CONDITIONAL: {"encoder_layers": None},  # ConditionalExplorer
+}
 
 
 def deferred_part(model: dict, path: list) -> tuple[str, int | None] | None:
     """The deferred part (trait, index) a buffer at ``path`` of ``model`` travels in; None if it loads with the widget."""
-    if DEFERRING_MODEL not in model.get("state", {}) or not path or path[0] not in DEFERRED_TRAITS:
+    # A trait of bytes travels as a buffer: it is named by a buffer's path, not a key of the state.
+    traits = set(model.get("state", {})) | {buffer["path"][0] for buffer in model.get("buffers", []) if buffer.get("path")}
+    deferred = next((deferred for marker, deferred in DEFERRED_TRAITS.items() if marker in traits), {})
+    if not path or path[0] not in deferred:
         return None
-    within = DEFERRED_TRAITS[path[0]]
+    within = deferred[path[0]]
     if within is None:
         return path[0], None
     if len(path) > 2 and isinstance(path[1], int) and path[2] in within:

@@ -12,7 +12,7 @@
 
 import "./panel.css";
 import "./conditional.css";
-import { copyBytes, DenseChain } from "./dense.js";
+import { copyBytes, DenseChain, hasWeights } from "./dense.js";
 import { DrawingPad, PAD } from "./pad.js";
 import { blank, cross, DIGIT, digitPainter, element, labelLegend, signed, themed } from "./plot.js";
 import { setTrait } from "./send.js";
@@ -93,10 +93,14 @@ function render({ model, el }) {
   const colours = model.get("label_colours");
   const view = build(el, colours);
   const decoder = new DenseChain(model.get("decoder_layers"));
-  const encoder = new DenseChain(model.get("encoder_layers"));
+  // The pad's encoder: here at once in JupyterLab; on a static page its weights are asked of the host
+  // at the pad's first ink (book/_ext/site_assets.py defers them: half the widget's bytes), and what is
+  // drawn meanwhile is read when they arrive.
+  let encoder = hasWeights(model.get("encoder_layers")) ? new DenseChain(model.get("encoder_layers")) : null;
+  let encoderAsked = false;
   const paint = digitPainter();
   const decoderInput = new Float64Array(LATENT + N_LABELS);
-  const encoderInput = new Float64Array(encoder.inputSize);
+  const encoderInput = new Float64Array(DIGIT * DIGIT + N_LABELS);
   const pixels = new Float32Array(DIGIT * DIGIT);
   const quantised = new Uint16Array(copyBytes(model.get("codes")));
   const codeLabels = new Uint8Array(copyBytes(model.get("code_labels")));
@@ -173,9 +177,13 @@ function render({ model, el }) {
       view.status.textContent = "The pad is empty: draw a digit in it to see your handwriting as all ten.";
       return;
     }
+    if (encoder === null) {
+      askForEncoder();
+      return;
+    }
     encoderInput.fill(0);
     encoderInput.set(x);
-    encoderInput[encoder.inputSize - N_LABELS + digit] = 1;
+    encoderInput[encoderInput.length - N_LABELS + digit] = 1;
     const out = encoder.forward(encoderInput);
     style = [out[0], out[1]];
     const drawn = [];
@@ -187,6 +195,31 @@ function render({ model, el }) {
     view.styleOutput.dataset.value = JSON.stringify(style);
     view.status.textContent = `Your ${digit}'s style: (${signed(style[0])}, ${signed(style[1])}), drawn as 0 to 9.`;
     handwriting = drawn;
+  }
+
+  /** Ask the host once for the encoder's weights; the pad's drawing is read when they arrive. */
+  function askForEncoder() {
+    view.status.textContent = "Loading the encoder that reads your style\u2026";
+    if (encoderAsked) return;
+    if (!model.request) {
+      view.status.textContent = "This page has no encoder weights: the pad cannot be read.";
+      return;
+    }
+    encoderAsked = true;
+    view.root.setAttribute("aria-busy", "true");
+    model.request("encoder_layers").then(
+      () => {
+        encoder = new DenseChain(model.get("encoder_layers"));
+        view.root.removeAttribute("aria-busy");
+        drawHandwriting();
+        drawMap();
+      },
+      (error) => {
+        encoderAsked = false;
+        view.root.removeAttribute("aria-busy");
+        view.status.textContent = `The encoder could not load (${error.message}): draw again to try again.`;
+      },
+    );
   }
 
   function redraw() {

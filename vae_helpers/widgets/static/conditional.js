@@ -1,4 +1,4 @@
-/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 8a09ffdad57cd00ce5fbd00dbe7c3b453716e4bd0e4e5f2b2a5d6aae1c505277): edit those, then run make widgets. */
+/* Bundled by esbuild 0.28.2 from src/conditional.css src/conditional.js src/dense.js src/maths.js src/mathtext.js src/pad.js src/panel.css src/plot.js src/send.js src/theme.css src/ticks.js (sha256 6550648d22dcdc61bb582bc8cbc8fbd48ca002a23fd219e889d28f8cbfc1ffb3): edit those, then run make widgets. */
 
 // src/maths.js
 var LOG_2PI = Math.log(2 * Math.PI);
@@ -21,6 +21,9 @@ function readWeights(view, dtype) {
   const halves = new Uint16Array(copyBytes(view)), out = new Float32Array(halves.length);
   for (let k = 0; k < halves.length; k++) out[k] = halfToFloat(halves[k]);
   return out;
+}
+function hasWeights(layers) {
+  return layers.every((layer) => Boolean(layer.kernel && layer.bias));
 }
 var ACTIVATIONS = { linear: (x) => x, relu: (x) => x > 0 ? x : 0, sigmoid, tanh: Math.tanh };
 var DenseChain = class {
@@ -467,10 +470,11 @@ function render({ model, el }) {
   const colours = model.get("label_colours");
   const view = build(el, colours);
   const decoder = new DenseChain(model.get("decoder_layers"));
-  const encoder = new DenseChain(model.get("encoder_layers"));
+  let encoder = hasWeights(model.get("encoder_layers")) ? new DenseChain(model.get("encoder_layers")) : null;
+  let encoderAsked = false;
   const paint = digitPainter();
   const decoderInput = new Float64Array(LATENT + N_LABELS);
-  const encoderInput = new Float64Array(encoder.inputSize);
+  const encoderInput = new Float64Array(DIGIT * DIGIT + N_LABELS);
   const pixels = new Float32Array(DIGIT * DIGIT);
   const quantised = new Uint16Array(copyBytes(model.get("codes")));
   const codeLabels = new Uint8Array(copyBytes(model.get("code_labels")));
@@ -536,9 +540,13 @@ function render({ model, el }) {
       view.status.textContent = "The pad is empty: draw a digit in it to see your handwriting as all ten.";
       return;
     }
+    if (encoder === null) {
+      askForEncoder();
+      return;
+    }
     encoderInput.fill(0);
     encoderInput.set(x);
-    encoderInput[encoder.inputSize - N_LABELS + digit] = 1;
+    encoderInput[encoderInput.length - N_LABELS + digit] = 1;
     const out = encoder.forward(encoderInput);
     style = [out[0], out[1]];
     const drawn = [];
@@ -550,6 +558,29 @@ function render({ model, el }) {
     view.styleOutput.dataset.value = JSON.stringify(style);
     view.status.textContent = `Your ${digit}'s style: (${signed(style[0])}, ${signed(style[1])}), drawn as 0 to 9.`;
     handwriting = drawn;
+  }
+  function askForEncoder() {
+    view.status.textContent = "Loading the encoder that reads your style\u2026";
+    if (encoderAsked) return;
+    if (!model.request) {
+      view.status.textContent = "This page has no encoder weights: the pad cannot be read.";
+      return;
+    }
+    encoderAsked = true;
+    view.root.setAttribute("aria-busy", "true");
+    model.request("encoder_layers").then(
+      () => {
+        encoder = new DenseChain(model.get("encoder_layers"));
+        view.root.removeAttribute("aria-busy");
+        drawHandwriting();
+        drawMap();
+      },
+      (error) => {
+        encoderAsked = false;
+        view.root.removeAttribute("aria-busy");
+        view.status.textContent = `The encoder could not load (${error.message}): draw again to try again.`;
+      }
+    );
   }
   function redraw() {
     drawDigit();
