@@ -166,8 +166,6 @@ def summary(train: dict, latency: dict, pad: dict, load: dict) -> str:
          "`train_vs_reference.py`"],
         ["latent explorer, pointer move to new digit on screen, static page (median)", _ms(explorer["median_ms"]),
          "`widget_latency.py`"],
-        ["the explorer's decode + draw in the browser", _ms(latency["rows"]["explorer_render"]["median_ms"], 2),
-         "`widget_latency.py`"],
         ["drawing pad: encode + decode + draw per stroke event (median)", _ms(pad["rows"]["stroke"]["median_ms"], 2),
          "`encoder_latency.py`"],
     ]

@@ -478,7 +478,6 @@ def test_every_widget_of_the_book_renders_without_the_widget_manager(site_browse
 # Every formula's box, in page order: its size says whether each character and element was drawn
 # as MathJax draws it (a missing rule moves or resizes what it styles).
 FORMULA_BOXES = """() => [...document.querySelectorAll("mjx-container")].map(formula => {
-  formula.closest("section")?.style.setProperty("content-visibility", "visible");
   const box = formula.querySelector("mjx-math").getBoundingClientRect();
   return [Math.round(box.width * 10) / 10, Math.round(box.height * 10) / 10];
 })"""
