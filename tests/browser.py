@@ -249,18 +249,21 @@ def _assert_shows_decoder_output(decoder, z, pixels, greys, dtype: str = "float3
     assert np.abs(greys - np.rint(255 * (1 - expected))).max() <= 1
 
 
-# The dtype of the first explorer's own decoder in a built page: the book's build stores it at float16
-# where that moves its decodes by at most 0.02 (book/_ext/site_assets.py).
-FIRST_DECODER_DTYPE = """() => {
+# The dtype a widget's decoder has in a built page's saved state: the book's build stores it at float16
+# where that moves its decodes by at most 0.02 (book/_ext/site_assets.py). The widget is the first
+# whose state has the trait ``marker`` (inline or, deferred, as a buffer); ``path`` leads to the dtype.
+DECODER_DTYPE = """([marker, path]) => {
   for (const script of document.querySelectorAll('script[type^="application/vnd.jupyter.widget-state+json"]'))
     for (const model of Object.values(JSON.parse(script.textContent).state))
-      if (model.state.decoder_layers) return model.state.decoder_layers[0].dtype;
+      if (marker in model.state || (model.buffers || []).some((buffer) => buffer.path[0] === marker))
+        return path.reduce((value, key) => value?.[key], model.state) ?? null;
   return null;
 }"""
 
 
-def page_decoder_dtype(page) -> str:
-    return page.evaluate(FIRST_DECODER_DTYPE)
+def page_decoder_dtype(page, marker: str = "decoder_layers", path: tuple = ("decoder_layers", 0, "dtype")) -> str | None:
+    """The dtype of the decoder at ``path`` in the saved state of the page's first widget with trait ``marker``."""
+    return page.evaluate(DECODER_DTYPE, [marker, list(path)])
 
 
 def _open(browser, url: str, **context) -> tuple[Visit, Reader]:

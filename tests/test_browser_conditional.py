@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from browser import PHONE, browser, run_axe, site, visit  # noqa: F401  (fixtures)
+from browser import PHONE, browser, page_decoder_dtype, run_axe, site, visit  # noqa: F401  (fixtures)
 from test_browser_panels import TEXT_CONTRAST, _contrast, _luminance, _switch_scheme
 
 pytestmark = pytest.mark.slow
@@ -47,9 +47,7 @@ def page_decoder(shipped):
     halved = half_precision(conditional_chains(*shipped)[1])
 
     def decode(page, z, digits):
-        dtype = page.evaluate("""() => { for (const script of document.querySelectorAll('script[type^="application/vnd.jupyter.widget-state+json"]'))
-          for (const model of Object.values(JSON.parse(script.textContent).state)) if (model.state.code_labels !== undefined
-            || (model.buffers || []).some(buffer => buffer.path[0] === "code_labels")) return model.state.decoder_layers[0].dtype; }""")
+        dtype = page_decoder_dtype(page, "code_labels")
         if dtype != "float16":
             return decode_digits(shipped[1], z, digits)
         z, digits = np.asarray(z, np.float64), np.asarray(digits)

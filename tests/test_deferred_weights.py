@@ -23,7 +23,7 @@ import pytest
 
 import site_assets  # book/_ext/ is on pytest's pythonpath (pyproject.toml)
 from browser import (  # noqa: F401  (browser, site, visit, pretrained: fixtures)
-    Reader, browser, pretrained, site, visit,
+    Reader, browser, page_decoder_dtype, pretrained, site, visit,
 )
 from browser_harness import draw_stroke
 
@@ -206,8 +206,7 @@ def test_chapter_6s_beta_0_model_loads_when_the_reader_switches_to_it_and_draws(
     assert reader.api("modelName") == beta_name(0.0)
     assert urls["models 1"] not in fetched and urls["encoder_layers"] not in fetched
     # What it draws is beta = 0's decoder (at the dtype the page carries it in).
-    dtype = opened.page.evaluate("""() => { for (const script of document.querySelectorAll('script[type^="application/vnd.jupyter.widget-state+json"]'))
-      for (const model of Object.values(JSON.parse(script.textContent).state)) if (model.state.models) return model.state.models[0].decoder_layers[0].dtype; }""")
+    dtype = page_decoder_dtype(opened.page, "models", ("models", 0, "decoder_layers", 0, "dtype"))
     decoder = NumpyDecoder.from_keras(load_pretrained(beta_folder(0.0))[1])
     decoder = half_precision(decoder) if dtype == "float16" else decoder
     reader.api("setLatent(0.3, -0.2)")

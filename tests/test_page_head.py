@@ -1,5 +1,6 @@
 """What a page's head makes a reader wait for (``book/_ext/page_head.py``): one stylesheet, the
-search scripts only on the search page, no script file before the text.
+search scripts only on the search page, sphinx-design's files only where its components are, no
+script file before the text, the theme known before the first paint.
 
 The parts are checked on small sites written here; the built book's heads after them.
 """
@@ -12,6 +13,7 @@ import pytest
 
 import page_head  # book/_ext/ is on pytest's pythonpath (pyproject.toml)
 import page_load
+from browser import browser, site  # noqa: F401  (fixtures)
 
 
 def _site(tmp_path):
@@ -65,12 +67,118 @@ def test_a_changed_stylesheet_is_a_new_bundle_name(tmp_path):
     assert re.search(r"book-\w+", first).group(0) != re.search(r"book-\w+", second).group(0)
 
 
-def test_a_bundle_keeps_the_glyph_rules_of_icons_something_names_and_every_other_rule():
-    css = ('/* fa */.fa-sun:before{content:"\\f185"}.fa-moon:before,.fa-x::before{content:"\\f186"}'
-           '.theme .fa-sun:before{content:"a"}\n.fa-lg{font-size:1.25em}.fa-gear:before{content:"\\f013"}')
-    kept = page_head.without_unused_icons(css, {"fa-moon"})
-    assert kept == ('/* fa */.fa-moon:before,.fa-x::before{content:"\\f186"}'
-                    '.theme .fa-sun:before{content:"a"}\n.fa-lg{font-size:1.25em}')
+def test_a_bundle_keeps_every_rule_a_name_in_the_site_can_match():
+    css = ('/* fa */.fa-sun:before{content:"\\f185"}.fa-moon:before,.fa-x::before{content:"\\f186"}\n'
+           '.theme .fa-sun:before{content:"a"}\n@media (min-width: 2px) { .gone { a: b } .bs-tooltip-top { c: d } }\n'
+           '@media print { .gone { a: b } }\n@font-face { font-family: x; }\n'
+           'a:not(.gone), [href$=".pdf"], p { color: red }\n.str::after { content: "}" } .dark .x\\:y { e: f }')
+    kept = page_head.unused_css.without_unused_rules(css, {"fa-moon", "bs-", "str"})
+    assert kept == ('.fa-moon:before,.fa-x::before{content:"\\f186"}\n'
+                    '@media (min-width: 2px) { .bs-tooltip-top { c: d } }\n'
+                    '@font-face { font-family: x; }\n'
+                    'a:not(.gone), [href$=".pdf"], p { color: red }\n.str::after { content: "}" }')
+
+
+def test_sphinx_designs_files_stay_only_on_a_page_with_one_of_its_components():
+    head = ('<link rel="stylesheet" type="text/css" href="../_static/sphinx-design.min.css?v=95c83b7e" />\n'
+            '<link rel="stylesheet" type="text/css" href="../_static/reading.css?v=2" />\n'
+            '    <script data-sd-tabs-storage-prefix="sphinx-design-tab-id-" defer="defer" '
+            'src="../_static/design-tabs.js?v=fcb327ea"></script>\n')
+    plain = head + '<p class="admonition">text, and the word sd-tab-set</p>'
+    assert page_head.without_unused_design(plain) == (
+        '<link rel="stylesheet" type="text/css" href="../_static/reading.css?v=2" />\n'
+        '<p class="admonition">text, and the word sd-tab-set</p>')
+    with_tabs = head + '<div class="sd-tab-set docutils">'
+    assert page_head.without_unused_design(with_tabs) == with_tabs
+    with_card = head + '<div class="sd-card sd-shadow-sm">'
+    assert page_head.without_unused_design(with_card) == with_card
+
+
+# Each style rule of a stylesheet (inside its @media/@supports) by its text; those whose selector,
+# without its pseudo-classes and attribute tests (any state, any theme), matches an element of the page.
+RULES = """(css) => {
+  const rules = (list, context) => [...list].flatMap((rule) => rule.cssRules && !(rule instanceof CSSStyleRule)
+    ? rules(rule.cssRules, context + (rule.conditionText ?? "") + "{") : rule instanceof CSSStyleRule ? [[context, rule]] : []);
+  const served = [...document.styleSheets].filter((sheet) => /_static\\/book-\\w+\\.css/.test(sheet.href ?? ""));
+  const kept = new Set(served.flatMap((sheet) => rules(sheet.cssRules, "")).map(([context, rule]) => context + rule.cssText));
+  const whole = new CSSStyleSheet();
+  whole.replaceSync(css);
+  const skeleton = (selector) => selector.replace(/(^|[\\s>+~,(])(?=[:[])/g, "$1*")
+    .replace(/::?[\\w-]+(\\((?:[^()]|\\([^()]*\\))*\\))?/g, "").replace(/\\[[^\\]]*\\]/g, "");
+  const matches = (selector) => { try { return document.querySelector(skeleton(selector)) !== null; } catch (error) { return true; } };
+  return {served: served.length, kept: kept.size, missing: rules(whole.cssRules, "")
+    .filter(([context, rule]) => matches(rule.selectorText) && !kept.has(context + rule.cssText))
+    .map(([context, rule]) => context + rule.selectorText)};
+}"""
+
+
+@pytest.mark.slow
+def test_every_rule_that_can_match_an_element_of_a_built_page_is_in_its_stylesheet(browser, site, built_book):
+    """The rules left out of the bundle match no element of any page, in any state or theme."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for html in sorted(built_book.html.rglob("*.html")):
+            name = html.relative_to(built_book.html).as_posix()
+            head = html.read_text(encoding="utf-8").split("</head>")[0]
+            bundle = re.search(r'href="((?:\.\./)*_static/book-\w+\.css)"', head)
+            if bundle is None:
+                continue  # a theme's template macros, not a page
+            sources = re.findall(r"^/\* (_static/\S+) \*/$", (html.parent / bundle.group(1)).read_text(), re.M)
+            whole = page_head.bundle_text(built_book.html, tuple(sources), None)
+            page.goto(f"{site}{name}", wait_until="load")
+            found = page.evaluate(RULES, whole)
+            assert found["served"] == 1 and found["kept"] > 100, (name, found)
+            assert found["missing"] == [], f"{name}: rules left out that match: {found['missing'][:10]}"
+    finally:
+        context.close()
+
+
+THEME_HEAD = """<html><head><script>
+    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";
+    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";
+</script></head><body></body></html>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme, stored_mode, theme", [
+    ("light", None, "light"), ("dark", None, "dark"), ("dark", "auto", "dark"),
+    ("light", "dark", "dark"), ("dark", "light", "light"), ("dark", "bogus", "dark")])
+def test_the_head_script_sets_the_theme_the_themes_script_will_set(browser, tmp_path, scheme, stored_mode, theme):
+    """Before the first paint <html> carries the theme pydata-sphinx-theme's setTheme resolves to
+    later (from the stored mode, else the system's), so that write changes nothing."""
+    page = page_head.with_theme_resolved(THEME_HEAD)
+    assert page_head.THEME_SCRIPT not in page
+    (tmp_path / "page.html").write_text(page)
+    context = browser.new_context(color_scheme=scheme)
+    if stored_mode:
+        context.add_init_script(f"localStorage.setItem('mode', {stored_mode!r})")
+    try:
+        opened = context.new_page()
+        with page_load.serve(tmp_path) as base:
+            opened.goto(f"{base}page.html")
+            assert opened.evaluate("() => document.documentElement.dataset.theme") == theme
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_built_pages_theme_never_changes_while_it_loads(browser, site, scheme):
+    """Every value <html> takes for data-theme, from before the page's first script to after load:
+    one (a second would have every element's style computed again)."""
+    context = browser.new_context(color_scheme=scheme)
+    context.add_init_script("""window.themes = [];
+      new MutationObserver(() => window.themes.push(document.documentElement.dataset.theme))
+        .observe(document, {subtree: true, attributes: true, attributeFilter: ["data-theme"]});""")
+    try:
+        page = context.new_page()
+        page.goto(f"{site}book/03_elbo.html", wait_until="load")
+        page.wait_for_timeout(500)
+        themes = page.evaluate("window.themes")
+        assert themes and set(themes) == {scheme}, themes
+    finally:
+        context.close()
 
 
 SEARCH = """<script src="../_static/documentation_options.js?v=9eb32ce0"></script>
@@ -111,3 +219,5 @@ def test_every_page_of_the_book_waits_for_one_stylesheet_and_no_script_file(buil
         else:
             assert blocking == [], f"{name} waits for {blocking}"
             assert "searchindex.js" not in page
+        assert page_head.THEME_SCRIPT not in page, f"{name}: the theme is resolved only by the theme's script"
+        assert ("sphinx-design" in head) == bool(page_head.DESIGN_COMPONENT.search(page)), name

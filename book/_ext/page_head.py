@@ -9,9 +9,9 @@ measures it, Lighthouse's render-blocking audit names what is left):
 - **One stylesheet.** The head's stylesheets become one file, their rules in the same order
   (``@import`` taken in where it stood, ``url()`` rewritten for the new place), named by its
   content's hash, so a changed theme is a new name and never a stale cache.
-  Font Awesome's rules that only name an icon's glyph (``.fa-sun:before{content:"\\f185"}``,
-  1,900 of them, a fifth of the file gzipped) are left out for icons no page or script of the
-  site names: the theme's icons are inline SVG (``site_assets.inline_icons``).
+  Rules no page or script of the site can match are left out (``unused_css``: the theme's
+  Bootstrap and Font Awesome, 3,200 rules, keep 900; 71 -> 32 kB gzipped): the theme's icons
+  are inline SVG (``site_assets.inline_icons``), so most icons' glyph rules go.
 - **No search scripts outside the search page.** pydata-sphinx-theme writes Sphinx's search
   (``searchtools.js``, ``language_data.js`` and the whole index, ``searchindex.js``) into every
   page's head for its search-as-you-type, and runs nothing of it while that option is off (its
@@ -20,6 +20,13 @@ measures it, Lighthouse's render-blocking audit names what is left):
   inline scripts of the theme read as the page is parsed) is written into the page; once the
   search scripts are gone nothing runs during parsing that needs ``doctools.js``, so it is
   deferred like the rest (``site_assets.defer_scripts``).
+- **sphinx-design's files only where its components are.** It adds its stylesheet (8 kB gzipped)
+  and its tabs' script to every page; a page without one of its components loses both.
+- **The theme known before the first paint.** pydata-sphinx-theme's head script sets the theme
+  to "auto" and its script resolves it to light or dark when the page is parsed: a new value on
+  ``<html>`` that every element's style is computed again for (0.3 s of a slow phone's main
+  thread on chapter 3, 11,000 elements), and a dark-mode reader's first paint is light. The head
+  script resolves it as the theme's ``setTheme`` does; that later write changes nothing.
 """
 
 from __future__ import annotations
@@ -31,21 +38,28 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+import unused_css
+
 # A stylesheet for every medium (one with a media attribute keeps its own link).
 STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media=)[^>]*href="([^"]+)"[^>]*/?>\n?')
 IMPORT = re.compile(r'@import\s+(?:url\()?"([^"]+)"\)?\s*;')
 URL = re.compile(r'url\((["\']?)([^)"\']+)\1\)')
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
 BUNDLE = "_static/book-{digest}.css"
-# A rule that only gives Font Awesome icons their glyph, standing alone (after a rule or a comment).
-ICON_RULE = re.compile(r'(?:(?<=\})|(?<=\n)|(?<=\*/)|^)((?:\.fa-[\w-]+::?before,?\s*)+)\{\s*content:\s*"[^"]*"\s*;?\s*\}')
-ICON_NAME = re.compile(r"\bfa-[\w-]+")
 CORE_WIDGET = re.compile(r'"model_module":\s*"@jupyter-widgets/controls"')
 SEARCH_SCRIPTS = re.compile(
     r'[ \t]*<script src="[./]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
 SEARCH_AS_YOU_TYPE_OFF = "DOCUMENTATION_OPTIONS.search_as_you_type = false;"
 SEARCH_PAGE = 'id="search-results"'  # the search page, whose own template loads the search
 OPTIONS_SCRIPT = re.compile(r'<script src="([./]*)_static/documentation_options\.js(?:\?v=\w+)?"></script>')
+DESIGN_FILES = re.compile(r'[ \t]*<(?:link [^>]*href="[^"]*_static/sphinx-design\.min\.css[^"]*"[^>]*'
+                          r'|script [^>]*src="[^"]*_static/design-tabs\.js[^"]*"[^>]*>\s*</script)>\n?')
+DESIGN_COMPONENT = re.compile(r'class="(?:[^"]*\s)?sd-')
+THEME_SCRIPT = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+# The theme's setTheme(mode): an explicit light or dark mode is the theme; any other ("auto") follows the system.
+THEME_RESOLVED = ('document.documentElement.dataset.theme = ["light", "dark"].includes(document.documentElement.dataset.mode)'
+                  ' ? document.documentElement.dataset.mode'
+                  ' : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";')
 DOCTOOLS = re.compile(r'<script src="([./]*_static/doctools\.js(?:\?v=\w+)?)"></script>')
 
 
@@ -71,39 +85,37 @@ def stylesheet_text(outdir: Path, path: str, seen: frozenset = frozenset()) -> s
     return css.replace("@charset \"UTF-8\";", "")
 
 
-def without_unused_icons(css: str, used: set[str]) -> str:
-    """``css`` without the glyph rules of Font Awesome icons none of ``used`` (``fa-name`` words) names."""
-    def keep(match: re.Match) -> str:
-        return match.group(0) if set(ICON_NAME.findall(match.group(1))) & used else ""
-
-    return ICON_RULE.sub(keep, css)
-
-
-def icon_names(outdir: Path) -> set[str]:
-    """Every ``fa-name`` word in the site's pages and the scripts they load: icons something may
-    still draw. The widget manager (which draws core widgets' icons) counts only when a page has a
-    core widget; an anywidget's page never loads it (``site_assets``)."""
-    pages = {path: path.read_text(encoding="utf-8") for path in outdir.rglob("*.html")}
+def names(outdir: Path, pages: dict[Path, str]) -> set[str]:
+    """Every word of the site's ``pages`` (their texts by path) and of the scripts they load: the
+    classes and ids something may still put on an element. The widget manager (which draws core
+    widgets) counts only when a page has a core widget; an anywidget's page never loads it
+    (``site_assets``)."""
     scripts = {(path.parent / src.split("?")[0]).resolve() for path, page in pages.items()
                for src in re.findall(r'<script [^>]*src="([^"]+)"', page) if _site_path("", src) is not None}
     if any(CORE_WIDGET.search(page) for page in pages.values()):
         scripts |= {path.resolve() for path in (outdir / "vendor").rglob("*.js")}
-    texts = [*pages.values(), *(path.read_text(encoding="utf-8") for path in scripts if path.is_file())]
-    return set().union(*(ICON_NAME.findall(text) for text in texts))
+    return unused_css.words([*pages.values(), *(path.read_text(encoding="utf-8") for path in scripts if path.is_file())])
 
 
-def bundle_stylesheets(outdir: Path, paths: tuple[str, ...], used_icons: set[str]) -> str:
-    """Write the stylesheets at ``paths`` (site paths, in cascade order) as one file; its site path."""
-    text = "\n".join(f"/* {path} */\n{stylesheet_text(outdir, path)}" for path in paths)
-    text = without_unused_icons(text, used_icons)
+def bundle_text(outdir: Path, paths: tuple[str, ...], known: set[str] | None) -> str:
+    """The stylesheets at ``paths`` (site paths, in cascade order) as one text, each under a comment
+    naming it, without the rules none of the names in ``known`` can match (None: every rule); its
+    URLs relative to ``_static/``."""
+    text = "\n".join(f"/* {path} */\n" + (css if known is None else unused_css.without_unused_rules(css, known))
+                     for path in paths for css in [stylesheet_text(outdir, path)])
+    here = posixpath.dirname(BUNDLE)
+    return re.sub(r'url\("/([^"]+)"\)', lambda m: f'url("{posixpath.relpath(m.group(1), here)}")', text)
+
+
+def bundle_stylesheets(outdir: Path, paths: tuple[str, ...], known: set[str]) -> str:
+    """Write the stylesheets at ``paths`` as one file (``bundle_text``); its site path."""
+    text = bundle_text(outdir, paths, known)
     bundle = BUNDLE.format(digest=hashlib.sha256(text.encode()).hexdigest()[:16])
-    here = posixpath.dirname(bundle)
-    text = re.sub(r'url\("/([^"]+)"\)', lambda m: f'url("{posixpath.relpath(m.group(1), here)}")', text)
     (outdir / bundle).write_text(text, encoding="utf-8")
     return bundle
 
 
-def one_stylesheet(outdir: Path, page_path: str, page: str, bundles: dict, used_icons: set[str]) -> str:
+def one_stylesheet(outdir: Path, page_path: str, page: str, bundles: dict, known: set[str]) -> str:
     """``page`` with its head's stylesheets replaced by their bundle (``bundles`` caches them by paths)."""
     head_end = page.find("</head>")
     links = [m for m in STYLESHEET.finditer(page, 0, head_end) if _site_path(page_path, m.group(1))]
@@ -111,7 +123,7 @@ def one_stylesheet(outdir: Path, page_path: str, page: str, bundles: dict, used_
     if len(paths) < 2 or any(not (outdir / path).is_file() for path in paths):
         return page
     if paths not in bundles:
-        bundles[paths] = bundle_stylesheets(outdir, paths, used_icons)
+        bundles[paths] = bundle_stylesheets(outdir, paths, known)
     href = posixpath.relpath(bundles[paths], posixpath.dirname(page_path))
     first, rest = links[0], links[1:]
     for link in reversed(rest):
@@ -127,6 +139,16 @@ def without_search_scripts(page: str) -> str:
     return DOCTOOLS.sub(r'<script defer="defer" src="\1"></script>', page)
 
 
+def without_unused_design(page: str) -> str:
+    """``page`` without sphinx-design's stylesheet and script unless it has one of its components."""
+    return page if DESIGN_COMPONENT.search(page) else DESIGN_FILES.sub("", page)
+
+
+def with_theme_resolved(page: str) -> str:
+    """``page`` whose head script sets the theme to light or dark, not to "auto" for the theme's script to resolve."""
+    return page.replace(THEME_SCRIPT, THEME_RESOLVED, 1)
+
+
 def with_options_inline(page: str, options: str) -> str:
     """``page`` with documentation_options.js's text in place of the script file."""
     return OPTIONS_SCRIPT.sub(lambda m: f"<script>{options.strip()}</script>", page)
@@ -139,12 +161,13 @@ def rewrite_heads(app: Sphinx, exception: Exception | None) -> None:
     options_file = outdir / "_static" / "documentation_options.js"
     options = options_file.read_text(encoding="utf-8") if options_file.is_file() else None
     bundles: dict[tuple[str, ...], str] = {}
-    used_icons = icon_names(outdir)
+    pages = {path: path.read_text(encoding="utf-8") for path in outdir.rglob("*.html")}
+    known = names(outdir, pages)
     used = set()  # the bundles pages link, this build's and those of pages it did not write
-    for path in outdir.rglob("*.html"):
+    for path, text in pages.items():
         page_path = path.relative_to(outdir).as_posix()
-        text = path.read_text(encoding="utf-8")
-        new = one_stylesheet(outdir, page_path, without_search_scripts(text), bundles, used_icons)
+        new = with_theme_resolved(without_unused_design(without_search_scripts(text)))
+        new = one_stylesheet(outdir, page_path, new, bundles, known)
         if options is not None:
             new = with_options_inline(new, options)
         if new != text:
@@ -157,6 +180,6 @@ def rewrite_heads(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     # After site_assets' post-processing (priority 500): by then the icons are inline SVG, and the
-    # glyph rules kept are those of icons still named.
+    # rules kept are those whose classes the pages as served (and their scripts) still name.
     app.connect("build-finished", rewrite_heads, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -134,7 +134,7 @@ def drop_mathjax(app: Sphinx, pagename: str, templatename: str, context: dict, d
 # MJXZERO comes first in every variant's list, so the browser fetches it for any formula.
 CHARACTER = re.compile(r'<mjx-c class="mjx-c[0-9A-F]+(?: TEX-([A-Z0-9]+))?"')
 FONT_FACE = re.compile(r'@font-face[^{]*\{\s*font-family: ([\w-]+);\s*src: url\("([^"]+)"\)')
-# A chapter's opening: its text before its first subsection (the subsections may wait, reading.css).
+# A chapter's opening: its text before its first subsection, the first a reader sees.
 OPENING = re.compile(r'<article[^>]*>.*?<section[^>]*>(.*?)(?:<section|</article>)', re.DOTALL)
 
 
@@ -165,6 +165,8 @@ def typeset_site_math(outdir: Path) -> None:
     try:
         for path in outdir.rglob("*.html"):
             text = path.read_text(encoding="utf-8")
+            if not MATH_ELEMENT.search(text):
+                continue  # no formula: nothing to typeset or to ask Node for
             typesetter.reset()
             new, count = typeset_body(text, typesetter, str(path.relative_to(outdir)))
             if count:
