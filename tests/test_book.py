@@ -44,10 +44,19 @@ def test_notebook_pages_say_how_to_run_them_and_offer_launch_and_download(built_
 def test_api_reference_is_generated_from_the_docstrings(built_book):
     import vae_helpers.info
 
-    html = (built_book.html / "book" / "api.html").read_text()
+    html = (built_book.html / "book" / "api" / "maths.html").read_text()
     for name in vae_helpers.info.__all__:
         assert f'id="vae_helpers.info.{name}"' in html
     assert "Information content (surprisal)" in html  # the first docstring line, verbatim
+
+
+def test_every_public_module_has_its_place_in_the_api_reference():
+    package = REPO_ROOT / "vae_helpers"
+    public = {".".join(path.relative_to(REPO_ROOT).with_suffix("").parts)
+              for path in [*package.glob("*.py"), *(package / "widgets").glob("*.py")] if not path.name.startswith("_")}
+    pages = "".join(page.read_text() for page in (REPO_ROOT / "book" / "api").glob("*.md"))
+    documented = re.findall(r"^\.\. automodule:: ([\w.]+)$", pages, re.M)
+    assert sorted(documented) == sorted(public | {"vae_helpers.widgets"})  # each once; the widgets' package too
 
 
 def test_bibliography_lists_the_papers(built_book):
