@@ -59,6 +59,14 @@ def test_a_heads_stylesheets_become_one_file_with_the_same_rules_in_the_same_ord
     assert page_head.one_stylesheet(site, "book/page.html", page, bundles, set()) == page
 
 
+def test_a_stylesheet_whose_classes_come_from_a_script_the_site_does_not_ship_is_kept_whole(tmp_path):
+    site = _site(tmp_path)
+    (site / "_static" / "sphinx-thebe.css").write_text(".thebelab-cell { margin: 0; }\n")
+    (site / "_static" / "other.css").write_text(".thebelab-cell { margin: 0; }\n")
+    text = page_head.bundle_text(site, ("_static/sphinx-thebe.css", "_static/other.css"), set())
+    assert text.count(".thebelab-cell") == 1 and text.index(".thebelab-cell") < text.index("_static/other.css")
+
+
 def test_a_changed_stylesheet_is_a_new_bundle_name(tmp_path):
     site = _site(tmp_path)
     first = page_head.one_stylesheet(site, "index.html", HEAD.format(up=""), {}, set())

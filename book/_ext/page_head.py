@@ -46,6 +46,9 @@ IMPORT = re.compile(r'@import\s+(?:url\()?"([^"]+)"\)?\s*;')
 URL = re.compile(r'url\((["\']?)([^)"\']+)\1\)')
 SOURCE_MAP = re.compile(r"/\*# sourceMappingURL=[^*]*\*/")
 BUNDLE = "_static/book-{digest}.css"
+# Stylesheets kept whole: their classes come from a script the site does not ship (sphinx-thebe's
+# live code loads thebe from a CDN when it is turned on), so no page or shipped script names them.
+KEPT_WHOLE = {"_static/sphinx-thebe.css"}
 CORE_WIDGET = re.compile(r'"model_module":\s*"@jupyter-widgets/controls"')
 SEARCH_SCRIPTS = re.compile(
     r'[ \t]*<script src="[./]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?')
@@ -99,10 +102,13 @@ def names(outdir: Path, pages: dict[Path, str]) -> set[str]:
 
 def bundle_text(outdir: Path, paths: tuple[str, ...], known: set[str] | None) -> str:
     """The stylesheets at ``paths`` (site paths, in cascade order) as one text, each under a comment
-    naming it, without the rules none of the names in ``known`` can match (None: every rule); its
-    URLs relative to ``_static/``."""
-    text = "\n".join(f"/* {path} */\n" + (css if known is None else unused_css.without_unused_rules(css, known))
-                     for path in paths for css in [stylesheet_text(outdir, path)])
+    naming it, without the rules none of the names in ``known`` can match (None: every rule; those
+    in ``KEPT_WHOLE`` keep theirs); its URLs relative to ``_static/``."""
+    def kept(path: str) -> str:
+        css = stylesheet_text(outdir, path)
+        return css if known is None or path in KEPT_WHOLE else unused_css.without_unused_rules(css, known)
+
+    text = "\n".join(f"/* {path} */\n{kept(path)}" for path in paths)
     here = posixpath.dirname(BUNDLE)
     return re.sub(r'url\("/([^"]+)"\)', lambda m: f'url("{posixpath.relpath(m.group(1), here)}")', text)
 
