@@ -64,6 +64,7 @@ def test_aggregate_helpers_reject_bad_codes(codes):
         aggregate_moments(np.full((2, 2), np.inf), log_var[:2])
 
 
+@pytest.mark.filterwarnings("error")  # and no RuntimeWarning: the overflows are the answer, not an accident
 def test_a_vanishing_variance_gives_no_nan():
     # log_var = -1000: exp(1000) overflows; the density is a spike at mu, -inf elsewhere, never NaN.
     mu = np.array([[0.0, 0.0], [1.0, -1.0]])

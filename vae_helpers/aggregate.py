@@ -40,7 +40,8 @@ def _log_components_direct(points: np.ndarray, mu: np.ndarray, log_var: np.ndarr
     difference = points[:, None, :] - mu[None]
     with np.errstate(over="ignore", invalid="ignore"):
         scaled = difference * np.exp(-0.5 * log_var)[None]  # 0 * inf at a mean of a zero-width code is 0, not NaN
-    squared = (np.where(difference == 0, 0.0, scaled) ** 2).sum(axis=-1)
+        # Off a zero-width code's mean the square overflows to inf: a log-density of -inf, as it should be.
+        squared = (np.where(difference == 0, 0.0, scaled) ** 2).sum(axis=-1)
     return -0.5 * (mu.shape[1] * _LOG_2PI + log_var.sum(axis=1)[None] + squared)
 
 
