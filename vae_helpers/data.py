@@ -135,7 +135,27 @@ def split_validation(x: np.ndarray, y: np.ndarray, n_validation: int, seed: int 
             f"{len(x) - len(labels)}: got {n_validation}"
         )
     x_fit, x_validation, y_fit, y_validation = train_test_split(x, y, test_size=n_validation, stratify=y, random_state=seed)
+    _put_every_label_on_both_sides((x_fit, y_fit), (x_validation, y_validation))
     return (x_fit, y_fit), (x_validation, y_validation)
+
+
+def _put_every_label_on_both_sides(*parts: tuple[np.ndarray, np.ndarray]) -> None:
+    """Swap images between the two ``(x, y)`` parts, in place, until each holds every label.
+
+    sklearn rounds each label's share of the validation set, and a rare label's can round to
+    none (six 0s and two 1s, two for validation: two 0s). The part without the label takes one of
+    its images from the other part (which has them all, at least 2) and gives back one of its
+    most common label (a part short of a label holds some label twice). MNIST's splits, every
+    label in thousands, never need a swap: the split is sklearn's, as before.
+    """
+    labels = np.unique(np.concatenate([y for _, y in parts]))
+    for (x_short, y_short), (x_full, y_full) in (parts, parts[::-1]):
+        for label in np.setdiff1d(labels, y_short):
+            values, counts = np.unique(y_short, return_counts=True)
+            give = np.flatnonzero(y_short == values[counts.argmax()])[0]
+            take = np.flatnonzero(y_full == label)[0]
+            x_short[give], x_full[take] = x_full[take].copy(), x_short[give].copy()
+            y_short[give], y_full[take] = y_full[take], y_short[give]
 
 
 def _to_unit_float(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
